@@ -1,0 +1,195 @@
+/**
+ * The `Kommo` client.
+ *
+ * @module
+ */
+
+import { OAuthTokenManager, StaticAuth } from './core/auth.js';
+import { normalizeDomain } from './core/domain.js';
+import { ConfigurationError, RequestValidationError } from './core/errors.js';
+import { HttpClient, type AuthProvider, type CoreRequest, type RawResponse } from './core/http.js';
+import { KommoOAuth, toTokenSet, validateBaseUrl } from './core/oauth.js';
+import type { KommoOptions, KommoRequest, RequestOptions } from './core/options.js';
+import { sharedRateLimiter, type RateLimiter } from './core/rate-limit.js';
+
+const KNOWN_OPTIONS = new Set([
+  'domain',
+  'baseUrl',
+  'accessToken',
+  'oauth',
+  'tokenStore',
+  'tokens',
+  'refreshMarginSec',
+  'timeoutMs',
+  'maxRetries',
+  'retry',
+  'rateLimit',
+  'fetch',
+  'headers',
+  'logger',
+  'hooks',
+  'validateResponses',
+]);
+
+const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD']);
+
+function nonNegativeNumber(value: unknown, name: string, allowInfinity = false): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (!allowInfinity && !Number.isFinite(value))) {
+    throw new ConfigurationError(`\`${name}\` must be a non-negative number, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+}
+
+function resolveLimiter(option: KommoOptions['rateLimit']): RateLimiter | undefined {
+  if (option === false) return undefined;
+  if (option === undefined) return sharedRateLimiter(7);
+  if (typeof option !== 'object' || option === null) {
+    throw new ConfigurationError('`rateLimit` must be false or { requestsPerSecond?, limiter? }');
+  }
+  if (option.limiter) {
+    if (typeof option.limiter.acquire !== 'function') throw new ConfigurationError('`rateLimit.limiter` must have an acquire(key, signal) method');
+    return option.limiter;
+  }
+  const rps = option.requestsPerSecond ?? 7;
+  if (typeof rps !== 'number' || !Number.isFinite(rps) || rps <= 0) {
+    throw new ConfigurationError(`\`rateLimit.requestsPerSecond\` must be a positive number, got ${String(rps)}`);
+  }
+  return sharedRateLimiter(rps);
+}
+
+/**
+ * The Kommo API client. Cheap to create: no timers or sockets per client; pacing is shared by
+ * every client of the same account in the process.
+ *
+ * @example Long-lived token (private integration)
+ * ```ts
+ * const kommo = new Kommo({ domain: 'acme.kommo.com', accessToken: process.env.KOMMO_TOKEN });
+ * ```
+ * @example OAuth with refresh
+ * ```ts
+ * const kommo = new Kommo({
+ *   domain: 'acme.kommo.com',
+ *   oauth: { clientId, clientSecret, redirectUri },
+ *   tokenStore: new FileTokenStore('.kommo-tokens.json'),
+ * });
+ * ```
+ */
+export class Kommo {
+  /** The account host (`acme.kommo.com`), or `host:port` of `baseUrl`. Also the token-store key. */
+  readonly domain: string;
+  /** Where requests go: `https://<domain>` or the explicit `baseUrl`. */
+  readonly baseUrl: string;
+  /** Auth mode. */
+  readonly authMode: 'token' | 'oauth';
+  readonly #http: HttpClient;
+  /** @internal */
+  readonly _validateResponses: boolean;
+
+  constructor(options: KommoOptions) {
+    if (typeof options !== 'object' || options === null) throw new ConfigurationError('new Kommo(options) needs an options object');
+    for (const key of Object.keys(options)) {
+      if (!KNOWN_OPTIONS.has(key)) throw new ConfigurationError(`Unknown option \`${key}\` (known: ${[...KNOWN_OPTIONS].join(', ')})`);
+    }
+    if (options.baseUrl !== undefined) {
+      this.baseUrl = validateBaseUrl(options.baseUrl);
+      const url = new URL(this.baseUrl);
+      this.domain = options.domain === undefined ? url.host : normalizeDomain(options.domain);
+    } else {
+      if (options.domain === undefined) throw new ConfigurationError('Give `domain` (e.g. "acme.kommo.com") or `baseUrl`');
+      this.domain = normalizeDomain(options.domain);
+      this.baseUrl = `https://${this.domain}`;
+    }
+    // The token-store and limiter key follows where the requests go.
+    const accountKey = options.baseUrl !== undefined ? new URL(this.baseUrl).host : this.domain;
+    nonNegativeNumber(options.timeoutMs, 'timeoutMs', true);
+    nonNegativeNumber(options.maxRetries, 'maxRetries');
+    nonNegativeNumber(options.refreshMarginSec, 'refreshMarginSec');
+    nonNegativeNumber(options.retry?.baseDelayMs, 'retry.baseDelayMs');
+    nonNegativeNumber(options.retry?.maxDelayMs, 'retry.maxDelayMs');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ConfigurationError('`fetch` must be a function');
+    if (options.headers !== undefined) {
+      for (const name of Object.keys(options.headers)) {
+        if (name.toLowerCase() === 'authorization') throw new ConfigurationError('Do not pass `authorization` in `headers`; use `accessToken` or `oauth`');
+      }
+    }
+
+    let auth: AuthProvider;
+    if (options.accessToken !== undefined && options.oauth !== undefined) {
+      throw new ConfigurationError('Use either `accessToken` or `oauth`, not both');
+    }
+    if (options.accessToken !== undefined) {
+      if (typeof options.accessToken !== 'string' || options.accessToken.trim() === '') throw new ConfigurationError('`accessToken` must be a non-empty string');
+      auth = new StaticAuth(options.accessToken.trim());
+      this.authMode = 'token';
+    } else if (options.oauth !== undefined) {
+      if (!options.tokenStore || typeof options.tokenStore.get !== 'function' || typeof options.tokenStore.set !== 'function') {
+        throw new ConfigurationError('OAuth mode needs a `tokenStore` (MemoryTokenStore for tests, FileTokenStore or your own in production): refresh tokens rotate and must be saved');
+      }
+      const oauth = new KommoOAuth({
+        ...options.oauth,
+        ...(options.baseUrl !== undefined ? { baseUrl: this.baseUrl } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+      auth = new OAuthTokenManager({
+        key: accountKey,
+        store: options.tokenStore,
+        oauth: { refresh: (_key, refreshToken) => oauth.refresh(this.domain, refreshToken) },
+        initial: options.tokens === undefined ? undefined : toTokenSet(options.tokens),
+        marginSec: options.refreshMarginSec ?? 300,
+        hooks: options.hooks,
+        logger: options.logger,
+      });
+      this.authMode = 'oauth';
+    } else {
+      throw new ConfigurationError('Give `accessToken` (long-lived token) or `oauth` with a `tokenStore`');
+    }
+
+    this._validateResponses = options.validateResponses ?? true;
+    this.#http = new HttpClient({
+      baseUrl: this.baseUrl,
+      accountKey,
+      fetch: options.fetch,
+      headers: options.headers,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      retry: options.retry,
+      limiter: resolveLimiter(options.rateLimit),
+      auth,
+      hooks: options.hooks,
+      logger: options.logger,
+    });
+  }
+
+  /**
+   * Calls any endpoint on the account host with the SDK's auth, pacing, retries and errors:
+   * for endpoints the SDK does not wrap yet.
+   *
+   * @returns The parsed JSON answer, or `null` for a 204 / empty body.
+   * @example
+   * ```ts
+   * const calls = await kommo.request({ method: 'GET', path: '/api/v4/calls', query: { limit: 10 } });
+   * ```
+   */
+  async request<T = unknown>(request: KommoRequest, options?: RequestOptions): Promise<T | null> {
+    if (typeof request !== 'object' || request === null || !METHODS.has(request.method)) {
+      throw new RequestValidationError(`request() needs { method: ${[...METHODS].join('|')}, path }`, [{ path: ['method'], message: 'Invalid method' }]);
+    }
+    const response = await this._send({ method: request.method, path: request.path, query: request.query, body: request.body }, options);
+    return (response.body ?? null) as T | null;
+  }
+
+  /** @internal The core request used by resources: resolves with the raw 2xx answer. */
+  _send(request: CoreRequest, options?: RequestOptions): Promise<RawResponse> {
+    return this.#http.request(request, options);
+  }
+
+  /** @internal */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Kommo { domain: '${this.domain}', baseUrl: '${this.baseUrl}', authMode: '${this.authMode}' }`;
+  }
+
+  /** @internal */
+  toJSON(): Record<string, unknown> {
+    return { domain: this.domain, baseUrl: this.baseUrl, authMode: this.authMode };
+  }
+}

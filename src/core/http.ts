@@ -1,0 +1,368 @@
+/**
+ * The HTTP core: one attempt through ky, and the loop around it that paces, authenticates,
+ * retries, times and maps errors. ky stays inside this file; nothing of it escapes.
+ *
+ * Why a loop of our own around ky rather than ky's `retry`: Kommo's wait hint lives in the
+ * 429 *body* (`retry_after`), writes must be replayed after a 429 but never after a 5xx or a
+ * timeout, every attempt has to pass the shared rate limiter, and the 401 refresh replays once
+ * without counting as a retry. ky 1.x cannot express these (and ky 2 changes its hook
+ * semantics), so ky does one attempt (URL, headers, body, timeout, fetch) and this file does
+ * the policy.
+ *
+ * @internal
+ * @module
+ */
+
+import ky, { TimeoutError } from 'ky';
+import {
+  ConnectionError,
+  KommoError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  RequestValidationError,
+  ResponseValidationError,
+  isKommoError,
+  isWriteMethod,
+  toKommoError,
+  type HttpMethod,
+} from './errors.js';
+import type { Hooks, Logger, RequestEvent, RequestOptions, RetryOptions } from './options.js';
+import { toSearchParams, type QueryInput } from './query.js';
+import type { RateLimiter } from './rate-limit.js';
+import { redactUrl } from './redact.js';
+import { DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS, isRetryableNetworkError, isRetryableStatus, retryAfterMs, retryDelayMs, sleep } from './retry.js';
+import { VERSION } from '../version.js';
+
+/** A raw answer: status, headers and the body (parsed JSON, text, or `undefined` when empty). */
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON; the text when it is not JSON; `undefined` for 204 or an empty body. */
+  body: unknown;
+  /** Kommo's `X-Request-Id`. */
+  requestId: string | undefined;
+  /** Whether `body` came from JSON. */
+  isJson: boolean;
+}
+
+/** One request as the core sends it. */
+export interface CoreRequest {
+  method: HttpMethod;
+  path: string;
+  query?: QueryInput | undefined;
+  body?: unknown;
+  /** Send this body as `application/x-www-form-urlencoded` instead of JSON. */
+  form?: boolean;
+}
+
+/** Supplies the bearer token and handles 401s. */
+export interface AuthProvider {
+  /** The token for the next attempt (may refresh proactively), or `undefined` for none. */
+  token(signal?: AbortSignal): Promise<string | undefined>;
+  /**
+   * Called once per call after a 401 answered to `usedToken`. Resolves `true` when a fresh
+   * token is ready and the request should be replayed, `false` when there is nothing to do.
+   */
+  refreshAfterUnauthorized(usedToken: string | undefined, signal?: AbortSignal): Promise<boolean>;
+}
+
+/** Settings of {@link HttpClient}. */
+export interface HttpClientConfig {
+  baseUrl: string;
+  /** Account key: the limiter and token-store key. */
+  accountKey: string;
+  fetch?: typeof fetch | undefined;
+  headers?: Record<string, string> | undefined;
+  timeoutMs?: number | undefined;
+  maxRetries?: number | undefined;
+  retry?: RetryOptions | undefined;
+  limiter?: RateLimiter | undefined;
+  auth?: AuthProvider | undefined;
+  hooks?: Hooks | undefined;
+  logger?: Logger | undefined;
+}
+
+/** Default time allowed for one attempt. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default number of retries after the first attempt. */
+export const DEFAULT_MAX_RETRIES = 3;
+
+// Connection failures that happen before a byte is sent: a write failing this way was not applied.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** A sanitized copy of a low-level error: keeps name, message and errno code, drops request objects. */
+function safeCause(error: unknown): Error {
+  const source = error instanceof Error ? error : new Error(String(error));
+  const copy = new Error(source.message);
+  copy.name = source.name;
+  const code = errorCode(error);
+  if (code) (copy as Error & { code?: string }).code = code;
+  return copy;
+}
+
+function validatePath(path: unknown): string {
+  if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//') || /(^|\/)\.\.?(\/|$)|[?#\\\s]/.test(path)) {
+    throw new RequestValidationError(
+      `\`path\` must be an absolute path on the account host such as "/api/v4/leads" (no query, no "..", no scheme), got ${JSON.stringify(path)}`,
+      [{ path: ['path'], message: 'Invalid path' }],
+    );
+  }
+  return path;
+}
+
+/** Parses an answer body: JSON when it looks like JSON, text otherwise, `undefined` when empty. */
+export function parseBody(text: string, contentType: string | null): { body: unknown; isJson: boolean } {
+  if (text === '' || text.trim() === '') return { body: undefined, isJson: false };
+  const looksJson = /json/i.test(contentType ?? '') || /^\s*[{[]/.test(text);
+  if (looksJson) {
+    try {
+      return { body: JSON.parse(text) as unknown, isJson: true };
+    } catch {
+      // fall through: keep the text (HTML error pages sometimes claim JSON)
+    }
+  }
+  return { body: text, isJson: false };
+}
+
+/** The HTTP core shared by a client's resources. */
+export class HttpClient {
+  readonly baseUrl: string;
+  readonly accountKey: string;
+  readonly #config: HttpClientConfig;
+  readonly #baseDelayMs: number;
+  readonly #maxDelayMs: number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(config: HttpClientConfig) {
+    this.baseUrl = config.baseUrl.replace(/\/+$/, '');
+    this.accountKey = config.accountKey;
+    this.#config = config;
+    this.#baseDelayMs = config.retry?.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
+    this.#maxDelayMs = config.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
+    this.#sleep = config.retry?.sleep ?? sleep;
+  }
+
+  #emit(name: keyof Hooks, event: RequestEvent): void {
+    const hook = this.#config.hooks?.[name] as ((e: RequestEvent) => void) | undefined;
+    if (!hook) return;
+    try {
+      hook(event);
+    } catch (error) {
+      this.#config.logger?.warn?.(`kommo-sdk: the ${name} hook threw; ignored`, { error: String(error) });
+    }
+  }
+
+  /**
+   * One attempt: no pacing, no retries, no auth. Throws only {@link ConnectionError},
+   * {@link RequestTimeoutError} or {@link RequestAbortedError}; any status resolves.
+   */
+  async send(
+    request: CoreRequest,
+    options: { token?: string | undefined; signal?: AbortSignal | undefined; timeoutMs?: number | undefined; headers?: Record<string, string> | undefined; baseUrl?: string } = {},
+  ): Promise<RawResponse> {
+    const url = this.url(request, options.baseUrl);
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/hal+json, application/problem+json;q=0.9, */*;q=0.1',
+      'user-agent': `kommo-sdk/${VERSION}`,
+      ...this.#config.headers,
+      ...options.headers,
+    };
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      if (request.form) {
+        body = new URLSearchParams(request.body as Record<string, string>).toString();
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+      } else {
+        body = JSON.stringify(request.body);
+        headers['content-type'] = 'application/json';
+      }
+    }
+    if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+    const timeoutMs = options.timeoutMs ?? this.#config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const write = isWriteMethod(request.method);
+    const userFetch = this.#config.fetch;
+    let response: Response;
+    try {
+      response = await ky(url, {
+        method: request.method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        retry: 0,
+        throwHttpErrors: false,
+        timeout: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : false,
+        ...(options.signal ? { signal: options.signal } : {}),
+        // Look fetch up on every call: a reference captured at import time bypasses
+        // interceptors and polyfills installed later.
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => (userFetch ?? globalThis.fetch)(input, init),
+      });
+    } catch (error) {
+      throw this.#networkError(error, request, url, write, options.signal, timeoutMs);
+    }
+    let text: string;
+    try {
+      text = response.status === 204 || request.method === 'HEAD' ? '' : await response.text();
+    } catch (error) {
+      throw this.#networkError(error, request, url, write, options.signal, timeoutMs);
+    }
+    const parsed = parseBody(text, response.headers.get('content-type'));
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: parsed.body,
+      isJson: parsed.isJson,
+      requestId: response.headers.get('x-request-id') ?? undefined,
+    };
+  }
+
+  #networkError(error: unknown, request: CoreRequest, url: string, write: boolean, signal: AbortSignal | undefined, timeoutMs: number): KommoError {
+    if (isKommoError(error)) return error;
+    const where = `(${request.method} ${request.path})`;
+    if (signal?.aborted) {
+      return new RequestAbortedError(`Request aborted ${where}`, write ? { writeOutcome: 'unknown' } : {});
+    }
+    if (error instanceof TimeoutError || (error instanceof Error && error.name === 'TimeoutError')) {
+      return new RequestTimeoutError(`No answer within ${timeoutMs} ms ${where}`, write ? { writeOutcome: 'unknown' } : {});
+    }
+    const code = errorCode(error);
+    const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+    const detail = code ? `${code}` : error instanceof Error ? error.message : String(error);
+    return new ConnectionError(`Connection to ${redactUrl(new URL(url).origin)} failed: ${detail} ${where}`, {
+      cause: safeCause(error),
+      ...(write ? { writeOutcome: notSent ? 'not_applied' : 'unknown' } : {}),
+    });
+  }
+
+  /** The full URL of a request. */
+  url(request: Pick<CoreRequest, 'path' | 'query'>, baseUrl = this.baseUrl): string {
+    const path = validatePath(request.path);
+    const search = toSearchParams(request.query).toString();
+    return `${baseUrl.replace(/\/+$/, '')}${path}${search ? `?${search}` : ''}`;
+  }
+
+  /**
+   * Sends a request with pacing, auth, retries and hooks. Resolves with any 2xx answer; throws a
+   * typed {@link KommoError} otherwise.
+   */
+  async request(request: CoreRequest, options: RequestOptions = {}): Promise<RawResponse> {
+    const url = this.url(request);
+    const maxRetries = options.maxRetries ?? this.#config.maxRetries ?? DEFAULT_MAX_RETRIES;
+    const write = isWriteMethod(request.method);
+    const { limiter, auth } = this.#config;
+    const signal = options.signal;
+    let retries = 0;
+    let replayedAfter401 = false;
+    for (let attempt = 1; ; attempt++) {
+      const base: RequestEvent = { method: request.method, path: request.path, attempt };
+      let token: string | undefined;
+      try {
+        if (signal?.aborted) throw new RequestAbortedError(`Request aborted (${request.method} ${request.path})`);
+        if (limiter) await limiter.acquire(this.accountKey, signal);
+        token = auth ? await auth.token(signal) : undefined;
+      } catch (error) {
+        // Nothing was sent yet.
+        const failure = isKommoError(error) ? error : new RequestAbortedError(`Request aborted (${request.method} ${request.path})`, { cause: safeCause(error) });
+        this.#fail(base, failure);
+        throw failure;
+      }
+      this.#emit('onRequest', base);
+      const started = Date.now();
+      let response: RawResponse;
+      try {
+        response = await this.send(request, { token, signal, timeoutMs: options.timeoutMs, headers: options.headers });
+      } catch (error) {
+        const failure = error as KommoError;
+        const durationMs = Date.now() - started;
+        if (failure.code !== 'aborted' && isRetryableNetworkError(request.method) && retries < maxRetries) {
+          const delayMs = retryDelayMs(retries, undefined, { baseDelayMs: this.#baseDelayMs, maxDelayMs: this.#maxDelayMs });
+          this.#emit('onRetry', { ...base, durationMs, error: failure, delayMs });
+          this.#config.logger?.warn?.('kommo-sdk: retrying after a connection failure', { method: request.method, path: request.path, attempt, delayMs, error: failure.message });
+          retries++;
+          await this.#wait(delayMs, signal, base);
+          continue;
+        }
+        this.#fail({ ...base, durationMs }, failure);
+        throw failure;
+      }
+      const durationMs = Date.now() - started;
+      const event: RequestEvent = { ...base, status: response.status, durationMs, ...(response.requestId ? { requestId: response.requestId } : {}) };
+      this.#emit('onResponse', event);
+      this.#config.logger?.debug?.(`kommo-sdk: ${request.method} ${request.path} ${response.status} ${durationMs}ms`, { ...event });
+
+      if (response.status >= 200 && response.status < 300) {
+        if (response.body !== undefined && !response.isJson) {
+          const failure = new ResponseValidationError(
+            `Kommo answered ${response.status} with a body that is not JSON (${request.method} ${request.path})`,
+            { body: response.body, requestId: response.requestId },
+          );
+          this.#fail(event, failure);
+          throw failure;
+        }
+        return response;
+      }
+
+      if (response.status === 401 && auth && !replayedAfter401) {
+        replayedAfter401 = true;
+        let replay: boolean;
+        try {
+          replay = await auth.refreshAfterUnauthorized(token, signal);
+        } catch (error) {
+          const failure = isKommoError(error) ? error : new KommoError('reauthorization_required', String(error));
+          this.#fail(event, failure);
+          throw failure;
+        }
+        if (replay) continue;
+      }
+
+      const hint = response.status === 429 ? retryAfterMs(response.headers, response.body) : undefined;
+      const failure = toKommoError({
+        status: response.status,
+        method: request.method,
+        url,
+        path: request.path,
+        body: response.body,
+        requestId: response.requestId,
+        retryAfterMs: hint,
+      });
+      if (isRetryableStatus(request.method, response.status) && retries < maxRetries) {
+        const delayMs = retryDelayMs(retries, hint, { baseDelayMs: this.#baseDelayMs, maxDelayMs: this.#maxDelayMs });
+        if (response.status === 429) limiter?.penalize?.(this.accountKey, delayMs);
+        this.#emit('onRetry', { ...event, error: failure, delayMs });
+        this.#config.logger?.warn?.(`kommo-sdk: ${response.status} on ${request.method} ${request.path}; retrying in ${delayMs}ms`, { ...event, delayMs });
+        retries++;
+        await this.#wait(delayMs, signal, event);
+        continue;
+      }
+      if (write && failure.writeOutcome === undefined) (failure as { writeOutcome?: string }).writeOutcome = 'not_applied';
+      this.#fail(event, failure);
+      throw failure;
+    }
+  }
+
+  async #wait(ms: number, signal: AbortSignal | undefined, event: RequestEvent): Promise<void> {
+    try {
+      await this.#sleep(ms, signal);
+    } catch (error) {
+      const failure = new RequestAbortedError(`Request aborted while waiting to retry (${event.method} ${event.path})`, {
+        cause: safeCause(error),
+        // The previous attempt's outcome decided whether we retry; writes only retry after a 429.
+        ...(isWriteMethod(event.method) ? { writeOutcome: 'not_applied' } : {}),
+      });
+      this.#fail(event, failure);
+      throw failure;
+    }
+  }
+
+  #fail(event: RequestEvent, error: KommoError): void {
+    this.#emit('onError', { ...event, error });
+    this.#config.logger?.error?.(`kommo-sdk: ${error.message}`, { method: event.method, path: event.path, attempt: event.attempt, code: error.code, ...(event.status ? { status: event.status } : {}) });
+  }
+}

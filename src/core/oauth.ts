@@ -1,0 +1,334 @@
+/**
+ * OAuth 2.0 with Kommo: the consent URL, CSRF state, the code exchange and the refresh.
+ *
+ * @module
+ */
+
+import { z } from 'zod';
+import { ConfigurationError, OAuthError, ResponseValidationError, isKommoError } from './errors.js';
+import { normalizeDomain } from './domain.js';
+import { HttpClient, type RawResponse } from './http.js';
+import { redactSecrets } from './redact.js';
+import { sleep } from './retry.js';
+import type { TokenSet } from './token-store.js';
+
+/** The token endpoint's answer, as Kommo sends it. */
+export interface OAuthTokenResponse {
+  token_type: string;
+  /** Lifetime of `access_token` in seconds (86400). */
+  expires_in: number;
+  access_token: string;
+  refresh_token: string;
+  /** Kommo's clock, unix seconds (not always sent). */
+  server_time?: number;
+  [extra: string]: unknown;
+}
+
+/** Which consent page: Kommo (`www.kommo.com`) or amoCRM (`www.amocrm.ru`). */
+export type OAuthPlatform = 'kommo' | 'amocrm';
+
+/** Options of {@link KommoOAuth}. */
+export interface KommoOAuthOptions {
+  /** Integration id (uuid). */
+  clientId: string;
+  /** Integration secret. */
+  clientSecret: string;
+  /** The redirect URI registered for the integration, exactly. */
+  redirectUri: string;
+  /** @defaultValue 'kommo' */
+  platform?: OAuthPlatform;
+  /**
+   * Sends token requests here instead of the account host, and builds the consent URL on it
+   * (a proxy, or the sandbox).
+   */
+  baseUrl?: string;
+  /** @defaultValue 15000 */
+  timeoutMs?: number;
+  /** @defaultValue `globalThis.fetch` */
+  fetch?: typeof fetch;
+  /** How long a {@link KommoOAuth.createState} value stays valid. @defaultValue 600 */
+  stateMaxAgeSec?: number;
+  /** @internal Waits between network retries (tests pass 0). */
+  retryDelayMs?: number;
+}
+
+/** Result of {@link KommoOAuth.exchangeCode}. */
+export interface ExchangeCodeResult {
+  /** The account host the code belongs to (validated), e.g. `acme.kommo.com`. */
+  domain: string;
+  /** The token pair; save it in your {@link TokenStore}. */
+  tokens: TokenSet;
+}
+
+const TokenResponseSchema = z.looseObject({
+  token_type: z.string().nullish(),
+  expires_in: z.coerce.number().int().positive(),
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  server_time: z.coerce.number().nullish(),
+});
+
+/**
+ * Turns a token endpoint answer into a {@link TokenSet} (`expires_at` from `expires_in` and the
+ * local clock). Also accepts a {@link TokenSet}, returned unchanged.
+ */
+export function toTokenSet(response: OAuthTokenResponse | TokenSet, nowSec = Math.floor(Date.now() / 1000)): TokenSet {
+  if (typeof (response as TokenSet).expires_at === 'number' && typeof response.access_token === 'string') {
+    return { ...(response as TokenSet), token_type: response.token_type || 'Bearer' };
+  }
+  const parsed = TokenResponseSchema.safeParse(response);
+  if (!parsed.success) {
+    throw new ConfigurationError('A token pair needs access_token, refresh_token and expires_at (or expires_in)', {
+      cause: new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')),
+    });
+  }
+  const { expires_in, ...rest } = parsed.data;
+  const tokens: TokenSet = {
+    ...rest,
+    access_token: parsed.data.access_token,
+    refresh_token: parsed.data.refresh_token,
+    token_type: parsed.data.token_type ?? 'Bearer',
+    expires_at: nowSec + expires_in,
+  };
+  if (tokens['server_time'] === null) delete tokens['server_time'];
+  return tokens;
+}
+
+const b64url = (bytes: Uint8Array): string => {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+};
+
+function timingSafeEqual(a: string, b: string): boolean {
+  const len = Math.max(a.length, b.length);
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < len; i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  return diff === 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const TOKEN_PATH = '/oauth2/access_token';
+
+/**
+ * OAuth 2.0 for a Kommo integration, usable before any account is known (a public
+ * integration's install flow).
+ *
+ * @example
+ * ```ts
+ * const oauth = new KommoOAuth({ clientId, clientSecret, redirectUri });
+ * const state = await oauth.createState();
+ * redirect(oauth.authorizationUrl({ state }));
+ * // …on the redirect:
+ * if (!(await oauth.verifyState(query.state))) throw new Error('CSRF');
+ * const { domain, tokens } = await oauth.exchangeCode({ code: query.code, referer: query.referer });
+ * await tokenStore.set(domain, tokens);
+ * ```
+ */
+export class KommoOAuth {
+  /** Integration id. */
+  readonly clientId: string;
+  /** Registered redirect URI. */
+  readonly redirectUri: string;
+  /** Consent page platform. */
+  readonly platform: OAuthPlatform;
+  readonly #clientSecret: string;
+  readonly #baseUrl: string | undefined;
+  readonly #http: HttpClient;
+  readonly #stateMaxAgeSec: number;
+  readonly #retryDelayMs: number;
+
+  constructor(options: KommoOAuthOptions) {
+    if (!isRecord(options)) throw new ConfigurationError('KommoOAuth needs { clientId, clientSecret, redirectUri }');
+    for (const key of ['clientId', 'clientSecret', 'redirectUri'] as const) {
+      if (typeof options[key] !== 'string' || options[key].trim() === '') {
+        throw new ConfigurationError(`KommoOAuth: \`${key}\` must be a non-empty string`);
+      }
+    }
+    if (options.platform !== undefined && options.platform !== 'kommo' && options.platform !== 'amocrm') {
+      throw new ConfigurationError(`KommoOAuth: \`platform\` must be 'kommo' or 'amocrm', got ${JSON.stringify(options.platform)}`);
+    }
+    this.clientId = options.clientId;
+    this.redirectUri = options.redirectUri;
+    this.platform = options.platform ?? 'kommo';
+    this.#clientSecret = options.clientSecret;
+    this.#baseUrl = options.baseUrl === undefined ? undefined : validateBaseUrl(options.baseUrl);
+    this.#stateMaxAgeSec = options.stateMaxAgeSec ?? 600;
+    this.#retryDelayMs = options.retryDelayMs ?? 500;
+    this.#http = new HttpClient({
+      baseUrl: this.#baseUrl ?? 'https://invalid.invalid',
+      accountKey: 'oauth',
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs ?? 15_000,
+      maxRetries: 0,
+    });
+  }
+
+  /**
+   * The consent page URL: `https://www.kommo.com/oauth?client_id=…&state=…&mode=…`
+   * (`www.amocrm.ru` for the amoCRM platform). The page redirects to your registered redirect
+   * URI with `code`, `referer` (the account host), `state` and `platform`.
+   *
+   * @param options.state - Your CSRF value (see {@link KommoOAuth.createState}).
+   * @param options.mode - `popup` (the opener navigates) or `post_message` (the redirect happens in the popup).
+   */
+  authorizationUrl(options: { state: string; mode?: 'popup' | 'post_message' }): string {
+    if (!isRecord(options) || typeof options.state !== 'string' || options.state === '') {
+      throw new ConfigurationError('authorizationUrl needs a non-empty `state` (use createState())');
+    }
+    const host = this.#baseUrl ?? (this.platform === 'amocrm' ? 'https://www.amocrm.ru' : 'https://www.kommo.com');
+    const params = new URLSearchParams({ client_id: this.clientId, state: options.state });
+    if (options.mode !== undefined) {
+      if (options.mode !== 'popup' && options.mode !== 'post_message') {
+        throw new ConfigurationError(`authorizationUrl: \`mode\` must be 'popup' or 'post_message'`);
+      }
+      params.set('mode', options.mode);
+    }
+    return `${host}/oauth?${params.toString()}`;
+  }
+
+  async #hmac(data: string): Promise<string> {
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(this.#clientSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const sig = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data));
+    return b64url(new Uint8Array(sig));
+  }
+
+  /**
+   * A CSRF `state`: a random nonce and a timestamp, signed with the client secret, so it can be
+   * checked without server-side storage. Store it in a cookie too if you want to bind it to
+   * the browser session, and compare with {@link KommoOAuth.verifyState}'s `expected`.
+   */
+  async createState(): Promise<string> {
+    const nonce = b64url(crypto.getRandomValues(new Uint8Array(16)));
+    const payload = `${nonce}.${Math.floor(Date.now() / 1000).toString(36)}`;
+    return `${payload}.${await this.#hmac(payload)}`;
+  }
+
+  /**
+   * Checks a `state` from the redirect: signed by this integration, not older than
+   * `stateMaxAgeSec`, and equal to `expected` when given. Constant-time comparisons.
+   */
+  async verifyState(state: unknown, expected?: string): Promise<boolean> {
+    if (typeof state !== 'string' || state.length > 512) return false;
+    if (expected !== undefined && !timingSafeEqual(state, expected)) return false;
+    const parts = state.split('.');
+    if (parts.length !== 3) return false;
+    const [nonce, ts, sig] = parts as [string, string, string];
+    const good = await this.#hmac(`${nonce}.${ts}`);
+    if (!timingSafeEqual(sig, good)) return false;
+    const issued = parseInt(ts, 36);
+    const now = Math.floor(Date.now() / 1000);
+    return Number.isFinite(issued) && issued <= now + 60 && now - issued <= this.#stateMaxAgeSec;
+  }
+
+  /**
+   * Exchanges an authorization code (from the redirect, or copied from the integration's
+   * modal) for a token pair. The `referer` names the account; it is validated like `domain`
+   * before anything is sent to it.
+   *
+   * @throws {@link ConfigurationError} when `referer` is not a Kommo account host.
+   * @throws {@link OAuthError} when Kommo refuses the code (`hint` says why: expired, revoked…).
+   */
+  async exchangeCode(params: { code: string; referer: string }): Promise<ExchangeCodeResult> {
+    if (!isRecord(params) || typeof params.code !== 'string' || params.code === '') {
+      throw new ConfigurationError('exchangeCode needs a non-empty `code`');
+    }
+    const domain = normalizeDomain(params.referer, 'referer');
+    const tokens = await this.#token(domain, {
+      grant_type: 'authorization_code',
+      code: params.code,
+    }, false);
+    return { domain, tokens };
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. The answer always holds a *new* refresh token:
+   * save it before using the access token. A network failure is retried with the same
+   * refresh token (Kommo allows it).
+   *
+   * @throws {@link OAuthError} when Kommo refuses it (`Token has been revoked`…).
+   */
+  async refresh(domain: string, refreshToken: string): Promise<TokenSet> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') throw new ConfigurationError('refresh needs a refresh token');
+    const host = this.#baseUrl ? domain : normalizeDomain(domain);
+    return this.#token(host, { grant_type: 'refresh_token', refresh_token: refreshToken }, true);
+  }
+
+  async #token(host: string, grant: Record<string, string>, retryNetwork: boolean): Promise<TokenSet> {
+    const body = {
+      client_id: this.clientId,
+      client_secret: this.#clientSecret,
+      redirect_uri: this.redirectUri,
+      ...grant,
+    };
+    const baseUrl = this.#baseUrl ?? `https://${host}`;
+    let response: RawResponse | undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        response = await this.#http.send({ method: 'POST', path: TOKEN_PATH, body }, { baseUrl });
+        break;
+      } catch (error) {
+        if (!retryNetwork || attempt >= 2 || !isKommoError(error) || error.code === 'aborted') throw error;
+        await sleep(this.#retryDelayMs * 2 ** attempt);
+      }
+    }
+    const { status } = response;
+    if (status >= 200 && status < 300) {
+      const parsed = TokenResponseSchema.safeParse(response.body);
+      if (!parsed.success) {
+        throw new ResponseValidationError('The token endpoint answered without a usable token pair', {
+          body: redactSecrets(response.body),
+          requestId: response.requestId,
+          issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+        });
+      }
+      return toTokenSet(parsed.data as OAuthTokenResponse);
+    }
+    const json = isRecord(response.body) ? response.body : undefined;
+    const hint = typeof json?.['hint'] === 'string' ? json['hint'] : undefined;
+    const title = typeof json?.['title'] === 'string' ? json['title'] : undefined;
+    const detail = typeof json?.['detail'] === 'string' ? json['detail'] : undefined;
+    const what = grant['grant_type'] === 'refresh_token' ? 'Token refresh' : 'Code exchange';
+    throw new OAuthError(`${what} failed: ${status}${hint ? ` ${hint}` : title ? ` ${title}` : ''} (POST ${TOKEN_PATH} on ${host})`, {
+      status,
+      hint,
+      title,
+      detail,
+      body: redactSecrets(response.body),
+    });
+  }
+
+  /** @internal */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `KommoOAuth { clientId: '${this.clientId}', clientSecret: [REDACTED], redirectUri: '${this.redirectUri}' }`;
+  }
+
+  /** @internal */
+  toJSON(): Record<string, unknown> {
+    return { clientId: this.clientId, clientSecret: '[REDACTED]', redirectUri: this.redirectUri, platform: this.platform };
+  }
+}
+
+/**
+ * Checks an explicit base URL: https, or http on loopback only; no credentials, query or hash.
+ * @internal
+ */
+export function validateBaseUrl(input: unknown): string {
+  let url: URL;
+  try {
+    url = new URL(String(input));
+  } catch {
+    throw new ConfigurationError(`\`baseUrl\` ${JSON.stringify(input)} is not a URL`);
+  }
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]' || url.hostname.startsWith('127.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ConfigurationError('`baseUrl` must use https (plain http only for loopback hosts such as the sandbox)');
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigurationError('`baseUrl` must not contain credentials, a query or a hash');
+  }
+  return url.toString().replace(/\/+$/, '');
+}

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// `npx kommo-sandbox`: runs the sandbox standalone.
+export {};

@@ -1,0 +1,30 @@
+import { defineConfig } from 'tsup';
+
+const entry = {
+  index: 'src/index.ts',
+  webhooks: 'src/webhooks/index.ts',
+  sandbox: 'src/sandbox/index.ts',
+};
+
+// ky is ESM-only. A CJS build that `require`s it fails at run time
+// (`import_ky.default.create is not a function`) while publint and attw still pass,
+// so the CJS build bundles ky in; the ESM build keeps it external.
+export default defineConfig([
+  {
+    entry: { ...entry, 'sandbox-cli': 'src/sandbox/cli.ts' },
+    format: ['esm'],
+    dts: { entry },
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    splitting: true,
+  },
+  {
+    entry,
+    format: ['cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    noExternal: ['ky'],
+  },
+]);
