@@ -7,3 +7,7 @@
 export { Kommo } from './client.js';
 export { VERSION } from './version.js';
 export * from './core/index.js';
+export * from './resources/index.js';
+export * from './schemas/index.js';
+export * from './webhooks/index.js';
+export * from './helpers/index.js';

@@ -1,0 +1,1 @@
+export { APIResource } from './resource.js';
