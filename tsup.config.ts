@@ -4,6 +4,7 @@ const entry = {
   index: 'src/index.ts',
   webhooks: 'src/webhooks/index.ts',
   sandbox: 'src/sandbox/index.ts',
+  redis: 'src/redis/index.ts',
 };
 
 // ky is ESM-only. A CJS build that `require`s it fails at run time
