@@ -4,4 +4,12 @@
  *
  * @module
  */
-export {};
+export {
+  buildWebhookBody,
+  type WebhookAccountInput,
+  type WebhookEventInput,
+  type WebhookInputData,
+  type WebhookInputValue,
+  type WebhookWireEntity,
+  type WebhookEntityName,
+} from './encode.js';
