@@ -8,20 +8,27 @@ export default tseslint.config(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unnecessary-condition': 'off',
       '@typescript-eslint/no-invalid-void-type': 'off',
       '@typescript-eslint/unified-signatures': 'off',
+      '@typescript-eslint/no-confusing-void-expression': 'off',
     },
   },
   {
     files: ['src/**/*.ts'],
     ignores: ['src/core/http.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'ky', message: 'ky stays inside src/core/http.ts.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'ky', message: 'ky stays inside src/core/http.ts.' }] },
+      ],
     },
   },
   {
@@ -31,13 +38,24 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'ky', message: 'ky stays inside src/core/http.ts.' }],
-          patterns: [{ group: ['./*', '!./resource.js'], message: 'Resources never import each other; go through src/core.' }],
+          patterns: [
+            {
+              group: ['./*', '!./resource.js'],
+              message: 'Resources never import each other; go through src/core.',
+            },
+          ],
         },
       ],
     },
   },
   {
-    files: ['test/**/*.ts', 'examples/**/*.ts', 'examples/**/*.tsx', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'test/**/*.ts',
+      'examples/**/*.ts',
+      'examples/**/*.tsx',
+      'scripts/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -49,6 +67,8 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-empty-function': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-dynamic-delete': 'off',
     },
   },
 );

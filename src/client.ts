@@ -11,6 +11,7 @@ import { HttpClient, type AuthProvider, type CoreRequest, type RawResponse } fro
 import { KommoOAuth, toTokenSet, validateBaseUrl } from './core/oauth.js';
 import type { KommoOptions, KommoRequest, RequestOptions } from './core/options.js';
 import { sharedRateLimiter, type RateLimiter } from './core/rate-limit.js';
+import { Leads } from './resources/leads.js';
 
 const KNOWN_OPTIONS = new Set([
   'domain',
@@ -35,8 +36,15 @@ const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD']);
 
 function nonNegativeNumber(value: unknown, name: string, allowInfinity = false): void {
   if (value === undefined) return;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (!allowInfinity && !Number.isFinite(value))) {
-    throw new ConfigurationError(`\`${name}\` must be a non-negative number, got ${JSON.stringify(value) ?? String(value)}`);
+  if (
+    typeof value !== 'number' ||
+    Number.isNaN(value) ||
+    value < 0 ||
+    (!allowInfinity && !Number.isFinite(value))
+  ) {
+    throw new ConfigurationError(
+      `\`${name}\` must be a non-negative number, got ${typeof value === 'number' ? String(value) : typeof value}`,
+    );
   }
 }
 
@@ -47,12 +55,15 @@ function resolveLimiter(option: KommoOptions['rateLimit']): RateLimiter | undefi
     throw new ConfigurationError('`rateLimit` must be false or { requestsPerSecond?, limiter? }');
   }
   if (option.limiter) {
-    if (typeof option.limiter.acquire !== 'function') throw new ConfigurationError('`rateLimit.limiter` must have an acquire(key, signal) method');
+    if (typeof option.limiter.acquire !== 'function')
+      throw new ConfigurationError('`rateLimit.limiter` must have an acquire(key, signal) method');
     return option.limiter;
   }
   const rps = option.requestsPerSecond ?? 7;
   if (typeof rps !== 'number' || !Number.isFinite(rps) || rps <= 0) {
-    throw new ConfigurationError(`\`rateLimit.requestsPerSecond\` must be a positive number, got ${String(rps)}`);
+    throw new ConfigurationError(
+      `\`rateLimit.requestsPerSecond\` must be a positive number, got ${String(rps)}`,
+    );
   }
   return sharedRateLimiter(rps);
 }
@@ -85,17 +96,25 @@ export class Kommo {
   /** @internal */
   readonly _validateResponses: boolean;
 
+  /** Leads: list, read, create, update, move through stages, link, add notes. */
+  readonly leads: Leads = new Leads(this);
+
   constructor(options: KommoOptions) {
-    if (typeof options !== 'object' || options === null) throw new ConfigurationError('new Kommo(options) needs an options object');
+    if (typeof options !== 'object' || options === null)
+      throw new ConfigurationError('new Kommo(options) needs an options object');
     for (const key of Object.keys(options)) {
-      if (!KNOWN_OPTIONS.has(key)) throw new ConfigurationError(`Unknown option \`${key}\` (known: ${[...KNOWN_OPTIONS].join(', ')})`);
+      if (!KNOWN_OPTIONS.has(key))
+        throw new ConfigurationError(
+          `Unknown option \`${key}\` (known: ${[...KNOWN_OPTIONS].join(', ')})`,
+        );
     }
     if (options.baseUrl !== undefined) {
       this.baseUrl = validateBaseUrl(options.baseUrl);
       const url = new URL(this.baseUrl);
       this.domain = options.domain === undefined ? url.host : normalizeDomain(options.domain);
     } else {
-      if (options.domain === undefined) throw new ConfigurationError('Give `domain` (e.g. "acme.kommo.com") or `baseUrl`');
+      if (options.domain === undefined)
+        throw new ConfigurationError('Give `domain` (e.g. "acme.kommo.com") or `baseUrl`');
       this.domain = normalizeDomain(options.domain);
       this.baseUrl = `https://${this.domain}`;
     }
@@ -106,10 +125,14 @@ export class Kommo {
     nonNegativeNumber(options.refreshMarginSec, 'refreshMarginSec');
     nonNegativeNumber(options.retry?.baseDelayMs, 'retry.baseDelayMs');
     nonNegativeNumber(options.retry?.maxDelayMs, 'retry.maxDelayMs');
-    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ConfigurationError('`fetch` must be a function');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function')
+      throw new ConfigurationError('`fetch` must be a function');
     if (options.headers !== undefined) {
       for (const name of Object.keys(options.headers)) {
-        if (name.toLowerCase() === 'authorization') throw new ConfigurationError('Do not pass `authorization` in `headers`; use `accessToken` or `oauth`');
+        if (name.toLowerCase() === 'authorization')
+          throw new ConfigurationError(
+            'Do not pass `authorization` in `headers`; use `accessToken` or `oauth`',
+          );
       }
     }
 
@@ -118,17 +141,28 @@ export class Kommo {
       throw new ConfigurationError('Use either `accessToken` or `oauth`, not both');
     }
     if (options.accessToken !== undefined) {
-      if (typeof options.accessToken !== 'string' || options.accessToken.trim() === '') throw new ConfigurationError('`accessToken` must be a non-empty string');
+      if (typeof options.accessToken !== 'string' || options.accessToken.trim() === '')
+        throw new ConfigurationError('`accessToken` must be a non-empty string');
       auth = new StaticAuth(options.accessToken.trim());
       this.authMode = 'token';
     } else if (options.oauth !== undefined) {
-      if (!options.tokenStore || typeof options.tokenStore.get !== 'function' || typeof options.tokenStore.set !== 'function') {
-        throw new ConfigurationError('OAuth mode needs a `tokenStore` (MemoryTokenStore for tests, FileTokenStore or your own in production): refresh tokens rotate and must be saved');
+      if (
+        !options.tokenStore ||
+        typeof options.tokenStore.get !== 'function' ||
+        typeof options.tokenStore.set !== 'function'
+      ) {
+        throw new ConfigurationError(
+          'OAuth mode needs a `tokenStore` (MemoryTokenStore for tests, FileTokenStore or your own in production): refresh tokens rotate and must be saved',
+        );
       }
       const oauth = new KommoOAuth({
         ...options.oauth,
         ...(options.baseUrl !== undefined ? { baseUrl: this.baseUrl } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.timeoutMs !== undefined
+          ? { timeoutMs: Math.min(options.timeoutMs, 15_000) }
+          : {}),
+        retry: options.retry,
       });
       auth = new OAuthTokenManager({
         key: accountKey,
@@ -141,7 +175,9 @@ export class Kommo {
       });
       this.authMode = 'oauth';
     } else {
-      throw new ConfigurationError('Give `accessToken` (long-lived token) or `oauth` with a `tokenStore`');
+      throw new ConfigurationError(
+        'Give `accessToken` (long-lived token) or `oauth` with a `tokenStore`',
+      );
     }
 
     this._validateResponses = options.validateResponses ?? true;
@@ -172,9 +208,15 @@ export class Kommo {
    */
   async request<T = unknown>(request: KommoRequest, options?: RequestOptions): Promise<T | null> {
     if (typeof request !== 'object' || request === null || !METHODS.has(request.method)) {
-      throw new RequestValidationError(`request() needs { method: ${[...METHODS].join('|')}, path }`, [{ path: ['method'], message: 'Invalid method' }]);
+      throw new RequestValidationError(
+        `request() needs { method: ${[...METHODS].join('|')}, path }`,
+        [{ path: ['method'], message: 'Invalid method' }],
+      );
     }
-    const response = await this._send({ method: request.method, path: request.path, query: request.query, body: request.body }, options);
+    const response = await this._send(
+      { method: request.method, path: request.path, query: request.query, body: request.body },
+      options,
+    );
     return (response.body ?? null) as T | null;
   }
 

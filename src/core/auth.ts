@@ -5,7 +5,13 @@
  * @module
  */
 
-import { AuthenticationError, KommoError, OAuthError, TokenStoreError, isKommoError } from './errors.js';
+import {
+  AuthenticationError,
+  KommoError,
+  OAuthError,
+  TokenStoreError,
+  isKommoError,
+} from './errors.js';
 import type { AuthProvider } from './http.js';
 import type { KommoOAuth } from './oauth.js';
 import type { Hooks, Logger, RefreshEvent } from './options.js';
@@ -45,7 +51,10 @@ export interface OAuthTokenManagerConfig {
 }
 
 function isRejected(error: unknown): error is OAuthError {
-  return error instanceof OAuthError && (error.status === 400 || error.status === 401 || error.status === 403);
+  return (
+    error instanceof OAuthError &&
+    (error.status === 400 || error.status === 401 || error.status === 403)
+  );
 }
 
 /**
@@ -70,7 +79,11 @@ export class OAuthTokenManager implements AuthProvider {
     try {
       return await this.#config.store.get(this.#config.key);
     } catch (cause) {
-      throw isKommoError(cause) ? cause : new TokenStoreError(`The token store failed to read the pair of ${this.#config.key}`, { cause });
+      throw isKommoError(cause)
+        ? cause
+        : new TokenStoreError(`The token store failed to read the pair of ${this.#config.key}`, {
+            cause,
+          });
     }
   }
 
@@ -78,7 +91,12 @@ export class OAuthTokenManager implements AuthProvider {
     try {
       await this.#config.store.set(this.#config.key, tokens, { previous });
     } catch (cause) {
-      throw isKommoError(cause) ? cause : new TokenStoreError(`The token store failed to save the new pair of ${this.#config.key}; the previous pair is kept`, { cause });
+      throw isKommoError(cause)
+        ? cause
+        : new TokenStoreError(
+            `The token store failed to save the new pair of ${this.#config.key}; the previous pair is kept`,
+            { cause },
+          );
     }
   }
 
@@ -139,7 +157,10 @@ export class OAuthTokenManager implements AuthProvider {
       // Proactive refresh failed while the token still works: keep using it, try again later.
       if (!this.#expired(tokens) && !(isKommoError(error) && error.code === 'token_store_error')) {
         this.#proactiveBackoffUntil = this.#now() + 30;
-        this.#config.logger?.warn?.('kommo-sdk: proactive token refresh failed; using the current token until it expires', { account: this.#config.key, error: isKommoError(error) ? error.code : String(error) });
+        this.#config.logger?.warn?.(
+          'kommo-sdk: proactive token refresh failed; using the current token until it expires',
+          { account: this.#config.key, error: isKommoError(error) ? error.code : String(error) },
+        );
         return tokens.access_token;
       }
       throw error;
@@ -162,7 +183,10 @@ export class OAuthTokenManager implements AuthProvider {
     this.#current = pending.tokens;
   }
 
-  async #refresh(reason: RefreshEvent['reason'], staleAccessToken: string | undefined): Promise<TokenSet> {
+  async #refresh(
+    reason: RefreshEvent['reason'],
+    staleAccessToken: string | undefined,
+  ): Promise<TokenSet> {
     const { store, key } = this.#config;
     let perStore = inflight.get(store);
     if (!perStore) {
@@ -190,7 +214,11 @@ export class OAuthTokenManager implements AuthProvider {
           if (!isRejected(error)) throw error;
           // Rejected: maybe another process rotated it between our read and our call.
           const again = await this.#readStore();
-          if (!again || again.refresh_token === base.refresh_token) throw this.#reauth(`the refresh token was rejected (${error.hint ?? error.status})`, error);
+          if (!again || again.refresh_token === base.refresh_token)
+            throw this.#reauth(
+              `the refresh token was rejected (${error.hint ?? error.status})`,
+              error,
+            );
           if (!this.#expiring(again)) {
             effectiveReason = 'store';
             return again;
@@ -199,7 +227,11 @@ export class OAuthTokenManager implements AuthProvider {
           try {
             fresh = await this.#config.oauth.refresh(key, again.refresh_token);
           } catch (second) {
-            if (isRejected(second)) throw this.#reauth(`the refresh token was rejected (${second.hint ?? second.status})`, second);
+            if (isRejected(second))
+              throw this.#reauth(
+                `the refresh token was rejected (${second.hint ?? second.status})`,
+                second,
+              );
             throw second;
           }
         }
@@ -222,15 +254,26 @@ export class OAuthTokenManager implements AuthProvider {
     try {
       tokens = await running;
     } catch (error) {
-      throw isKommoError(error) ? error : new KommoError('reauthorization_required', `Token refresh failed: ${String(error)}`, { cause: error });
+      throw isKommoError(error)
+        ? error
+        : new KommoError('reauthorization_required', `Token refresh failed: ${String(error)}`, {
+            cause: error,
+          });
     }
     this.#current = tokens;
     this.#proactiveBackoffUntil = 0;
     if (!leader) return tokens;
     try {
-      this.#config.hooks?.onRefresh?.({ account: key, reason: effectiveReason, durationMs: Date.now() - started, expiresAt: tokens.expires_at });
+      this.#config.hooks?.onRefresh?.({
+        account: key,
+        reason: effectiveReason,
+        durationMs: Date.now() - started,
+        expiresAt: tokens.expires_at,
+      });
     } catch (error) {
-      this.#config.logger?.warn?.('kommo-sdk: the onRefresh hook threw; ignored', { error: String(error) });
+      this.#config.logger?.warn?.('kommo-sdk: the onRefresh hook threw; ignored', {
+        error: String(error),
+      });
     }
     return tokens;
   }

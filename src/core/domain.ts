@@ -45,15 +45,19 @@ export function normalizeDomain(input: unknown, what = 'domain'): string {
     );
   };
   if (host === '') refuse('it is empty');
-  if (/[/?#@:\\\s%]/.test(host)) refuse('only a bare host is allowed: no scheme other than https, path, query, port or credentials');
+  if (/[/?#@:\\\s%]/.test(host))
+    refuse(
+      'only a bare host is allowed: no scheme other than https, path, query, port or credentials',
+    );
   const labels = host.split('.');
   if (labels.length === 1) {
     if (!LABEL.test(host) || RESERVED.has(host)) refuse('not a valid subdomain');
     return `${host}.kommo.com`;
   }
   const suffix = KOMMO_ACCOUNT_SUFFIXES.find((s) => host.endsWith(`.${s}`));
-  if (!suffix) refuse(`it does not end with ${KOMMO_ACCOUNT_SUFFIXES.join(', ')}`);
-  const sub = host.slice(0, host.length - suffix!.length - 1);
+  if (suffix === undefined)
+    return refuse(`it does not end with ${KOMMO_ACCOUNT_SUFFIXES.join(', ')}`);
+  const sub = host.slice(0, host.length - suffix.length - 1);
   if (!LABEL.test(sub)) refuse('the account part must be a single subdomain label');
   if (RESERVED.has(sub)) refuse(`"${sub}" is Kommo's own host, not an account`);
   return host;

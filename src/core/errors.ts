@@ -102,7 +102,11 @@ export class KommoError extends Error {
 
 /** Returns true for any error thrown by this SDK (works across dual ESM/CJS copies). */
 export function isKommoError(error: unknown): error is KommoError {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[BRAND] === true
+  );
 }
 
 /** Fields of an {@link KommoApiError}, as passed to its constructor. */
@@ -188,7 +192,10 @@ export class ServerError extends KommoApiError {}
 
 /** The request did not get an HTTP answer (DNS, refused, reset). */
 export class ConnectionError extends KommoError {
-  constructor(message: string, options: KommoErrorOptions & { code?: 'connection_error' | 'timeout' } = {}) {
+  constructor(
+    message: string,
+    options: KommoErrorOptions & { code?: 'connection_error' | 'timeout' } = {},
+  ) {
     super(options.code ?? 'connection_error', message, options);
   }
 }
@@ -268,7 +275,11 @@ export class ResponseValidationError extends KommoError {
   readonly requestId?: string;
   constructor(
     message: string,
-    init: { issues?: ValidationIssue[]; body?: unknown; requestId?: string | undefined } & KommoErrorOptions = {},
+    init: {
+      issues?: ValidationIssue[];
+      body?: unknown;
+      requestId?: string | undefined;
+    } & KommoErrorOptions = {},
   ) {
     super('invalid_response', message, init);
     this.issues = init.issues ?? [];
@@ -310,7 +321,8 @@ const STATUS_TEXT: Record<number, string> = {
 
 function apiErrorMessage(init: KommoApiErrorInit): string {
   const reason = STATUS_TEXT[init.status] ?? (init.status >= 500 ? 'Server Error' : 'HTTP Error');
-  const detail = init.detail ?? init.hint ?? (typeof init.body === 'string' ? undefined : init.title);
+  const detail =
+    init.detail ?? init.hint ?? (typeof init.body === 'string' ? undefined : init.title);
   const summary = detail ? `${reason}: ${truncate(detail, 300)}` : reason;
   return `${init.status} ${summary} (${init.method} ${init.path})`;
 }
@@ -340,7 +352,11 @@ export function parseValidationErrors(body: unknown): KommoValidationError[] {
     if (Array.isArray(entry['errors'])) {
       for (const e of entry['errors']) {
         if (!isRecord(e)) continue;
-        errors.push({ code: str(e['code']) ?? '', path: str(e['path']) ?? '', detail: str(e['detail']) ?? '' });
+        errors.push({
+          code: str(e['code']) ?? '',
+          path: str(e['path']) ?? '',
+          detail: str(e['detail']) ?? '',
+        });
       }
     }
     out.push({ requestId: str(entry['request_id']) ?? '', errors });
@@ -397,7 +413,10 @@ export function toKommoError(info: ErrorResponseInfo): KommoApiError {
   const s = info.status;
   if (s === 400 || s === 422) return new BadRequestError('bad_request', init);
   if (s === 401) {
-    return new AuthenticationError(info.reauthorizationRequired ? 'reauthorization_required' : 'unauthorized', init);
+    return new AuthenticationError(
+      info.reauthorizationRequired ? 'reauthorization_required' : 'unauthorized',
+      init,
+    );
   }
   if (s === 402) return new PaymentRequiredError('payment_required', init);
   if (s === 403) {

@@ -29,8 +29,16 @@ import {
 import type { Hooks, Logger, RequestEvent, RequestOptions, RetryOptions } from './options.js';
 import { toSearchParams, type QueryInput } from './query.js';
 import type { RateLimiter } from './rate-limit.js';
-import { redactUrl } from './redact.js';
-import { DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS, isRetryableNetworkError, isRetryableStatus, retryAfterMs, retryDelayMs, sleep } from './retry.js';
+import { redactUrl, scrubText } from './redact.js';
+import {
+  DEFAULT_BASE_DELAY_MS,
+  DEFAULT_MAX_DELAY_MS,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  retryAfterMs,
+  retryDelayMs,
+  sleep,
+} from './retry.js';
 import { VERSION } from '../version.js';
 
 /** A raw answer: status, headers and the body (parsed JSON, text, or `undefined` when empty). */
@@ -88,7 +96,14 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 3;
 
 // Connection failures that happen before a byte is sent: a write failing this way was not applied.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 function errorCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
@@ -99,10 +114,13 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** A sanitized copy of a low-level error: keeps name, message and errno code, drops request objects. */
-function safeCause(error: unknown): Error {
+/**
+ * A sanitized copy of a low-level error: keeps name, message (scrubbed of tokens) and errno code;
+ * drops request objects, which carry the `Authorization` header.
+ */
+function safeCause(error: unknown, secrets: ReadonlyArray<string | undefined> = []): Error {
   const source = error instanceof Error ? error : new Error(String(error));
-  const copy = new Error(source.message);
+  const copy = new Error(scrubText(source.message, secrets));
   copy.name = source.name;
   const code = errorCode(error);
   if (code) (copy as Error & { code?: string }).code = code;
@@ -110,7 +128,12 @@ function safeCause(error: unknown): Error {
 }
 
 function validatePath(path: unknown): string {
-  if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//') || /(^|\/)\.\.?(\/|$)|[?#\\\s]/.test(path)) {
+  if (
+    typeof path !== 'string' ||
+    !path.startsWith('/') ||
+    path.startsWith('//') ||
+    /(^|\/)\.\.?(\/|$)|[?#\\\s]/.test(path)
+  ) {
     throw new RequestValidationError(
       `\`path\` must be an absolute path on the account host such as "/api/v4/leads" (no query, no "..", no scheme), got ${JSON.stringify(path)}`,
       [{ path: ['path'], message: 'Invalid path' }],
@@ -120,7 +143,10 @@ function validatePath(path: unknown): string {
 }
 
 /** Parses an answer body: JSON when it looks like JSON, text otherwise, `undefined` when empty. */
-export function parseBody(text: string, contentType: string | null): { body: unknown; isJson: boolean } {
+export function parseBody(
+  text: string,
+  contentType: string | null,
+): { body: unknown; isJson: boolean } {
   if (text === '' || text.trim() === '') return { body: undefined, isJson: false };
   const looksJson = /json/i.test(contentType ?? '') || /^\s*[{[]/.test(text);
   if (looksJson) {
@@ -152,12 +178,15 @@ export class HttpClient {
   }
 
   #emit(name: keyof Hooks, event: RequestEvent): void {
-    const hook = this.#config.hooks?.[name] as ((e: RequestEvent) => void) | undefined;
-    if (!hook) return;
+    const hooks = this.#config.hooks;
+    if (!hooks?.[name]) return;
     try {
-      hook(event);
+      // Called on the hooks object, so hooks written as class methods keep their `this`.
+      (hooks[name] as (this: Hooks, e: RequestEvent) => void).call(hooks, event);
     } catch (error) {
-      this.#config.logger?.warn?.(`kommo-sdk: the ${name} hook threw; ignored`, { error: String(error) });
+      this.#config.logger?.warn?.(`kommo-sdk: the ${name} hook threw; ignored`, {
+        error: String(error),
+      });
     }
   }
 
@@ -167,7 +196,15 @@ export class HttpClient {
    */
   async send(
     request: CoreRequest,
-    options: { token?: string | undefined; signal?: AbortSignal | undefined; timeoutMs?: number | undefined; headers?: Record<string, string> | undefined; baseUrl?: string } = {},
+    options: {
+      token?: string | undefined;
+      signal?: AbortSignal | undefined;
+      timeoutMs?: number | undefined;
+      headers?: Record<string, string> | undefined;
+      baseUrl?: string;
+      /** More secrets to scrub from low-level error messages (the OAuth body's secret and tokens). */
+      secrets?: ReadonlyArray<string | undefined>;
+    } = {},
   ): Promise<RawResponse> {
     const url = this.url(request, options.baseUrl);
     const headers: Record<string, string> = {
@@ -202,16 +239,23 @@ export class HttpClient {
         ...(options.signal ? { signal: options.signal } : {}),
         // Look fetch up on every call: a reference captured at import time bypasses
         // interceptors and polyfills installed later.
-        fetch: (input: RequestInfo | URL, init?: RequestInit) => (userFetch ?? globalThis.fetch)(input, init),
+        fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+          (userFetch ?? globalThis.fetch)(input, init),
       });
     } catch (error) {
-      throw this.#networkError(error, request, url, write, options.signal, timeoutMs);
+      throw this.#networkError(error, request, url, write, options.signal, timeoutMs, [
+        options.token,
+        ...(options.secrets ?? []),
+      ]);
     }
     let text: string;
     try {
       text = response.status === 204 || request.method === 'HEAD' ? '' : await response.text();
     } catch (error) {
-      throw this.#networkError(error, request, url, write, options.signal, timeoutMs);
+      throw this.#networkError(error, request, url, write, options.signal, timeoutMs, [
+        options.token,
+        ...(options.secrets ?? []),
+      ]);
     }
     const parsed = parseBody(text, response.headers.get('content-type'));
     return {
@@ -223,22 +267,44 @@ export class HttpClient {
     };
   }
 
-  #networkError(error: unknown, request: CoreRequest, url: string, write: boolean, signal: AbortSignal | undefined, timeoutMs: number): KommoError {
+  #networkError(
+    error: unknown,
+    request: CoreRequest,
+    url: string,
+    write: boolean,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    secrets: ReadonlyArray<string | undefined>,
+  ): KommoError {
     if (isKommoError(error)) return error;
     const where = `(${request.method} ${request.path})`;
     if (signal?.aborted) {
-      return new RequestAbortedError(`Request aborted ${where}`, write ? { writeOutcome: 'unknown' } : {});
+      return new RequestAbortedError(
+        `Request aborted ${where}`,
+        write ? { writeOutcome: 'unknown' } : {},
+      );
     }
-    if (error instanceof TimeoutError || (error instanceof Error && error.name === 'TimeoutError')) {
-      return new RequestTimeoutError(`No answer within ${timeoutMs} ms ${where}`, write ? { writeOutcome: 'unknown' } : {});
+    if (
+      error instanceof TimeoutError ||
+      (error instanceof Error && error.name === 'TimeoutError')
+    ) {
+      return new RequestTimeoutError(
+        `No answer within ${timeoutMs} ms ${where}`,
+        write ? { writeOutcome: 'unknown' } : {},
+      );
     }
     const code = errorCode(error);
     const notSent = code !== undefined && NOT_SENT_CODES.has(code);
-    const detail = code ? `${code}` : error instanceof Error ? error.message : String(error);
-    return new ConnectionError(`Connection to ${redactUrl(new URL(url).origin)} failed: ${detail} ${where}`, {
-      cause: safeCause(error),
-      ...(write ? { writeOutcome: notSent ? 'not_applied' : 'unknown' } : {}),
-    });
+    const detail = code
+      ? code
+      : scrubText(error instanceof Error ? error.message : String(error), secrets).slice(0, 200);
+    return new ConnectionError(
+      `Connection to ${redactUrl(new URL(url).origin)} failed: ${detail} ${where}`,
+      {
+        cause: safeCause(error, secrets),
+        ...(write ? { writeOutcome: notSent ? 'not_applied' : 'unknown' } : {}),
+      },
+    );
   }
 
   /** The full URL of a request. */
@@ -264,12 +330,17 @@ export class HttpClient {
       const base: RequestEvent = { method: request.method, path: request.path, attempt };
       let token: string | undefined;
       try {
-        if (signal?.aborted) throw new RequestAbortedError(`Request aborted (${request.method} ${request.path})`);
+        if (signal?.aborted)
+          throw new RequestAbortedError(`Request aborted (${request.method} ${request.path})`);
         if (limiter) await limiter.acquire(this.accountKey, signal);
         token = auth ? await auth.token(signal) : undefined;
       } catch (error) {
         // Nothing was sent yet.
-        const failure = isKommoError(error) ? error : new RequestAbortedError(`Request aborted (${request.method} ${request.path})`, { cause: safeCause(error) });
+        const failure = isKommoError(error)
+          ? error
+          : new RequestAbortedError(`Request aborted (${request.method} ${request.path})`, {
+              cause: safeCause(error),
+            });
         this.#fail(base, failure);
         throw failure;
       }
@@ -277,14 +348,32 @@ export class HttpClient {
       const started = Date.now();
       let response: RawResponse;
       try {
-        response = await this.send(request, { token, signal, timeoutMs: options.timeoutMs, headers: options.headers });
+        response = await this.send(request, {
+          token,
+          signal,
+          timeoutMs: options.timeoutMs,
+          headers: options.headers,
+        });
       } catch (error) {
         const failure = error as KommoError;
         const durationMs = Date.now() - started;
-        if (failure.code !== 'aborted' && isRetryableNetworkError(request.method) && retries < maxRetries) {
-          const delayMs = retryDelayMs(retries, undefined, { baseDelayMs: this.#baseDelayMs, maxDelayMs: this.#maxDelayMs });
+        if (
+          failure.code !== 'aborted' &&
+          isRetryableNetworkError(request.method) &&
+          retries < maxRetries
+        ) {
+          const delayMs = retryDelayMs(retries, undefined, {
+            baseDelayMs: this.#baseDelayMs,
+            maxDelayMs: this.#maxDelayMs,
+          });
           this.#emit('onRetry', { ...base, durationMs, error: failure, delayMs });
-          this.#config.logger?.warn?.('kommo-sdk: retrying after a connection failure', { method: request.method, path: request.path, attempt, delayMs, error: failure.message });
+          this.#config.logger?.warn?.('kommo-sdk: retrying after a connection failure', {
+            method: request.method,
+            path: request.path,
+            attempt,
+            delayMs,
+            error: failure.message,
+          });
           retries++;
           await this.#wait(delayMs, signal, base);
           continue;
@@ -293,9 +382,17 @@ export class HttpClient {
         throw failure;
       }
       const durationMs = Date.now() - started;
-      const event: RequestEvent = { ...base, status: response.status, durationMs, ...(response.requestId ? { requestId: response.requestId } : {}) };
+      const event: RequestEvent = {
+        ...base,
+        status: response.status,
+        durationMs,
+        ...(response.requestId ? { requestId: response.requestId } : {}),
+      };
       this.#emit('onResponse', event);
-      this.#config.logger?.debug?.(`kommo-sdk: ${request.method} ${request.path} ${response.status} ${durationMs}ms`, { ...event });
+      this.#config.logger?.debug?.(
+        `kommo-sdk: ${request.method} ${request.path} ${response.status} ${durationMs}ms`,
+        { ...event },
+      );
 
       if (response.status >= 200 && response.status < 300) {
         if (response.body !== undefined && !response.isJson) {
@@ -315,14 +412,17 @@ export class HttpClient {
         try {
           replay = await auth.refreshAfterUnauthorized(token, signal);
         } catch (error) {
-          const failure = isKommoError(error) ? error : new KommoError('reauthorization_required', String(error));
+          const failure = isKommoError(error)
+            ? error
+            : new KommoError('reauthorization_required', String(error));
           this.#fail(event, failure);
           throw failure;
         }
         if (replay) continue;
       }
 
-      const hint = response.status === 429 ? retryAfterMs(response.headers, response.body) : undefined;
+      const hint =
+        response.status === 429 ? retryAfterMs(response.headers, response.body) : undefined;
       const failure = toKommoError({
         status: response.status,
         method: request.method,
@@ -333,15 +433,22 @@ export class HttpClient {
         retryAfterMs: hint,
       });
       if (isRetryableStatus(request.method, response.status) && retries < maxRetries) {
-        const delayMs = retryDelayMs(retries, hint, { baseDelayMs: this.#baseDelayMs, maxDelayMs: this.#maxDelayMs });
+        const delayMs = retryDelayMs(retries, hint, {
+          baseDelayMs: this.#baseDelayMs,
+          maxDelayMs: this.#maxDelayMs,
+        });
         if (response.status === 429) limiter?.penalize?.(this.accountKey, delayMs);
         this.#emit('onRetry', { ...event, error: failure, delayMs });
-        this.#config.logger?.warn?.(`kommo-sdk: ${response.status} on ${request.method} ${request.path}; retrying in ${delayMs}ms`, { ...event, delayMs });
+        this.#config.logger?.warn?.(
+          `kommo-sdk: ${response.status} on ${request.method} ${request.path}; retrying in ${delayMs}ms`,
+          { ...event, delayMs },
+        );
         retries++;
         await this.#wait(delayMs, signal, event);
         continue;
       }
-      if (write && failure.writeOutcome === undefined) (failure as { writeOutcome?: string }).writeOutcome = 'not_applied';
+      if (write && failure.writeOutcome === undefined)
+        (failure as { writeOutcome?: string }).writeOutcome = 'not_applied';
       this.#fail(event, failure);
       throw failure;
     }
@@ -351,11 +458,14 @@ export class HttpClient {
     try {
       await this.#sleep(ms, signal);
     } catch (error) {
-      const failure = new RequestAbortedError(`Request aborted while waiting to retry (${event.method} ${event.path})`, {
-        cause: safeCause(error),
-        // The previous attempt's outcome decided whether we retry; writes only retry after a 429.
-        ...(isWriteMethod(event.method) ? { writeOutcome: 'not_applied' } : {}),
-      });
+      const failure = new RequestAbortedError(
+        `Request aborted while waiting to retry (${event.method} ${event.path})`,
+        {
+          cause: safeCause(error),
+          // The previous attempt's outcome decided whether we retry; writes only retry after a 429.
+          ...(isWriteMethod(event.method) ? { writeOutcome: 'not_applied' } : {}),
+        },
+      );
       this.#fail(event, failure);
       throw failure;
     }
@@ -363,6 +473,12 @@ export class HttpClient {
 
   #fail(event: RequestEvent, error: KommoError): void {
     this.#emit('onError', { ...event, error });
-    this.#config.logger?.error?.(`kommo-sdk: ${error.message}`, { method: event.method, path: event.path, attempt: event.attempt, code: error.code, ...(event.status ? { status: event.status } : {}) });
+    this.#config.logger?.error?.(`kommo-sdk: ${error.message}`, {
+      method: event.method,
+      path: event.path,
+      attempt: event.attempt,
+      code: error.code,
+      ...(event.status ? { status: event.status } : {}),
+    });
   }
 }

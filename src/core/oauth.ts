@@ -48,8 +48,8 @@ export interface KommoOAuthOptions {
   fetch?: typeof fetch;
   /** How long a {@link KommoOAuth.createState} value stays valid. @defaultValue 600 */
   stateMaxAgeSec?: number;
-  /** @internal Waits between network retries (tests pass 0). */
-  retryDelayMs?: number;
+  /** @internal Waits between network retries of a refresh (the client passes its `retry` option). */
+  retry?: { baseDelayMs?: number; sleep?: (ms: number) => Promise<void> } | undefined;
 }
 
 /** Result of {@link KommoOAuth.exchangeCode}. */
@@ -72,15 +72,26 @@ const TokenResponseSchema = z.looseObject({
  * Turns a token endpoint answer into a {@link TokenSet} (`expires_at` from `expires_in` and the
  * local clock). Also accepts a {@link TokenSet}, returned unchanged.
  */
-export function toTokenSet(response: OAuthTokenResponse | TokenSet, nowSec = Math.floor(Date.now() / 1000)): TokenSet {
-  if (typeof (response as TokenSet).expires_at === 'number' && typeof response.access_token === 'string') {
+export function toTokenSet(
+  response: OAuthTokenResponse | TokenSet,
+  nowSec = Math.floor(Date.now() / 1000),
+): TokenSet {
+  if (
+    typeof (response as TokenSet).expires_at === 'number' &&
+    typeof response.access_token === 'string'
+  ) {
     return { ...(response as TokenSet), token_type: response.token_type || 'Bearer' };
   }
   const parsed = TokenResponseSchema.safeParse(response);
   if (!parsed.success) {
-    throw new ConfigurationError('A token pair needs access_token, refresh_token and expires_at (or expires_in)', {
-      cause: new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')),
-    });
+    throw new ConfigurationError(
+      'A token pair needs access_token, refresh_token and expires_at (or expires_in)',
+      {
+        cause: new Error(
+          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        ),
+      },
+    );
   }
   const { expires_in, ...rest } = parsed.data;
   const tokens: TokenSet = {
@@ -140,16 +151,24 @@ export class KommoOAuth {
   readonly #http: HttpClient;
   readonly #stateMaxAgeSec: number;
   readonly #retryDelayMs: number;
+  readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(options: KommoOAuthOptions) {
-    if (!isRecord(options)) throw new ConfigurationError('KommoOAuth needs { clientId, clientSecret, redirectUri }');
+    if (!isRecord(options))
+      throw new ConfigurationError('KommoOAuth needs { clientId, clientSecret, redirectUri }');
     for (const key of ['clientId', 'clientSecret', 'redirectUri'] as const) {
       if (typeof options[key] !== 'string' || options[key].trim() === '') {
         throw new ConfigurationError(`KommoOAuth: \`${key}\` must be a non-empty string`);
       }
     }
-    if (options.platform !== undefined && options.platform !== 'kommo' && options.platform !== 'amocrm') {
-      throw new ConfigurationError(`KommoOAuth: \`platform\` must be 'kommo' or 'amocrm', got ${JSON.stringify(options.platform)}`);
+    if (
+      options.platform !== undefined &&
+      options.platform !== 'kommo' &&
+      options.platform !== 'amocrm'
+    ) {
+      throw new ConfigurationError(
+        `KommoOAuth: \`platform\` must be 'kommo' or 'amocrm', got ${JSON.stringify(options.platform)}`,
+      );
     }
     this.clientId = options.clientId;
     this.redirectUri = options.redirectUri;
@@ -157,7 +176,8 @@ export class KommoOAuth {
     this.#clientSecret = options.clientSecret;
     this.#baseUrl = options.baseUrl === undefined ? undefined : validateBaseUrl(options.baseUrl);
     this.#stateMaxAgeSec = options.stateMaxAgeSec ?? 600;
-    this.#retryDelayMs = options.retryDelayMs ?? 500;
+    this.#retryDelayMs = options.retry?.baseDelayMs ?? 500;
+    this.#sleep = options.retry?.sleep ?? ((ms) => sleep(ms));
     this.#http = new HttpClient({
       baseUrl: this.#baseUrl ?? 'https://invalid.invalid',
       accountKey: 'oauth',
@@ -177,13 +197,19 @@ export class KommoOAuth {
    */
   authorizationUrl(options: { state: string; mode?: 'popup' | 'post_message' }): string {
     if (!isRecord(options) || typeof options.state !== 'string' || options.state === '') {
-      throw new ConfigurationError('authorizationUrl needs a non-empty `state` (use createState())');
+      throw new ConfigurationError(
+        'authorizationUrl needs a non-empty `state` (use createState())',
+      );
     }
-    const host = this.#baseUrl ?? (this.platform === 'amocrm' ? 'https://www.amocrm.ru' : 'https://www.kommo.com');
+    const host =
+      this.#baseUrl ??
+      (this.platform === 'amocrm' ? 'https://www.amocrm.ru' : 'https://www.kommo.com');
     const params = new URLSearchParams({ client_id: this.clientId, state: options.state });
     if (options.mode !== undefined) {
       if (options.mode !== 'popup' && options.mode !== 'post_message') {
-        throw new ConfigurationError(`authorizationUrl: \`mode\` must be 'popup' or 'post_message'`);
+        throw new ConfigurationError(
+          `authorizationUrl: \`mode\` must be 'popup' or 'post_message'`,
+        );
       }
       params.set('mode', options.mode);
     }
@@ -191,7 +217,13 @@ export class KommoOAuth {
   }
 
   async #hmac(data: string): Promise<string> {
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(this.#clientSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(this.#clientSecret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     const sig = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data));
     return b64url(new Uint8Array(sig));
   }
@@ -237,10 +269,14 @@ export class KommoOAuth {
       throw new ConfigurationError('exchangeCode needs a non-empty `code`');
     }
     const domain = normalizeDomain(params.referer, 'referer');
-    const tokens = await this.#token(domain, {
-      grant_type: 'authorization_code',
-      code: params.code,
-    }, false);
+    const tokens = await this.#token(
+      domain,
+      {
+        grant_type: 'authorization_code',
+        code: params.code,
+      },
+      false,
+    );
     return { domain, tokens };
   }
 
@@ -252,12 +288,17 @@ export class KommoOAuth {
    * @throws {@link OAuthError} when Kommo refuses it (`Token has been revoked`…).
    */
   async refresh(domain: string, refreshToken: string): Promise<TokenSet> {
-    if (typeof refreshToken !== 'string' || refreshToken === '') throw new ConfigurationError('refresh needs a refresh token');
+    if (typeof refreshToken !== 'string' || refreshToken === '')
+      throw new ConfigurationError('refresh needs a refresh token');
     const host = this.#baseUrl ? domain : normalizeDomain(domain);
     return this.#token(host, { grant_type: 'refresh_token', refresh_token: refreshToken }, true);
   }
 
-  async #token(host: string, grant: Record<string, string>, retryNetwork: boolean): Promise<TokenSet> {
+  async #token(
+    host: string,
+    grant: Record<string, string>,
+    retryNetwork: boolean,
+  ): Promise<TokenSet> {
     const body = {
       client_id: this.clientId,
       client_secret: this.#clientSecret,
@@ -268,22 +309,32 @@ export class KommoOAuth {
     let response: RawResponse | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
-        response = await this.#http.send({ method: 'POST', path: TOKEN_PATH, body }, { baseUrl });
+        response = await this.#http.send(
+          { method: 'POST', path: TOKEN_PATH, body },
+          { baseUrl, secrets: [this.#clientSecret, ...Object.values(grant)] },
+        );
         break;
       } catch (error) {
-        if (!retryNetwork || attempt >= 2 || !isKommoError(error) || error.code === 'aborted') throw error;
-        await sleep(this.#retryDelayMs * 2 ** attempt);
+        if (!retryNetwork || attempt >= 2 || !isKommoError(error) || error.code === 'aborted')
+          throw error;
+        await this.#sleep(this.#retryDelayMs * 2 ** attempt);
       }
     }
     const { status } = response;
     if (status >= 200 && status < 300) {
       const parsed = TokenResponseSchema.safeParse(response.body);
       if (!parsed.success) {
-        throw new ResponseValidationError('The token endpoint answered without a usable token pair', {
-          body: redactSecrets(response.body),
-          requestId: response.requestId,
-          issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
-        });
+        throw new ResponseValidationError(
+          'The token endpoint answered without a usable token pair',
+          {
+            body: redactSecrets(response.body),
+            requestId: response.requestId,
+            issues: parsed.error.issues.map((i) => ({
+              path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+              message: i.message,
+            })),
+          },
+        );
       }
       return toTokenSet(parsed.data as OAuthTokenResponse);
     }
@@ -292,13 +343,16 @@ export class KommoOAuth {
     const title = typeof json?.['title'] === 'string' ? json['title'] : undefined;
     const detail = typeof json?.['detail'] === 'string' ? json['detail'] : undefined;
     const what = grant['grant_type'] === 'refresh_token' ? 'Token refresh' : 'Code exchange';
-    throw new OAuthError(`${what} failed: ${status}${hint ? ` ${hint}` : title ? ` ${title}` : ''} (POST ${TOKEN_PATH} on ${host})`, {
-      status,
-      hint,
-      title,
-      detail,
-      body: redactSecrets(response.body),
-    });
+    throw new OAuthError(
+      `${what} failed: ${status}${hint ? ` ${hint}` : title ? ` ${title}` : ''} (POST ${TOKEN_PATH} on ${host})`,
+      {
+        status,
+        hint,
+        title,
+        detail,
+        body: redactSecrets(response.body),
+      },
+    );
   }
 
   /** @internal */
@@ -308,7 +362,12 @@ export class KommoOAuth {
 
   /** @internal */
   toJSON(): Record<string, unknown> {
-    return { clientId: this.clientId, clientSecret: '[REDACTED]', redirectUri: this.redirectUri, platform: this.platform };
+    return {
+      clientId: this.clientId,
+      clientSecret: '[REDACTED]',
+      redirectUri: this.redirectUri,
+      platform: this.platform,
+    };
   }
 }
 
@@ -323,9 +382,15 @@ export function validateBaseUrl(input: unknown): string {
   } catch {
     throw new ConfigurationError(`\`baseUrl\` ${JSON.stringify(input)} is not a URL`);
   }
-  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]' || url.hostname.startsWith('127.');
+  const loopback =
+    url.hostname === '127.0.0.1' ||
+    url.hostname === 'localhost' ||
+    url.hostname === '[::1]' ||
+    url.hostname.startsWith('127.');
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ConfigurationError('`baseUrl` must use https (plain http only for loopback hosts such as the sandbox)');
+    throw new ConfigurationError(
+      '`baseUrl` must use https (plain http only for loopback hosts such as the sandbox)',
+    );
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new ConfigurationError('`baseUrl` must not contain credentials, a query or a hash');

@@ -47,7 +47,8 @@ export function toSearchParams(query: QueryInput | undefined): URLSearchParams {
       });
       return;
     }
-    for (const [key, inner] of Object.entries(value as Record<string, QueryValue>)) walk(`${prefix}[${key}]`, inner);
+    for (const [key, inner] of Object.entries(value as Record<string, QueryValue>))
+      walk(`${prefix}[${key}]`, inner);
   };
   for (const [key, value] of Object.entries(query ?? {})) walk(key, value);
   return params;

@@ -95,7 +95,9 @@ export class SlidingWindowRateLimiter implements RateLimiter {
   constructor(options: SlidingWindowRateLimiterOptions = {}) {
     const rps = options.requestsPerSecond ?? 7;
     if (!Number.isFinite(rps) || rps <= 0) {
-      throw new ConfigurationError(`rateLimit.requestsPerSecond must be a positive number, got ${String(rps)}`);
+      throw new ConfigurationError(
+        `rateLimit.requestsPerSecond must be a positive number, got ${String(rps)}`,
+      );
     }
     this.windowMs = options.windowMs ?? 1030;
     // Fractional rates (0.5 rps) become one start per 1/rps seconds.
@@ -116,7 +118,10 @@ export class SlidingWindowRateLimiter implements RateLimiter {
 
   /** {@inheritDoc RateLimiter.acquire} */
   acquire(key: string, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(new RequestAbortedError('Request aborted while waiting for the rate limiter'));
+    if (signal?.aborted)
+      return Promise.reject(
+        new RequestAbortedError('Request aborted while waiting for the rate limiter'),
+      );
     const state = this.#state(key);
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
@@ -152,17 +157,23 @@ export class SlidingWindowRateLimiter implements RateLimiter {
           return;
         }
         const now = this.#clock.now();
-        while (state.starts.length > 0 && state.starts[0]! <= now - this.windowMs) state.starts.shift();
+        let oldest = state.starts[0];
+        while (oldest !== undefined && oldest <= now - this.windowMs) {
+          state.starts.shift();
+          oldest = state.starts[0];
+        }
         let wait = 0;
         if (now < state.pausedUntil) wait = state.pausedUntil - now;
-        else if (state.starts.length >= this.requestsPerSecond) wait = state.starts[0]! + this.windowMs - now;
+        else if (oldest !== undefined && state.starts.length >= this.requestsPerSecond)
+          wait = oldest + this.windowMs - now;
         if (wait > 0) {
           void this.#clock.sleep(wait).then(step);
           return;
         }
         state.queue.shift();
         state.starts.push(now);
-        if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+        if (waiter.signal && waiter.onAbort)
+          waiter.signal.removeEventListener('abort', waiter.onAbort);
         waiter.resolve();
       }
     };

@@ -23,7 +23,10 @@ export function redactUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    return url.replace(/([?&](?:access_token|refresh_token|client_secret|code|secret|token)=)[^&#]*/gi, `$1${REDACTED}`);
+    return url.replace(
+      /([?&](?:access_token|refresh_token|client_secret|code|secret|token)=)[^&#]*/gi,
+      `$1${REDACTED}`,
+    );
   }
   if (parsed.username || parsed.password) {
     parsed.username = '';
@@ -41,14 +44,30 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = isSecretKey(key) && v !== null && v !== undefined && v !== '' ? REDACTED : redactSecrets(v, depth + 1);
+    out[key] =
+      isSecretKey(key) && v !== null && v !== undefined && v !== ''
+        ? REDACTED
+        : redactSecrets(v, depth + 1);
   }
   return out;
 }
 
-/** Replaces every occurrence of the given secrets inside a text (for error bodies and messages). */
-export function scrubText(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
+/**
+ * Replaces every occurrence of the given secrets inside a text, plus anything that looks like a
+ * bearer token or a secret query parameter (for messages of low-level errors, which some fetch
+ * implementations fill with the request's URL and headers).
+ */
+export function scrubText(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
+  let out = text
+    .replace(/(bearer\s+)[^\s"',;]+/gi, `$1${REDACTED}`)
+    .replace(
+      /([?&](?:access_token|refresh_token|client_secret|code|secret|token)=)[^&#\s"']*/gi,
+      `$1${REDACTED}`,
+    )
+    .replace(
+      /("(?:access_token|refresh_token|client_secret|authorization)"\s*:\s*")[^"]*/gi,
+      `$1${REDACTED}`,
+    );
   for (const secret of secrets) {
     if (secret && secret.length >= 8) out = out.split(secret).join(REDACTED);
   }

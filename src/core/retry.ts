@@ -32,7 +32,11 @@ export function isRetryableNetworkError(method: HttpMethod): boolean {
  * Kommo's wait hint in milliseconds: the `Retry-After` header (seconds or an HTTP date), else
  * the `retry_after` field (seconds) of the 429 body.
  */
-export function retryAfterMs(headers: Headers, body: unknown, now = Date.now()): number | undefined {
+export function retryAfterMs(
+  headers: Headers,
+  body: unknown,
+  now = Date.now(),
+): number | undefined {
   const header = headers.get('retry-after');
   if (header !== null && header.trim() !== '') {
     const seconds = Number(header);
@@ -43,7 +47,8 @@ export function retryAfterMs(headers: Headers, body: unknown, now = Date.now()):
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     const raw = (body as Record<string, unknown>)['retry_after'];
     const seconds = typeof raw === 'string' ? Number(raw) : raw;
-    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0)
+      return Math.round(seconds * 1000);
   }
   return undefined;
 }
@@ -67,8 +72,10 @@ export function retryDelayMs(
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0 && !signal?.aborted) return Promise.resolve();
   return new Promise((resolve, reject) => {
+    const reason = (): Error =>
+      signal?.reason instanceof Error ? signal.reason : new Error('This operation was aborted');
     if (signal?.aborted) {
-      reject(signal.reason);
+      reject(reason());
       return;
     }
     const timer = setTimeout(() => {
@@ -77,7 +84,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      reject(reason());
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

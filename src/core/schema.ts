@@ -18,9 +18,18 @@ export function parseResponse<S extends z.ZodType>(
   if (!context.validate) return data as z.infer<S>;
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  throw new ResponseValidationError(`Unexpected answer shape for ${context.what}: ${result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, {
-    issues: result.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
-    body: data,
-    requestId: context.requestId,
-  });
+  throw new ResponseValidationError(
+    `Unexpected answer shape for ${context.what}: ${result.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ')}`,
+    {
+      issues: result.error.issues.map((i) => ({
+        path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+        message: i.message,
+      })),
+      body: data,
+      requestId: context.requestId,
+    },
+  );
 }

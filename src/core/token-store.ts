@@ -136,7 +136,8 @@ export class FileTokenStore implements TokenStore {
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(path: string, options: FileTokenStoreOptions = {}) {
-    if (typeof path !== 'string' || path === '') throw new TokenStoreError('FileTokenStore needs a file path');
+    if (typeof path !== 'string' || path === '')
+      throw new TokenStoreError('FileTokenStore needs a file path');
     this.path = path;
     this.#staleLockMs = options.staleLockMs ?? 30_000;
     this.#beforeRename = options.beforeRename;
@@ -162,7 +163,8 @@ export class FileTokenStore implements TokenStore {
     if (text.trim() === '') return {};
     try {
       const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not an object');
       return parsed as Record<string, TokenSet>;
     } catch (cause) {
       throw new TokenStoreError(`The token file ${this.path} is not valid JSON`, { cause });
@@ -178,8 +180,11 @@ export class FileTokenStore implements TokenStore {
 
   async #writeAll(data: Record<string, TokenSet>): Promise<void> {
     const fs = await this.#fs();
-    const { dirname, basename, join } = await import('node:path');
-    const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${Date.now()}.tmp`);
+    const nodePath = await import('node:path');
+    const tmp = nodePath.join(
+      nodePath.dirname(this.path),
+      `.${nodePath.basename(this.path)}.${process.pid}.${Date.now()}.tmp`,
+    );
     try {
       const handle = await fs.open(tmp, 'w', 0o600);
       try {
@@ -216,7 +221,7 @@ export class FileTokenStore implements TokenStore {
     return this.#serial(async () => {
       const all = await this.#readAll();
       if (!Object.hasOwn(all, key)) return;
-      delete all[key];
+      Reflect.deleteProperty(all, key);
       await this.#writeAll(all);
     });
   }
@@ -241,7 +246,8 @@ export class FileTokenStore implements TokenStore {
           await fs.rm(lock, { force: true });
           continue;
         }
-        if (Date.now() > deadline) throw new TokenStoreError(`Timed out waiting for the lock file ${lock}`);
+        if (Date.now() > deadline)
+          throw new TokenStoreError(`Timed out waiting for the lock file ${lock}`);
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }

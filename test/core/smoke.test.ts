@@ -7,6 +7,8 @@ describe('Kommo.request', () => {
     nock(HOST, { reqheaders: { authorization: 'Bearer test-token-0123456789' } })
       .get('/api/v4/account')
       .reply(200, { id: 1 }, { 'content-type': 'application/hal+json' });
-    await expect(testClient().request({ method: 'GET', path: '/api/v4/account' })).resolves.toEqual({ id: 1 });
+    await expect(testClient().request({ method: 'GET', path: '/api/v4/account' })).resolves.toEqual(
+      { id: 1 },
+    );
   });
 });

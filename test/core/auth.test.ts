@@ -1,0 +1,366 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  Kommo,
+  MemoryTokenStore,
+  TokenStoreError,
+  type KommoOptions,
+  type RefreshEvent,
+  type TokenSet,
+  type TokenStore,
+} from '../../src/index.js';
+import { HOST } from '../support/client.js';
+
+const KEY = 'acme.kommo.com';
+const oauth = {
+  clientId: 'client-uuid',
+  clientSecret: 'very-secret-value',
+  redirectUri: 'https://app.example.com/cb',
+};
+const now = () => Math.floor(Date.now() / 1000);
+
+function pair(name: string, expiresInSec = 86_400): TokenSet {
+  return {
+    access_token: `access-${name}`,
+    refresh_token: `refresh-${name}`,
+    token_type: 'Bearer',
+    expires_at: now() + expiresInSec,
+  };
+}
+
+function tokenAnswer(name: string) {
+  return {
+    token_type: 'Bearer',
+    expires_in: 86_400,
+    access_token: `access-${name}`,
+    refresh_token: `refresh-${name}`,
+    server_time: now(),
+  };
+}
+
+function oauthClient(store: TokenStore, extra: Partial<KommoOptions> = {}): Kommo {
+  return new Kommo({
+    domain: KEY,
+    oauth,
+    tokenStore: store,
+    rateLimit: false,
+    retry: { baseDelayMs: 0, maxDelayMs: 0, sleep: async () => {} },
+    ...extra,
+  });
+}
+
+/** Counts token requests and answers each refresh token with the next pair. */
+function tokenEndpoint(
+  answers: Record<string, { status: number; body: unknown; before?: () => Promise<void> }>,
+) {
+  const calls: Array<Record<string, unknown>> = [];
+  nock(HOST)
+    .post('/oauth2/access_token')
+    .times(Object.keys(answers).length * 5)
+    .optionally()
+    .reply(async (_uri, body) => {
+      const b = body as Record<string, unknown>;
+      calls.push(b);
+      const answer = answers[String(b['refresh_token'])];
+      if (!answer) return [400, { hint: 'Invalid refresh token', status: 400 }];
+      await answer.before?.();
+      return [answer.status, answer.body];
+    });
+  return calls;
+}
+
+/** Answers 401 to `bad` tokens and 200 with the token name to good ones. */
+function api(times: number, good: string[]) {
+  const seen: string[] = [];
+  nock(HOST)
+    .get('/api/v4/account')
+    .times(times)
+    .reply(function reply() {
+      const auth = String(this.req.headers['authorization']);
+      seen.push(auth);
+      const token = auth.replace('Bearer ', '');
+      return good.includes(token)
+        ? [200, { token }]
+        : [
+            401,
+            {
+              title: 'Unauthorized',
+              type: 'https://httpstatus.es/401',
+              status: 401,
+              detail: 'Invalid user name or password',
+            },
+          ];
+    });
+  return seen;
+}
+
+describe('OAuth refresh', () => {
+  it('50 requests that hit 401 together cause exactly one token request, and all 50 succeed', async () => {
+    const store = new MemoryTokenStore({ [KEY]: pair('A') });
+    const calls = tokenEndpoint({ 'refresh-A': { status: 200, body: tokenAnswer('B') } });
+    api(100, ['access-B']);
+    const refreshes: RefreshEvent[] = [];
+    const kommo = oauthClient(store, { hooks: { onRefresh: (e) => refreshes.push(e) } });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        kommo.request<{ token: string }>({ method: 'GET', path: '/api/v4/account' }),
+      ),
+    );
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      grant_type: 'refresh_token',
+      refresh_token: 'refresh-A',
+      client_id: 'client-uuid',
+      client_secret: 'very-secret-value',
+      redirect_uri: oauth.redirectUri,
+    });
+    expect(results.every((r) => r?.token === 'access-B')).toBe(true);
+    expect((await store.get(KEY))?.refresh_token).toBe('refresh-B');
+    expect(refreshes).toHaveLength(1);
+    expect(refreshes[0]).toMatchObject({ account: KEY, reason: 'unauthorized' });
+    nock.cleanAll();
+  });
+
+  it('persists the new pair before the replayed request uses it', async () => {
+    const order: string[] = [];
+    const inner = new MemoryTokenStore({ [KEY]: pair('A') });
+    const store: TokenStore = {
+      get: (k) => inner.get(k),
+      set: async (k, t) => {
+        order.push(`store:${t.access_token}`);
+        await inner.set(k, t);
+      },
+    };
+    tokenEndpoint({ 'refresh-A': { status: 200, body: tokenAnswer('B') } });
+    const seen = api(2, ['access-B']);
+    const kommo = oauthClient(store, {
+      hooks: { onRequest: (e) => order.push(`request:${e.attempt}`) },
+    });
+    await kommo.request({ method: 'GET', path: '/api/v4/account' });
+    expect(seen).toEqual(['Bearer access-A', 'Bearer access-B']);
+    expect(order).toEqual(['request:1', 'store:access-B', 'request:2']);
+    nock.cleanAll();
+  });
+
+  it('refreshes proactively when the stored token expires within the margin', async () => {
+    const store = new MemoryTokenStore({ [KEY]: pair('A', 60) });
+    const calls = tokenEndpoint({ 'refresh-A': { status: 200, body: tokenAnswer('B') } });
+    const seen = api(1, ['access-B']);
+    const refreshes: RefreshEvent[] = [];
+    await oauthClient(store, {
+      refreshMarginSec: 300,
+      hooks: { onRefresh: (e) => refreshes.push(e) },
+    }).request({ method: 'GET', path: '/api/v4/account' });
+    expect(calls).toHaveLength(1);
+    expect(seen).toEqual(['Bearer access-B']);
+    expect(refreshes[0]?.reason).toBe('expiring');
+    nock.cleanAll();
+  });
+
+  it('a second client sharing the store uses the pair the first one rotated instead of refreshing again', async () => {
+    const shared = new MemoryTokenStore({ [KEY]: pair('A') });
+    // Two different store objects over the same data, as two processes see one database.
+    const viewOf = (s: MemoryTokenStore): TokenStore => ({
+      get: (k) => s.get(k),
+      set: (k, t) => s.set(k, t),
+    });
+    const first = oauthClient(viewOf(shared));
+    const second = oauthClient(viewOf(shared));
+    api(2, ['access-A']);
+    await first.request({ method: 'GET', path: '/api/v4/account' });
+    await second.request({ method: 'GET', path: '/api/v4/account' });
+    nock.cleanAll();
+    // Kommo stops accepting A; the second client rotates first.
+    const calls = tokenEndpoint({ 'refresh-A': { status: 200, body: tokenAnswer('B') } });
+    const seen = api(4, ['access-B']);
+    await second.request({ method: 'GET', path: '/api/v4/account' });
+    await first.request({ method: 'GET', path: '/api/v4/account' });
+    expect(calls).toHaveLength(1);
+    expect(seen).toEqual([
+      'Bearer access-A',
+      'Bearer access-B',
+      'Bearer access-A',
+      'Bearer access-B',
+    ]);
+    nock.cleanAll();
+  });
+
+  it('a client holding a stale pair in memory picks up the rotated pair from the store after a 401', async () => {
+    const shared = new MemoryTokenStore({ [KEY]: pair('A') });
+    const viewOf = (s: MemoryTokenStore): TokenStore => ({
+      get: (k) => s.get(k),
+      set: (k, t) => s.set(k, t),
+    });
+    const calls = tokenEndpoint({ 'refresh-A': { status: 200, body: tokenAnswer('B') } });
+    const seen = api(10, ['access-A']);
+    const stale = oauthClient(viewOf(shared));
+    await stale.request({ method: 'GET', path: '/api/v4/account' }); // caches A
+    // Another process rotates A → B (Kommo now refuses A).
+    await shared.set(KEY, pair('B'));
+    seen.length = 0;
+    nock.cleanAll();
+    tokenEndpoint({
+      'refresh-A': { status: 401, body: { hint: 'Token has been revoked', status: 401 } },
+    });
+    const seen2 = api(2, ['access-B']);
+    await stale.request({ method: 'GET', path: '/api/v4/account' });
+    expect(seen2).toEqual(['Bearer access-A', 'Bearer access-B']);
+    expect(calls).toHaveLength(0);
+    nock.cleanAll();
+  });
+
+  it('after a rejected refresh it re-reads the store once and uses the pair another process saved', async () => {
+    const store = new MemoryTokenStore({ [KEY]: pair('A') });
+    const calls = tokenEndpoint({
+      'refresh-A': {
+        status: 401,
+        body: { hint: 'Token has been revoked', title: 'Некорректный запрос', status: 401 },
+        // Another process won the race and saved C just before Kommo refused our A.
+        before: () => store.set(KEY, pair('C')),
+      },
+    });
+    const seen = api(2, ['access-C']);
+    await oauthClient(store).request({ method: 'GET', path: '/api/v4/account' });
+    expect(calls).toHaveLength(1);
+    expect(seen).toEqual(['Bearer access-A', 'Bearer access-C']);
+    nock.cleanAll();
+  });
+
+  it('throws reauthorization_required when the refresh token is revoked and the store has nothing newer', async () => {
+    const store = new MemoryTokenStore({ [KEY]: pair('A') });
+    const calls = tokenEndpoint({
+      'refresh-A': { status: 401, body: { hint: 'Token has been revoked', status: 401 } },
+    });
+    api(1, []);
+    const error = (await oauthClient(store)
+      .request({ method: 'GET', path: '/api/v4/account' })
+      .catch((e: unknown) => e)) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.code).toBe('reauthorization_required');
+    expect(error.hint).toBe('Token has been revoked');
+    expect(error.message).toMatch(/Reauthorization required for acme\.kommo\.com/);
+    expect(calls).toHaveLength(1);
+    expect((await store.get(KEY))?.refresh_token).toBe('refresh-A');
+    nock.cleanAll();
+  });
+
+  it('retries a refresh that failed at the network level with the same refresh token', async () => {
+    const store = new MemoryTokenStore({ [KEY]: pair('A', 10) });
+    const bodies: unknown[] = [];
+    nock(HOST)
+      .post('/oauth2/access_token', (b) => bodies.push(b) > 0)
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    nock(HOST)
+      .post('/oauth2/access_token', (b) => bodies.push(b) > 0)
+      .reply(200, tokenAnswer('B'));
+    const seen = api(1, ['access-B']);
+    await oauthClient(store).request({ method: 'GET', path: '/api/v4/account' });
+    expect(bodies).toHaveLength(2);
+    expect(bodies.map((b) => (b as Record<string, unknown>)['refresh_token'])).toEqual([
+      'refresh-A',
+      'refresh-A',
+    ]);
+    expect(seen).toEqual(['Bearer access-B']);
+  });
+
+  it('fails the call with TokenStoreError when saving the new pair fails, keeps the old pair, and saves it on the next call', async () => {
+    const inner = new MemoryTokenStore({ [KEY]: pair('A') });
+    let failWrites = true;
+    const store: TokenStore = {
+      get: (k) => inner.get(k),
+      set: async (k, t) => {
+        if (failWrites) throw new Error('disk full');
+        await inner.set(k, t);
+      },
+    };
+    const calls = tokenEndpoint({ 'refresh-A': { status: 200, body: tokenAnswer('B') } });
+    api(1, []);
+    const kommo = oauthClient(store);
+    const error = (await kommo
+      .request({ method: 'GET', path: '/api/v4/account' })
+      .catch((e: unknown) => e)) as TokenStoreError;
+    expect(error).toBeInstanceOf(TokenStoreError);
+    expect(error.code).toBe('token_store_error');
+    expect((await inner.get(KEY))?.refresh_token).toBe('refresh-A');
+    failWrites = false;
+    const seen = api(1, ['access-B']);
+    await kommo.request({ method: 'GET', path: '/api/v4/account' });
+    expect(seen).toEqual(['Bearer access-B']);
+    expect(calls).toHaveLength(1);
+    expect((await inner.get(KEY))?.refresh_token).toBe('refresh-B');
+    nock.cleanAll();
+  });
+
+  it('keeps using a still-valid token when a proactive refresh fails, without failing the call', async () => {
+    const store = new MemoryTokenStore({ [KEY]: pair('A', 120) });
+    const calls = tokenEndpoint({
+      'refresh-A': { status: 500, body: { title: 'ErrInternalServer', status: 500 } },
+    });
+    const warnings: string[] = [];
+    const seen = api(2, ['access-A']);
+    const kommo = oauthClient(store, {
+      refreshMarginSec: 300,
+      logger: { warn: (m) => warnings.push(m) },
+    });
+    await kommo.request({ method: 'GET', path: '/api/v4/account' });
+    await kommo.request({ method: 'GET', path: '/api/v4/account' });
+    expect(seen).toEqual(['Bearer access-A', 'Bearer access-A']);
+    expect(calls).toHaveLength(1); // backs off instead of hammering the token endpoint
+    expect(warnings).toHaveLength(1);
+    nock.cleanAll();
+  });
+
+  it('writes the initial pair to an empty store and ignores it when the store has one', async () => {
+    const empty = new MemoryTokenStore();
+    const seen = api(2, ['access-A', 'access-S']);
+    await oauthClient(empty, { tokens: tokenAnswer('A') }).request({
+      method: 'GET',
+      path: '/api/v4/account',
+    });
+    expect((await empty.get(KEY))?.refresh_token).toBe('refresh-A');
+    const full = new MemoryTokenStore({ [KEY]: pair('S') });
+    await oauthClient(full, { tokens: pair('A') }).request({
+      method: 'GET',
+      path: '/api/v4/account',
+    });
+    expect(seen).toEqual(['Bearer access-A', 'Bearer access-S']);
+  });
+
+  it('throws reauthorization_required before sending when the store has no pair', async () => {
+    const error = (await oauthClient(new MemoryTokenStore())
+      .request({ method: 'GET', path: '/api/v4/account' })
+      .catch((e: unknown) => e)) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.code).toBe('reauthorization_required');
+  });
+
+  it('replays at most once: a 401 after a successful refresh is thrown', async () => {
+    const store = new MemoryTokenStore({ [KEY]: pair('A') });
+    const calls = tokenEndpoint({ 'refresh-A': { status: 200, body: tokenAnswer('B') } });
+    const seen = api(2, []);
+    const error = (await oauthClient(store)
+      .request({ method: 'GET', path: '/api/v4/account' })
+      .catch((e: unknown) => e)) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.code).toBe('unauthorized');
+    expect(seen).toHaveLength(2);
+    expect(calls).toHaveLength(1);
+    nock.cleanAll();
+  });
+});
+
+describe('long-lived token mode', () => {
+  it('never refreshes: a 401 is an AuthenticationError with code unauthorized', async () => {
+    nock(HOST)
+      .get('/api/v4/account')
+      .once()
+      .reply(401, { title: 'Unauthorized', status: 401, detail: 'Invalid user name or password' });
+    const kommo = new Kommo({ domain: KEY, accessToken: 'long-lived-token-xyz', rateLimit: false });
+    const error = (await kommo
+      .request({ method: 'GET', path: '/api/v4/account' })
+      .catch((e: unknown) => e)) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.code).toBe('unauthorized');
+  });
+});
