@@ -1,1 +1,22 @@
+/**
+ * The resource modules and the list/batch types they share.
+ *
+ * @module
+ */
 export { APIResource } from './resource.js';
+export { Leads, WON_STATUS_ID, LOST_STATUS_ID } from './leads.js';
+export {
+  PagePromise,
+  DEFAULT_PAGE_SIZE,
+  DEFAULT_READ_AHEAD,
+  type Page,
+  type ListOptions,
+} from '../core/pagination.js';
+export {
+  BatchError,
+  DEFAULT_CHUNK_SIZE,
+  DEFAULT_BATCH_CONCURRENCY,
+  type BatchOptions,
+  type BatchItemResult,
+  type BatchItemStatus,
+} from '../core/batch.js';
