@@ -148,16 +148,27 @@ function encodeComponent(text: string): string {
   return new URLSearchParams([['', text]]).toString().slice(1).replace(/\*/g, '%2A');
 }
 
-function appendValue(pairs: Array<[string, string]>, key: string, value: WebhookInputValue): void {
+/**
+ * Appends `value` under `key` as PHP-bracketed pairs; an empty `key` puts an object's keys at
+ * the top level.
+ *
+ * @internal
+ */
+export function appendValue(
+  pairs: Array<[string, string]>,
+  key: string,
+  value: WebhookInputValue,
+): void {
   if (value === null || value === undefined) return;
   if (typeof value === 'string') pairs.push([key, value]);
   else if (typeof value === 'number') pairs.push([key, String(value)]);
   else if (typeof value === 'boolean') pairs.push([key, value ? '1' : '0']);
-  else if (isArray(value)) {
-    value.forEach((item, i) => {
-      appendValue(pairs, `${key}[${String(i)}]`, item);
-    });
-  } else for (const [k, v] of Object.entries(value)) appendValue(pairs, `${key}[${k}]`, v);
+  else {
+    const entries: Array<[string, WebhookInputValue]> = isArray(value)
+      ? value.map((item, i) => [String(i), item])
+      : Object.entries(value);
+    for (const [k, v] of entries) appendValue(pairs, key === '' ? k : `${key}[${k}]`, v);
+  }
 }
 
 function isArray(value: unknown): value is readonly WebhookInputValue[] {

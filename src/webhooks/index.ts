@@ -2,6 +2,9 @@
  * `kommo-sdk/webhooks`: parse, verify and route Kommo's webhooks with Web APIs only
  * (Node 20+, Deno, Bun, Cloudflare Workers, Vercel Edge).
  *
+ * Standard Kommo webhooks are not signed: protect them with a secret in the destination URL
+ * (the `url-secret` scheme of {@link verifyWebhook}). See `docs/webhooks.md`.
+ *
  * @module
  */
 export {
@@ -13,3 +16,96 @@ export {
   type WebhookWireEntity,
   type WebhookEntityName,
 } from './encode.js';
+export {
+  WebhookVerificationError,
+  WebhookParseError,
+  type WebhookVerificationReason,
+  type WebhookParseReason,
+} from './errors.js';
+export type { WebhookFormTree, WebhookFormValue, WebhookParseLimits } from './form.js';
+export { parseWebhook, type ParseWebhookOptions, type WebhookBody } from './parse.js';
+export type {
+  WebhookAccount,
+  WebhookCustomField,
+  WebhookCustomFieldValue,
+  WebhookTag,
+  WebhookLead,
+  WebhookContact,
+  WebhookCustomer,
+  WebhookTask,
+  WebhookNote,
+  WebhookUnsorted,
+  WebhookMessage,
+  WebhookTalk,
+  WebhookCatalogElement,
+  WebhookLeadAction,
+  WebhookContactAction,
+  WebhookCustomerAction,
+  WebhookTaskAction,
+  WebhookLeadEvent,
+  WebhookContactEvent,
+  WebhookCompanyEvent,
+  WebhookCustomerEvent,
+  WebhookTaskEvent,
+  WebhookUnsortedEvent,
+  WebhookMessageEvent,
+  WebhookTalkEvent,
+  WebhookCatalogEvent,
+  WebhookUnknownEvent,
+  WebhookEvent,
+  WebhookEventType,
+  WebhookEventOf,
+  WebhookPayload,
+} from './types.js';
+export type { VerifyWebhookInput, WebhookRequestLike, WebhookHeaders } from './input.js';
+export {
+  verifyWebhook,
+  type VerifyWebhookOptions,
+  type UrlSecretVerifyOptions,
+  type DisconnectVerifyOptions,
+  type ChatsVerifyOptions,
+  type WidgetJwtVerifyOptions,
+  type SalesbotJwtVerifyOptions,
+  type HmacVerifyOptions,
+  type WebhookScheme,
+  type WebhookSecret,
+  type ExpectedAccount,
+  type WebhookVerification,
+  type WebhookVerificationFor,
+  type DisconnectClaims,
+  type WidgetTokenClaims,
+  type SalesbotTokenClaims,
+} from './verify.js';
+export type { HmacAlgorithm } from './crypto.js';
+export type { JwtAlgorithm } from './jwt.js';
+export {
+  signWebhook,
+  signChatsApiRequest,
+  type SignWebhookParams,
+  type SignUrlSecretParams,
+  type SignDisconnectParams,
+  type SignBodyParams,
+  type SignJwtParams,
+  type SignedUrl,
+  type SignedBody,
+  type SignedToken,
+  type SignChatsApiRequestParams,
+} from './sign.js';
+export {
+  createWebhookHandler,
+  toNodeHandler,
+  webhookEventKey,
+  MemoryDedupeStore,
+  type WebhookHandlerOptions,
+  type WebhookHandlerContext,
+  type WebhookListener,
+  type WebhookRoute,
+  type WebhookRoutes,
+  type WebhookDataFilter,
+  type WebhookErrorContext,
+  type WebhookDedupeStore,
+  type WebhookDedupeOptions,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  type ToNodeHandlerOptions,
+} from './handler.js';
