@@ -1,0 +1,246 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ConfigurationError,
+  ConnectionError,
+  RequestAbortedError,
+  type RateLimiter,
+} from '../../src/index.js';
+import { RedisRateLimiter } from '../../src/redis/index.js';
+import { killWorkers, startWorker } from './support/children.js';
+import { maxInAnyWindow } from './support/fake-kommo.js';
+import { closeAll, connect, prefix, redisTimeMs, redisUrl, unreachable } from './support/redis.js';
+
+const ACCOUNT = 'acme.kommo.com';
+const now = () => performance.timeOrigin + performance.now();
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Starts are recorded when acquire resolves, a moment after Redis granted them; checking a
+// window slightly shorter than the limiter's absorbs that delay without hiding an overrun.
+const JITTER_MS = 20;
+
+afterEach(async () => {
+  killWorkers();
+  await closeAll();
+});
+
+async function takeSlots(
+  limiter: RedisRateLimiter,
+  count: number,
+  concurrency: number,
+  starts: number[],
+): Promise<void> {
+  let left = count;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left > 0) {
+        left--;
+        await limiter.acquire(ACCOUNT);
+        starts.push(now());
+      }
+    }),
+  );
+}
+
+describe('RedisRateLimiter: one budget for every limiter on the account', () => {
+  it('lets at most requestsPerSecond starts into any window across four limiters (four connections)', async () => {
+    const keyPrefix = prefix();
+    const limiters = Array.from(
+      { length: 4 },
+      () => new RedisRateLimiter(connect(), { keyPrefix, requestsPerSecond: 10, windowMs: 300 }),
+    );
+    const starts: number[] = [];
+
+    await Promise.all(limiters.map((l) => takeSlots(l, 15, 5, starts)));
+
+    expect(starts).toHaveLength(60);
+    expect(maxInAnyWindow(starts, 300 - JITTER_MS)).toBeLessThanOrEqual(10);
+    expect(maxInAnyWindow(starts, 300 - JITTER_MS)).toBeGreaterThanOrEqual(9); // the budget is used, not wasted
+  });
+
+  it('lets at most requestsPerSecond starts into any second across three OS processes', async () => {
+    const keyPrefix = prefix();
+    const workers = Array.from({ length: 3 }, () =>
+      startWorker('limiter-worker', {
+        redisUrl: redisUrl(),
+        keyPrefix,
+        account: ACCOUNT,
+        requestsPerSecond: 20,
+        count: 30,
+        concurrency: 4,
+      }),
+    );
+    await Promise.all(workers.map((w) => w.next('ready')));
+    for (const w of workers) w.send({ type: 'go' });
+    const reports = await Promise.all(workers.map((w) => w.next('done')));
+
+    const perProcess = reports.map((r) => r['starts'] as number[]);
+    const all = perProcess.flat();
+    expect(perProcess.map((s) => s.length)).toEqual([30, 30, 30]);
+    expect(maxInAnyWindow(all, 1030 - JITTER_MS)).toBeLessThanOrEqual(20);
+  });
+
+  it('keeps integrations apart and caps them together with accountBudget', async () => {
+    const keyPrefix = prefix();
+    const options = {
+      keyPrefix,
+      requestsPerSecond: 5,
+      windowMs: 300,
+      accountBudget: { requestsPerSecond: 6, windowMs: 300 },
+    };
+    const a = new RedisRateLimiter(connect(), { ...options, integration: 'integration-a' });
+    const b = new RedisRateLimiter(connect(), { ...options, integration: 'integration-b' });
+    const startsA: number[] = [];
+    const startsB: number[] = [];
+
+    await Promise.all([takeSlots(a, 15, 5, startsA), takeSlots(b, 15, 5, startsB)]);
+
+    expect(maxInAnyWindow(startsA, 300 - JITTER_MS)).toBeLessThanOrEqual(5);
+    expect(maxInAnyWindow(startsB, 300 - JITTER_MS)).toBeLessThanOrEqual(5);
+    expect(maxInAnyWindow([...startsA, ...startsB], 300 - JITTER_MS)).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('RedisRateLimiter: order of waiting callers', () => {
+  it('serves the callers of one process first come, first served', async () => {
+    const limiter = new RedisRateLimiter(connect(), {
+      keyPrefix: prefix(),
+      requestsPerSecond: 3,
+      windowMs: 150,
+    });
+    const order: number[] = [];
+
+    await Promise.all(
+      Array.from({ length: 9 }, (_, i) => limiter.acquire(ACCOUNT).then(() => order.push(i))),
+    );
+
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('serves waiting processes in the order they started waiting', async () => {
+    const keyPrefix = prefix();
+    const options = { keyPrefix, requestsPerSecond: 1, windowMs: 200 };
+    const [first, ...waiting] = Array.from(
+      { length: 4 },
+      () => new RedisRateLimiter(connect(), options),
+    );
+    await first!.acquire(ACCOUNT); // the budget is now spent for 200 ms
+    const order: number[] = [];
+
+    const done: Array<Promise<void>> = [];
+    for (const [i, limiter] of waiting.entries()) {
+      done.push(limiter.acquire(ACCOUNT).then(() => void order.push(i)));
+      await tick(30); // each one joins the shared queue after the previous
+    }
+    await Promise.all(done);
+
+    expect(order).toEqual([0, 1, 2]);
+  });
+
+  it('rejects an aborted waiter with RequestAbortedError, serves the next one and leaves the shared queue', async () => {
+    const redis = connect();
+    const keyPrefix = prefix();
+    const limiter = new RedisRateLimiter(redis, { keyPrefix, requestsPerSecond: 1, windowMs: 300 });
+    await limiter.acquire(ACCOUNT);
+    const controller = new AbortController();
+
+    const aborted = limiter.acquire(ACCOUNT, controller.signal).catch((e: unknown) => e);
+    const next = limiter.acquire(ACCOUNT);
+    controller.abort();
+
+    expect(await aborted).toBeInstanceOf(RequestAbortedError);
+    await next;
+    expect(await redis.zcard(`${keyPrefix}{${ACCOUNT}}:rl:default:queue`)).toBe(0);
+  });
+});
+
+describe('RedisRateLimiter: cool-down after a 429', () => {
+  it('pauses every limiter of the account for the penalty, on the Redis clock', async () => {
+    const redis = connect();
+    const keyPrefix = prefix();
+    const penalized = new RedisRateLimiter(connect(), { keyPrefix });
+    const other = new RedisRateLimiter(connect(), { keyPrefix });
+    const coolKey = `${keyPrefix}{${ACCOUNT}}:rl:default:cool`;
+
+    penalized.penalize(ACCOUNT, 400);
+    while ((await redis.pttl(coolKey)) <= 0) await tick(2);
+    const left = await redis.pttl(coolKey);
+    const before = await redisTimeMs(redis);
+    await other.acquire(ACCOUNT);
+    const after = await redisTimeMs(redis);
+
+    expect(left).toBeGreaterThan(300);
+    expect(after - before).toBeGreaterThanOrEqual(left - 2);
+  });
+
+  it('never shortens a longer cool-down that is already running', async () => {
+    const redis = connect();
+    const keyPrefix = prefix();
+    const limiter = new RedisRateLimiter(redis, { keyPrefix });
+    const coolKey = `${keyPrefix}{${ACCOUNT}}:rl:default:cool`;
+
+    limiter.penalize(ACCOUNT, 5_000);
+    limiter.penalize(ACCOUNT, 100);
+    await tick(50);
+
+    expect(await redis.pttl(coolKey)).toBeGreaterThan(4_000);
+  });
+});
+
+describe('RedisRateLimiter when Redis is unreachable', () => {
+  it('fails acquire with ConnectionError by default', async () => {
+    const limiter = new RedisRateLimiter(await unreachable(), { commandTimeoutMs: 200 });
+
+    const results = await Promise.allSettled([limiter.acquire(ACCOUNT), limiter.acquire(ACCOUNT)]);
+
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      const reason = (result as PromiseRejectedResult).reason as ConnectionError;
+      expect(reason).toBeInstanceOf(ConnectionError);
+      expect(reason.code).toBe('connection_error');
+      expect(reason.message).toContain(
+        'Redis is unreachable: cannot take a rate-limit slot for acme.kommo.com',
+      );
+    }
+  });
+
+  it('paces with the configured fallback limiter instead', async () => {
+    let fallbackCalls = 0;
+    const fallback: RateLimiter = {
+      acquire: async () => {
+        fallbackCalls++;
+      },
+    };
+    const warnings: string[] = [];
+    const limiter = new RedisRateLimiter(await unreachable(), {
+      commandTimeoutMs: 200,
+      fallback,
+      logger: { warn: (message) => warnings.push(message) },
+    });
+
+    await Promise.all([
+      limiter.acquire(ACCOUNT),
+      limiter.acquire(ACCOUNT),
+      limiter.acquire(ACCOUNT),
+    ]);
+
+    expect(fallbackCalls).toBe(3);
+    expect(warnings).toEqual([
+      'kommo-sdk: Redis is unreachable; pacing with the local fallback limiter',
+    ]);
+  });
+});
+
+describe('RedisRateLimiter options', () => {
+  it('refuses a non-positive rate and a staleWaiterMs that would drop live waiters', () => {
+    const redis = connect();
+    expect(() => new RedisRateLimiter(redis, { requestsPerSecond: 0 })).toThrow(ConfigurationError);
+    expect(() => new RedisRateLimiter(redis, { maxPollMs: 500, staleWaiterMs: 600 })).toThrow(
+      ConfigurationError,
+    );
+  });
+
+  it('exposes the budget it enforces', () => {
+    const limiter = new RedisRateLimiter(connect());
+    expect([limiter.requestsPerSecond, limiter.windowMs]).toEqual([7, 1030]);
+  });
+});
