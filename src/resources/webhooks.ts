@@ -1,0 +1,224 @@
+/**
+ * `kommo.webhooks`: the account's webhook subscriptions (`/api/v4/webhooks`).
+ *
+ * Kommo signs none of these deliveries. Put a secret into the destination URL and check it with
+ * `verifyWebhook` / `createWebhookHandler` (see `docs/webhooks.md`).
+ *
+ * @see https://developers.kommo.com/reference/webhooks-list
+ * @module
+ */
+
+import { z } from 'zod';
+import { RequestValidationError } from '../core/errors.js';
+import type { RequestOptions } from '../core/options.js';
+import { listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
+import { parseResponse } from '../core/schema.js';
+import { parseInput } from '../schemas/common.js';
+import { APIResource } from './resource.js';
+
+/** The event names Kommo documents for `settings`, in the order of its docs. */
+export const WEBHOOK_SETTINGS = [
+  'add_lead',
+  'update_lead',
+  'delete_lead',
+  'restore_lead',
+  'status_lead',
+  'responsible_lead',
+  'note_lead',
+  'add_contact',
+  'update_contact',
+  'delete_contact',
+  'restore_contact',
+  'responsible_contact',
+  'note_contact',
+  'add_company',
+  'update_company',
+  'delete_company',
+  'restore_company',
+  'responsible_company',
+  'note_company',
+  'add_customer',
+  'update_customer',
+  'delete_customer',
+  'responsible_customer',
+  'note_customer',
+  'add_task',
+  'update_task',
+  'delete_task',
+  'responsible_task',
+  'add_talk',
+  'update_talk',
+  'add_chat_template_review',
+] as const;
+
+/**
+ * An event a subscription listens to. The documented names are listed; any other string is
+ * accepted too, because the names of the incoming-lead, message and catalog events are not
+ * documented (`add_unsorted`, `add_message`, … are used in the wild).
+ */
+export type WebhookSubscriptionSetting = (typeof WEBHOOK_SETTINGS)[number] | (string & {});
+
+/** @internal */
+const WebhookSubscriptionSchema = z.looseObject({
+  id: z.number(),
+  destination: z.string(),
+  created_at: z.number().nullish(),
+  updated_at: z.number().nullish(),
+  account_id: z.number().nullish(),
+  created_by: z.number().nullish(),
+  sort: z.number().nullish(),
+  /** Kommo disables a webhook that keeps failing; `subscribe` again to re-enable it. */
+  disabled: z.boolean().nullish(),
+  settings: z.array(z.string()).nullish(),
+});
+
+/** A webhook subscription as Kommo lists it. */
+export type WebhookSubscription = z.infer<typeof WebhookSubscriptionSchema>;
+
+/** @internal */
+const WebhookSubscriptionCollectionSchema = z.looseObject({
+  _total_items: z.number().nullish(),
+  _embedded: z.looseObject({ webhooks: z.array(WebhookSubscriptionSchema) }).nullish(),
+});
+
+/** Parameters of {@link Webhooks.list}. */
+export interface WebhookListParams {
+  /** Only the subscription with exactly this destination URL. */
+  filter?: { destination?: string };
+}
+
+/** @internal */
+const WebhookListParamsSchema = z.strictObject({
+  filter: z.strictObject({ destination: z.string().min(1).optional() }).optional(),
+});
+
+/** Parameters of {@link Webhooks.subscribe}. */
+export interface WebhookSubscribeParams {
+  /**
+   * Where Kommo POSTs the events: an `https` URL (plain `http` only for loopback hosts in
+   * development). Put your secret in it, e.g. `https://example.com/kommo?secret=…`.
+   */
+  destination: string;
+  /** The events to receive, e.g. `['add_lead', 'status_lead']`. */
+  settings: readonly WebhookSubscriptionSetting[];
+  /** Delivery order among the account's webhooks. */
+  sort?: number;
+}
+
+/** @internal */
+const WebhookSubscribeParamsSchema = z.strictObject({
+  destination: z.string().min(1),
+  settings: z.array(z.string().min(1)).min(1),
+  sort: z.number().int().positive().optional(),
+});
+
+/** Whether a host name is this machine, where plain http cannot leak anything. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(host)
+  );
+}
+
+/** @throws {@link RequestValidationError} unless `destination` is https, or http on loopback. */
+function assertDestination(destination: string): void {
+  let url: URL;
+  try {
+    url = new URL(destination);
+  } catch {
+    throw new RequestValidationError('`destination` must be an absolute URL', [
+      { path: ['destination'], message: 'Invalid URL' },
+    ]);
+  }
+  const secure = url.protocol === 'https:';
+  const local = url.protocol === 'http:' && isLoopback(url.hostname);
+  if (!secure && !local) {
+    // Webhook bodies carry customer data, and the URL carries the secret that protects them.
+    throw new RequestValidationError(
+      '`destination` must use https (plain http is allowed only for localhost/127.0.0.1)',
+      [{ path: ['destination'], message: 'Expected an https URL' }],
+    );
+  }
+}
+
+/**
+ * Webhook subscriptions of the account: `kommo.webhooks`. Admin rights are required, and
+ * webhooks via API need an Advanced plan or above.
+ *
+ * @example
+ * ```ts
+ * await kommo.webhooks.subscribe({
+ *   destination: `https://example.com/api/kommo?secret=${process.env.KOMMO_WEBHOOK_SECRET}`,
+ *   settings: ['add_lead', 'status_lead'],
+ * });
+ * const disabled = (await kommo.webhooks.list()).items.filter((w) => w.disabled);
+ * ```
+ */
+export class Webhooks extends APIResource {
+  /**
+   * Lists the subscriptions (one page: Kommo does not paginate them). Check `disabled`: Kommo
+   * switches off a webhook that keeps failing.
+   */
+  list(params?: WebhookListParams, options?: ListOptions): PagePromise<WebhookSubscription> {
+    return listPages<WebhookSubscription>(
+      this._client,
+      () => {
+        const p = parseInput(WebhookListParamsSchema, params ?? {}, 'webhook list params');
+        return {
+          path: '/api/v4/webhooks',
+          query: p.filter?.destination ? { filter: { destination: p.filter.destination } } : {},
+          key: 'webhooks',
+          schema: WebhookSubscriptionCollectionSchema,
+          what: 'webhooks',
+          paginated: false,
+        };
+      },
+      options,
+    );
+  }
+
+  /**
+   * Subscribes a destination to events. If the destination is already subscribed, Kommo
+   * replaces its settings, which also re-enables a disabled webhook.
+   *
+   * @returns The subscription Kommo created or updated.
+   * @throws {@link RequestValidationError} before sending, for a destination that is not https
+   *   (loopback http excepted), no settings, or an unknown key.
+   */
+  async subscribe(
+    params: WebhookSubscribeParams,
+    options?: RequestOptions,
+  ): Promise<WebhookSubscription> {
+    const p = parseInput(WebhookSubscribeParamsSchema, params, 'webhook subscribe params');
+    assertDestination(p.destination);
+    const response = await this._client._send(
+      { method: 'POST', path: '/api/v4/webhooks', body: p },
+      options,
+    );
+    return parseResponse(WebhookSubscriptionSchema, response.body, {
+      what: 'webhook (POST /api/v4/webhooks)',
+      validate: this._client._validateResponses,
+      requestId: response.requestId,
+    });
+  }
+
+  /**
+   * Removes the subscription of a destination URL.
+   *
+   * @throws {@link NotFoundError} when no webhook has this destination.
+   */
+  async unsubscribe(destination: string, options?: RequestOptions): Promise<void> {
+    if (typeof destination !== 'string' || destination === '') {
+      throw new RequestValidationError('`destination` must be a non-empty string', [
+        { path: ['destination'], message: 'Expected a URL' },
+      ]);
+    }
+    await this._client._send(
+      { method: 'DELETE', path: '/api/v4/webhooks', body: { destination } },
+      options,
+    );
+  }
+}
