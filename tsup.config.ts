@@ -19,6 +19,8 @@ export default defineConfig([
     clean: true,
     target: 'node20',
     splitting: true,
+    // Keep `node:` specifiers: Deno and edge runtimes resolve only the prefixed form.
+    removeNodeProtocol: false,
   },
   {
     entry,
@@ -26,6 +28,7 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     target: 'node20',
+    removeNodeProtocol: false,
     noExternal: ['ky'],
   },
 ]);
