@@ -11,7 +11,13 @@ import { HttpClient, type AuthProvider, type CoreRequest, type RawResponse } fro
 import { KommoOAuth, toTokenSet, validateBaseUrl } from './core/oauth.js';
 import type { KommoOptions, KommoRequest, RequestOptions } from './core/options.js';
 import { sharedRateLimiter, type RateLimiter } from './core/rate-limit.js';
+import { AccountResource } from './resources/account.js';
+import { Contacts } from './resources/contacts.js';
+import { CustomFields } from './resources/custom-fields.js';
 import { Leads } from './resources/leads.js';
+import { Notes } from './resources/notes.js';
+import { Pipelines } from './resources/pipelines.js';
+import { Users } from './resources/users.js';
 
 const KNOWN_OPTIONS = new Set([
   'domain',
@@ -98,6 +104,18 @@ export class Kommo {
 
   /** Leads: list, read, create, update, move through stages, link, add notes. */
   readonly leads: Leads = new Leads(this);
+  /** Contacts: list, search by phone/e-mail/name, create, update, link. */
+  readonly contacts: Contacts = new Contacts(this);
+  /** Pipelines, and their stages under `pipelines.statuses`. */
+  readonly pipelines: Pipelines = new Pipelines(this);
+  /** Users (managers) and `users.roles` (admin only). */
+  readonly users: Users = new Users(this);
+  /** Notes of leads, contacts, companies and customers. */
+  readonly notes: Notes = new Notes(this);
+  /** Custom-field definitions and `customFields.groups`. */
+  readonly customFields: CustomFields = new CustomFields(this);
+  /** The account: settings, task types, user groups, time zone. */
+  readonly account: AccountResource = new AccountResource(this);
 
   constructor(options: KommoOptions) {
     if (typeof options !== 'object' || options === null)

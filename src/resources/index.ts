@@ -5,6 +5,12 @@
  */
 export { APIResource } from './resource.js';
 export { Leads, WON_STATUS_ID, LOST_STATUS_ID } from './leads.js';
+export { Contacts } from './contacts.js';
+export { Pipelines, PipelineStatuses } from './pipelines.js';
+export { Users, Roles } from './users.js';
+export { Notes } from './notes.js';
+export { CustomFields, CustomFieldGroups } from './custom-fields.js';
+export { AccountResource } from './account.js';
 export {
   PagePromise,
   DEFAULT_PAGE_SIZE,

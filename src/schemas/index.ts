@@ -60,3 +60,83 @@ export type {
   LossReason,
   EmbeddedCatalogElement,
 } from './lead.js';
+export type {
+  Contact,
+  ContactRef,
+  ContactWith,
+  ContactFilter,
+  ContactListParams,
+  ContactSearchParams,
+  ContactGetParams,
+  ContactCreateParams,
+  ContactUpdateParams,
+  ContactUpdateItem,
+} from './contact.js';
+export { STATUS_COLORS } from './pipeline.js';
+export type {
+  Pipeline,
+  PipelineRef,
+  PipelineStatus,
+  PipelineStatusRef,
+  StatusDescription,
+  StatusDescriptionLevel,
+  StatusColor,
+  PipelineCreateParams,
+  PipelineUpdateParams,
+  PipelineStatusCreateParams,
+  PipelineStatusUpdateParams,
+  PipelineStatusWith,
+  PipelineStatusGetParams,
+} from './pipeline.js';
+export type {
+  User,
+  UserRights,
+  EntityRights,
+  StatusRight,
+  RightLetter,
+  UserWith,
+  UserListParams,
+  UserGetParams,
+  Role,
+  RoleListParams,
+} from './user.js';
+export { CALL_STATUS, isNoteType } from './note.js';
+export type {
+  Note,
+  KnownNote,
+  OtherNote,
+  NoteType,
+  KnownNoteType,
+  WritableNoteType,
+  NoteRef,
+  NoteEntityType,
+  NoteCreateParams,
+  NoteCreateItem,
+  NoteUpdateParams,
+  NoteUpdateItem,
+  NoteListParams,
+  NoteListForParams,
+} from './note.js';
+export type {
+  CustomField,
+  CustomFieldEnum,
+  CustomFieldEntityType,
+  CustomFieldGroup,
+  CustomFieldRef,
+  CustomFieldGroupRef,
+  CustomFieldListParams,
+  CustomFieldCreateParams,
+  CustomFieldUpdateParams,
+  CustomFieldUpdateItem,
+  CustomFieldGroupCreateParams,
+  CustomFieldGroupUpdateParams,
+} from './custom-field.js';
+export type {
+  Account,
+  AccountWith,
+  AccountGetParams,
+  TaskType,
+  UsersGroup,
+  DatetimeSettings,
+  CustomersMode,
+} from './account.js';

@@ -1,0 +1,287 @@
+/**
+ * `kommo.contacts`: list, search, read, create, update and link contacts.
+ *
+ * @see https://developers.kommo.com/reference/contacts-list
+ * @module
+ */
+
+import { z } from 'zod';
+import {
+  refRequestIds,
+  runBatch,
+  sendWrite,
+  sendWriteOne,
+  type BatchOptions,
+} from '../core/batch.js';
+import type { RequestOptions } from '../core/options.js';
+import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
+import { assertId, path } from '../core/path.js';
+import {
+  EntityLinkInputSchema,
+  WriteRefSchema,
+  joinWith,
+  parseInput,
+  type EntityLinkInput,
+  type WriteRef,
+} from '../schemas/common.js';
+import {
+  ContactCollectionSchema,
+  ContactCreateParamsSchema,
+  ContactGetParamsSchema,
+  ContactListParamsSchema,
+  ContactRefSchema,
+  ContactSchema,
+  ContactSearchParamsSchema,
+  ContactUpdateItemSchema,
+  ContactUpdateParamsSchema,
+  type Contact,
+  type ContactCreateParams,
+  type ContactGetParams,
+  type ContactListParams,
+  type ContactRef,
+  type ContactSearchParams,
+  type ContactUpdateItem,
+  type ContactUpdateParams,
+} from '../schemas/contact.js';
+import { APIResource } from './resource.js';
+
+const LINKS_MAX = 250;
+
+/**
+ * Contacts (people). Phones and e-mails are `multitext` custom fields.
+ *
+ * @example
+ * ```ts
+ * const existing = await kommo.contacts.search('+1 555 0100').toArray({ max: 1 });
+ * const ref = existing[0] ?? (await kommo.contacts.create({
+ *   first_name: 'Ann',
+ *   custom_fields_values: [cf.phones(['+1 555 0100'], 'MOB'), cf.emails(['ann@example.com'])],
+ * }));
+ * ```
+ * @see https://developers.kommo.com/reference/contacts-list
+ */
+export class Contacts extends APIResource {
+  /**
+   * Lists contacts. `await` gives the first page; `for await` walks every contact lazily.
+   *
+   * @throws {@link RequestValidationError} (on first use) for invalid params.
+   */
+  list(params?: ContactListParams, options?: ListOptions): PagePromise<Contact> {
+    return listPages<Contact>(
+      this._client,
+      () => {
+        const p = parseInput(ContactListParamsSchema, params ?? {}, 'contact list params');
+        return {
+          path: '/api/v4/contacts',
+          query: { with: joinWith(p.with), query: p.query, filter: p.filter, order: p.order },
+          key: 'contacts',
+          schema: ContactCollectionSchema,
+          what: 'contacts',
+          page: p.page,
+          limit: p.limit,
+        };
+      },
+      options,
+    );
+  }
+
+  /**
+   * Searches contacts by name, phone, e-mail or any filled field (Kommo's `query`). Phones are
+   * stored as typed, so search with the digits the user typed; a 204 is an empty result.
+   *
+   * @example
+   * ```ts
+   * const [contact] = await kommo.contacts.search('ann@example.com').toArray({ max: 1 });
+   * ```
+   */
+  search(
+    query: string | number,
+    params?: ContactSearchParams,
+    options?: ListOptions,
+  ): PagePromise<Contact> {
+    return listPages<Contact>(
+      this._client,
+      () => {
+        const q = parseInput(
+          z.union([z.string().trim().min(1), z.number()]),
+          query,
+          'contact search query',
+        );
+        const p = parseInput(ContactSearchParamsSchema, params ?? {}, 'contact search params');
+        return {
+          path: '/api/v4/contacts',
+          query: { with: joinWith(p.with), query: q, filter: p.filter, order: p.order },
+          key: 'contacts',
+          schema: ContactCollectionSchema,
+          what: 'contacts',
+          page: p.page,
+          limit: p.limit,
+        };
+      },
+      options,
+    );
+  }
+
+  /**
+   * Reads one contact.
+   *
+   * @throws {@link NotFoundError} when no contact has this id (Kommo answers 204).
+   */
+  async get(id: number, params?: ContactGetParams, options?: RequestOptions): Promise<Contact> {
+    const p = parseInput(ContactGetParamsSchema, params ?? {}, 'contact get params');
+    return getOne(
+      this._client,
+      { path: path`/api/v4/contacts/${id}`, query: { with: joinWith(p.with) } },
+      ContactSchema,
+      `contact ${id}`,
+      options,
+    );
+  }
+
+  /** Creates one contact. @throws {@link RequestValidationError} before sending, for invalid input. */
+  async create(params: ContactCreateParams, options?: RequestOptions): Promise<ContactRef> {
+    const body = parseInput(ContactCreateParamsSchema, params, 'contact');
+    return sendWriteOne(
+      this._client,
+      { method: 'POST', path: '/api/v4/contacts', body: [body] },
+      'contacts',
+      ContactRefSchema,
+      'contact',
+      options,
+    );
+  }
+
+  /**
+   * Creates any number of contacts in chunks; refs come back in input order.
+   *
+   * @throws {@link BatchError} when some items were not applied.
+   */
+  async createMany(
+    items: readonly ContactCreateParams[],
+    options?: BatchOptions,
+  ): Promise<ContactRef[]> {
+    const bodies = parseInput(z.array(ContactCreateParamsSchema), items, 'contacts');
+    return runBatch(
+      bodies,
+      {
+        maxChunkSize: 250,
+        what: 'contacts',
+        requestIds: refRequestIds,
+        send: (chunk, opts) =>
+          sendWrite(
+            this._client,
+            { method: 'POST', path: '/api/v4/contacts', body: chunk },
+            'contacts',
+            ContactRefSchema,
+            'contacts',
+            opts,
+          ),
+      },
+      options,
+    );
+  }
+
+  /**
+   * Updates one contact with exactly the fields you pass. A multitext field (phones, e-mails)
+   * you send replaces all its values: send the old ones too to add one.
+   */
+  async update(
+    id: number,
+    params: ContactUpdateParams,
+    options?: RequestOptions,
+  ): Promise<ContactRef> {
+    assertId(id);
+    const body = parseInput(ContactUpdateParamsSchema, params, 'contact update');
+    return sendWriteOne(
+      this._client,
+      { method: 'PATCH', path: path`/api/v4/contacts/${id}`, body },
+      'contacts',
+      ContactRefSchema,
+      'contact',
+      options,
+    );
+  }
+
+  /**
+   * Updates any number of contacts (each with its `id`) in chunks.
+   *
+   * @throws {@link BatchError} when some items were not applied.
+   */
+  async updateMany(
+    items: readonly ContactUpdateItem[],
+    options?: BatchOptions,
+  ): Promise<ContactRef[]> {
+    const bodies = parseInput(z.array(ContactUpdateItemSchema), items, 'contact updates');
+    return runBatch(
+      bodies,
+      {
+        maxChunkSize: 250,
+        what: 'contacts',
+        requestIds: refRequestIds,
+        send: (chunk, opts) =>
+          sendWrite(
+            this._client,
+            { method: 'PATCH', path: '/api/v4/contacts', body: chunk },
+            'contacts',
+            ContactRefSchema,
+            'contacts',
+            opts,
+          ),
+      },
+      options,
+    );
+  }
+
+  /**
+   * Links leads, companies, customers or catalog elements to a contact.
+   *
+   * @example
+   * ```ts
+   * await kommo.contacts.link(7, [{ to_entity_id: 42, to_entity_type: 'leads' }]);
+   * ```
+   */
+  async link(
+    id: number,
+    links: readonly EntityLinkInput[],
+    options?: RequestOptions,
+  ): Promise<void> {
+    assertId(id);
+    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
+    await this._client._send(
+      { method: 'POST', path: path`/api/v4/contacts/${id}/link`, body },
+      options,
+    );
+  }
+
+  /** Removes links from a contact. */
+  async unlink(
+    id: number,
+    links: readonly EntityLinkInput[],
+    options?: RequestOptions,
+  ): Promise<void> {
+    assertId(id);
+    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
+    await this._client._send(
+      { method: 'POST', path: path`/api/v4/contacts/${id}/unlink`, body },
+      options,
+    );
+  }
+
+  /** Adds a common (text) note to a contact. */
+  async addNote(id: number, text: string, options?: RequestOptions): Promise<WriteRef> {
+    assertId(id);
+    const params = parseInput(z.strictObject({ text: z.string().min(1) }), { text }, 'note');
+    return sendWriteOne(
+      this._client,
+      {
+        method: 'POST',
+        path: path`/api/v4/contacts/${id}/notes`,
+        body: [{ note_type: 'common', params }],
+      },
+      'notes',
+      WriteRefSchema,
+      'note',
+      options,
+    );
+  }
+}

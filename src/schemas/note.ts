@@ -1,0 +1,365 @@
+/**
+ * Notes: every note type Kommo documents, as a discriminated union on `note_type`, for reading
+ * (lenient; unknown types are kept with opaque `params`) and writing (strict).
+ *
+ * @see https://developers.kommo.com/reference/notes-list
+ * @module
+ */
+
+import { z } from 'zod';
+import {
+  IdSchema,
+  IdsFilterSchema,
+  LimitSchema,
+  LinksSchema,
+  NumberOrStringSchema,
+  PageSchema,
+  RequestIdSchema,
+  SortDirectionSchema,
+  TimeFilterSchema,
+  UnixTimeSchema,
+  UserIdOrZeroSchema,
+  WriteRefSchema,
+  collectionSchema,
+} from './common.js';
+import { openEnum } from './custom-field-values.js';
+
+/** Entity types that have notes. */
+export const NoteEntityTypeSchema = z.enum(['leads', 'contacts', 'companies', 'customers']);
+/** Entity types that have notes. */
+export type NoteEntityType = z.infer<typeof NoteEntityTypeSchema>;
+
+/** `call_status` codes of call notes. */
+export const CALL_STATUS = {
+  LEFT_VOICEMAIL: 1,
+  CALL_BACK_LATER: 2,
+  NOT_AVAILABLE: 3,
+  SUCCESS: 4,
+  WRONG_NUMBER: 5,
+  NO_ANSWER: 6,
+  BUSY: 7,
+  UNDEFINED: 8,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Read.
+
+const noteBase = {
+  id: z.number(),
+  entity_id: z.number().nullish(),
+  created_by: z.number().nullish(),
+  updated_by: z.number().nullish(),
+  created_at: z.number().nullish(),
+  updated_at: z.number().nullish(),
+  responsible_user_id: z.number().nullish(),
+  group_id: z.number().nullish(),
+  account_id: z.number().nullish(),
+  is_pinned: z.boolean().nullish(),
+  _links: LinksSchema.nullish(),
+};
+
+const str = z.string().nullish();
+
+/** Params of `call_in`/`call_out` notes. @internal */
+export const CallNoteParamsSchema = z.looseObject({
+  uniq: str,
+  duration: NumberOrStringSchema.nullish(),
+  source: str,
+  /** Recording URL (may be `""`). */
+  link: str,
+  phone: NumberOrStringSchema.nullish(),
+  /** A name (string) or a user id (number). */
+  call_responsible: NumberOrStringSchema.nullish(),
+  call_status: z.number().nullish(),
+  call_result: str,
+});
+
+const textParams = z.looseObject({ text: str });
+const serviceParams = z.looseObject({ service: str, text: str });
+const smsParams = z.looseObject({ text: str, phone: NumberOrStringSchema.nullish() });
+const mailParty = z.looseObject({ email: str, name: str });
+
+const KNOWN_READ = {
+  common: textParams,
+  call_in: CallNoteParamsSchema,
+  call_out: CallNoteParamsSchema,
+  service_message: serviceParams,
+  extended_service_message: serviceParams,
+  message_cashier: z.looseObject({
+    status: openEnum<'created' | 'shown' | 'canceled'>().nullish(),
+    text: str,
+  }),
+  geolocation: z.looseObject({
+    text: str,
+    address: str,
+    longitude: NumberOrStringSchema.nullish(),
+    latitude: NumberOrStringSchema.nullish(),
+  }),
+  sms_in: smsParams,
+  sms_out: smsParams,
+  attachment: z.looseObject({
+    file_uuid: str,
+    version_uuid: str,
+    file_name: str,
+    original_name: str,
+    is_drive_attachment: z.boolean().nullish(),
+    text: str,
+  }),
+  amomail_message: z.looseObject({
+    income: z.boolean().nullish(),
+    from: mailParty.nullish(),
+    to: mailParty.nullish(),
+    subject: str,
+    thread_id: z.number().nullish(),
+    message_id: z.number().nullish(),
+    content_summary: str,
+    attach_cnt: z.number().nullish(),
+    delivery: z.looseObject({ status: str, time: z.number().nullish() }).nullish(),
+    private: z.boolean().nullish(),
+  }),
+  invoice_paid: z.looseObject({ service: str, text: str, icon_url: str }),
+  bill_paid: z.looseObject({ service: str, text: str, icon_url: str }),
+  site_visit: z.looseObject({ url: str }),
+  link_followed: z.looseObject({ url: str }),
+  targeting_in: z.looseObject({}),
+  targeting_out: z.looseObject({}),
+  transaction: z.looseObject({ transaction_id: NumberOrStringSchema.nullish() }),
+  zoom_meeting: z.looseObject({
+    conference: z.unknown().optional(),
+    recordings: z.unknown().optional(),
+  }),
+  dropbox_attachment: z.looseObject({}),
+  ai_result: z.looseObject({
+    text: str,
+    answer_id: NumberOrStringSchema.nullish(),
+    is_error: z.boolean().nullish(),
+    talk_id: NumberOrStringSchema.nullish(),
+  }),
+  chat: z.looseObject({}),
+} as const;
+
+/** Note types the SDK knows the `params` of. */
+export type KnownNoteType = keyof typeof KNOWN_READ;
+/** A note type: a known one, or any string Kommo adds later. */
+export type NoteType = KnownNoteType | (string & {});
+
+function variant<T extends KnownNoteType>(type: T) {
+  return z.looseObject({
+    ...noteBase,
+    note_type: z.literal(type),
+    params: KNOWN_READ[type].nullish(),
+  });
+}
+
+const KnownNoteSchema = z.discriminatedUnion('note_type', [
+  variant('common'),
+  variant('call_in'),
+  variant('call_out'),
+  variant('service_message'),
+  variant('extended_service_message'),
+  variant('message_cashier'),
+  variant('geolocation'),
+  variant('sms_in'),
+  variant('sms_out'),
+  variant('attachment'),
+  variant('amomail_message'),
+  variant('invoice_paid'),
+  variant('bill_paid'),
+  variant('site_visit'),
+  variant('link_followed'),
+  variant('targeting_in'),
+  variant('targeting_out'),
+  variant('transaction'),
+  variant('zoom_meeting'),
+  variant('dropbox_attachment'),
+  variant('ai_result'),
+  variant('chat'),
+]);
+/** A note of a type the SDK knows, with typed `params`. */
+export type KnownNote = z.infer<typeof KnownNoteSchema>;
+
+/** A note of any other type (or one whose params do not fit): kept as it came. @internal */
+export const OtherNoteSchema = z.looseObject({
+  ...noteBase,
+  note_type: z.union([z.string(), z.number()]),
+  params: z.unknown().optional(),
+});
+/** A note whose type the SDK does not know: `params` is kept opaque. */
+export type OtherNote = z.infer<typeof OtherNoteSchema>;
+
+/** A note as Kommo returns it. @internal */
+export const NoteSchema = z.union([KnownNoteSchema, OtherNoteSchema]);
+/**
+ * A note. Narrow it with {@link isNoteType} (a plain `note.note_type === 'common'` cannot exclude
+ * the open `OtherNote` member).
+ */
+export type Note = z.infer<typeof NoteSchema>;
+
+/** A page of notes. @internal */
+export const NoteCollectionSchema = collectionSchema('notes', NoteSchema);
+
+/** What a note write returns. @internal */
+export const NoteRefSchema = WriteRefSchema.extend({ entity_id: z.number().nullish() });
+/** What a note write returns. */
+export type NoteRef = z.infer<typeof NoteRefSchema>;
+
+/**
+ * Narrows a note to a known type, with its typed `params`.
+ *
+ * @example
+ * ```ts
+ * for await (const note of kommo.notes.listFor('leads', 42)) {
+ *   if (isNoteType(note, 'call_in')) console.log(note.params?.duration);
+ * }
+ * ```
+ */
+export function isNoteType<T extends KnownNoteType>(
+  note: Note,
+  type: T,
+): note is Extract<KnownNote, { note_type: T }> {
+  return note.note_type === type;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Write.
+
+const text = z.string().min(1);
+const callParamsInput = z.strictObject({
+  /** Your unique id of the call (e.g. the PBX call id). */
+  uniq: z.string().min(1),
+  /** Seconds. */
+  duration: z.number().int().nonnegative(),
+  /** The telephony's name. */
+  source: z.string().min(1),
+  /** Recording URL. */
+  link: z.string().optional(),
+  phone: z.string().min(1),
+  /** A name or a user id. */
+  call_responsible: z.union([z.string(), IdSchema]).optional(),
+  /** 1 voicemail, 2 call back later, 3 not available, 4 conversation, 5 wrong number, 6 no answer, 7 busy, 8 undefined. */
+  call_status: z.number().int().min(1).max(8).optional(),
+  call_result: z.string().optional(),
+});
+const serviceParamsInput = z.strictObject({ service: z.string().min(1), text });
+const smsParamsInput = z.strictObject({ text, phone: z.string().min(1) });
+
+const KNOWN_WRITE = {
+  common: z.strictObject({ text }),
+  call_in: callParamsInput,
+  call_out: callParamsInput,
+  service_message: serviceParamsInput,
+  extended_service_message: serviceParamsInput,
+  message_cashier: z.strictObject({ status: z.enum(['created', 'shown', 'canceled']), text }),
+  geolocation: z.strictObject({
+    text,
+    address: z.string(),
+    longitude: z.string(),
+    latitude: z.string(),
+  }),
+  sms_in: smsParamsInput,
+  sms_out: smsParamsInput,
+  attachment: z.strictObject({
+    file_uuid: z.string().min(1),
+    version_uuid: z.string().optional(),
+    file_name: z.string().min(1),
+  }),
+  invoice_paid: z.strictObject({
+    service: z.string().optional(),
+    text,
+    icon_url: z.string().optional(),
+  }),
+} as const;
+
+/** Note types that can be written. */
+export type WritableNoteType = keyof typeof KNOWN_WRITE;
+
+const writeBase = {
+  created_by: UserIdOrZeroSchema.optional(),
+  responsible_user_id: IdSchema.optional(),
+  created_at: UnixTimeSchema.optional(),
+  /** `false` keeps Digital Pipeline triggers ("call made"…) from firing. */
+  is_need_to_trigger_digital_pipeline: z.boolean().optional(),
+  request_id: RequestIdSchema.optional(),
+};
+
+function writeVariant<T extends WritableNoteType, E extends z.core.$ZodLooseShape>(
+  type: T,
+  extra: E,
+) {
+  return z.strictObject({
+    ...writeBase,
+    ...extra,
+    note_type: z.literal(type),
+    params: KNOWN_WRITE[type],
+  });
+}
+
+function writeUnion<E extends z.core.$ZodLooseShape>(extra: E) {
+  return z.discriminatedUnion('note_type', [
+    writeVariant('common', extra),
+    writeVariant('call_in', extra),
+    writeVariant('call_out', extra),
+    writeVariant('service_message', extra),
+    writeVariant('extended_service_message', extra),
+    writeVariant('message_cashier', extra),
+    writeVariant('geolocation', extra),
+    writeVariant('sms_in', extra),
+    writeVariant('sms_out', extra),
+    writeVariant('attachment', extra),
+    writeVariant('invoice_paid', extra),
+  ]);
+}
+
+/** A note to add to one entity (`notes.create`). @internal */
+export const NoteCreateParamsSchema = writeUnion({});
+/** A note to add: `note_type` and the `params` that type needs. */
+export type NoteCreateParams = z.input<typeof NoteCreateParamsSchema>;
+
+/** A note of `notes.createMany`: with its `entity_id`. @internal */
+export const NoteCreateItemSchema = writeUnion({ entity_id: IdSchema });
+/** A note of `notes.createMany`, with the `entity_id` it belongs to. */
+export type NoteCreateItem = z.input<typeof NoteCreateItemSchema>;
+
+/** A note change (`notes.update`). @internal */
+export const NoteUpdateParamsSchema = writeUnion({});
+/** A note change: its `note_type` and new `params`. */
+export type NoteUpdateParams = z.input<typeof NoteUpdateParamsSchema>;
+
+/** One item of `notes.updateMany`: with its `id`. @internal */
+export const NoteUpdateItemSchema = writeUnion({ id: IdSchema, entity_id: IdSchema.optional() });
+/** One item of `notes.updateMany`. */
+export type NoteUpdateItem = z.input<typeof NoteUpdateItemSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// List params.
+
+/** Filters of the note lists. @internal */
+export const NoteFilterSchema = z.strictObject({
+  id: IdsFilterSchema.optional(),
+  entity_id: IdsFilterSchema.optional(),
+  note_type: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  updated_at: TimeFilterSchema.optional(),
+});
+
+/** Params of `notes.list`. @internal */
+export const NoteListParamsSchema = z.strictObject({
+  page: PageSchema.optional(),
+  limit: LimitSchema.optional(),
+  filter: NoteFilterSchema.optional(),
+  order: z
+    .strictObject({
+      updated_at: SortDirectionSchema.optional(),
+      id: SortDirectionSchema.optional(),
+    })
+    .optional(),
+  with: z.array(z.enum(['is_pinned'])).optional(),
+});
+/** Params of `notes.list`. */
+export type NoteListParams = z.infer<typeof NoteListParamsSchema>;
+
+/** Params of `notes.listFor`: without the `entity_id` filter. @internal */
+export const NoteListForParamsSchema = NoteListParamsSchema.extend({
+  filter: NoteFilterSchema.omit({ entity_id: true }).optional(),
+});
+/** Params of `notes.listFor`. */
+export type NoteListForParams = z.infer<typeof NoteListForParamsSchema>;

@@ -1,0 +1,198 @@
+/**
+ * Pipelines and their statuses (stages): answer schemas (lenient) and input schemas (strict).
+ *
+ * @see https://developers.kommo.com/reference/leads-pipelines-list
+ * @module
+ */
+
+import { z } from 'zod';
+import {
+  LinksSchema,
+  NumberOrStringSchema,
+  RequestIdSchema,
+  WriteRefSchema,
+  collectionSchema,
+} from './common.js';
+import { openEnum } from './custom-field-values.js';
+
+/** Status description levels. */
+export type StatusDescriptionLevel = 'newbie' | 'candidate' | 'master';
+
+/** A status description (`with=descriptions`); its dates are `"YYYY-MM-DD HH:MM:SS"` strings. @internal */
+export const StatusDescriptionSchema = z.looseObject({
+  id: z.number(),
+  account_id: z.number().nullish(),
+  /** A `"YYYY-MM-DD HH:MM:SS"` string in the account's time zone (not unix seconds). */
+  created_at: NumberOrStringSchema.nullish(),
+  updated_at: NumberOrStringSchema.nullish(),
+  created_by: z.number().nullish(),
+  updated_by: z.number().nullish(),
+  pipeline_id: z.number().nullish(),
+  status_id: z.number().nullish(),
+  level: openEnum<StatusDescriptionLevel>().nullish(),
+  description: z.string().nullish(),
+});
+/** A status description (what a manager should do at this stage, per level). */
+export type StatusDescription = z.infer<typeof StatusDescriptionSchema>;
+
+/** A pipeline status (stage) as Kommo returns it. @internal */
+export const PipelineStatusSchema = z.looseObject({
+  id: z.number(),
+  name: z.string().nullish(),
+  sort: z.number().nullish(),
+  /** `false` for incoming leads, 142 and 143. */
+  is_editable: z.boolean().nullish(),
+  pipeline_id: z.number().nullish(),
+  /** Hex colour; the case varies (`#CCFF66`, `#c1c1c1`). */
+  color: z.string().nullish(),
+  /** `0` regular, `1` incoming leads (unsorted). */
+  type: z.number().nullish(),
+  account_id: z.number().nullish(),
+  descriptions: z.array(StatusDescriptionSchema).nullish(),
+  _links: LinksSchema.nullish(),
+});
+/** A pipeline status (stage). Ids 142 (won) and 143 (lost) repeat in every pipeline. */
+export type PipelineStatus = z.infer<typeof PipelineStatusSchema>;
+
+/** A pipeline as Kommo returns it. @internal */
+export const PipelineSchema = z.looseObject({
+  id: z.number(),
+  name: z.string().nullish(),
+  sort: z.number().nullish(),
+  is_main: z.boolean().nullish(),
+  is_unsorted_on: z.boolean().nullish(),
+  is_archive: z.boolean().nullish(),
+  account_id: z.number().nullish(),
+  _links: LinksSchema.nullish(),
+  _embedded: z.looseObject({ statuses: z.array(PipelineStatusSchema).nullish() }).nullish(),
+});
+/** A pipeline with its statuses. */
+export type Pipeline = z.infer<typeof PipelineSchema>;
+
+/** The pipelines list. @internal */
+export const PipelineCollectionSchema = collectionSchema('pipelines', PipelineSchema);
+/** A pipeline's statuses. @internal */
+export const PipelineStatusCollectionSchema = collectionSchema('statuses', PipelineStatusSchema);
+
+/** What a pipeline write returns. @internal */
+export const PipelineRefSchema = WriteRefSchema;
+/** What a pipeline write returns (Kommo echoes the pipeline; extra fields are kept). */
+export type PipelineRef = z.infer<typeof PipelineRefSchema>;
+/** What a status write returns. @internal */
+export const PipelineStatusRefSchema = WriteRefSchema;
+/** What a status write returns. */
+export type PipelineStatusRef = z.infer<typeof PipelineStatusRefSchema>;
+
+/** The colours Kommo allows for statuses. */
+export const STATUS_COLORS = [
+  '#fffeb2',
+  '#fffd7f',
+  '#fff000',
+  '#ffeab2',
+  '#ffdc7f',
+  '#ffce5a',
+  '#ffdbdb',
+  '#ffc8c8',
+  '#ff8f92',
+  '#d6eaff',
+  '#c1e0ff',
+  '#98cbff',
+  '#ebffb1',
+  '#deff81',
+  '#87f2c0',
+  '#f9deff',
+  '#f3beff',
+  '#ccc8f9',
+  '#eb93ff',
+  '#f2f3f4',
+  '#e6e8ea',
+] as const;
+/** A status colour from Kommo's palette. */
+export type StatusColor = (typeof STATUS_COLORS)[number];
+
+/** A status description to write. @internal */
+export const StatusDescriptionInputSchema = z.strictObject({
+  level: z.enum(['newbie', 'candidate', 'master']),
+  description: z.string().max(1000),
+});
+
+const statusWriteShape = {
+  name: z.string().min(1),
+  sort: z.number().int(),
+  color: z.enum(STATUS_COLORS).optional(),
+  /** At most one per level. */
+  descriptions: z.array(StatusDescriptionInputSchema).max(3).optional(),
+};
+
+/** The body of a status create. @internal */
+export const PipelineStatusCreateParamsSchema = z.strictObject({
+  ...statusWriteShape,
+  request_id: RequestIdSchema.optional(),
+});
+/** The body of `pipelines.statuses.create`. */
+export type PipelineStatusCreateParams = z.input<typeof PipelineStatusCreateParamsSchema>;
+
+function atLeastOneKey(value: object): boolean {
+  return Object.keys(value).length > 0;
+}
+
+/** The body of a status update. @internal */
+export const PipelineStatusUpdateParamsSchema = z
+  .strictObject({
+    name: statusWriteShape.name.optional(),
+    sort: statusWriteShape.sort.optional(),
+    color: statusWriteShape.color,
+    descriptions: statusWriteShape.descriptions,
+  })
+  .refine(atLeastOneKey, 'Give at least one field to change');
+/** The body of `pipelines.statuses.update`: only the fields you pass are sent. */
+export type PipelineStatusUpdateParams = z.input<typeof PipelineStatusUpdateParamsSchema>;
+
+/** A status inside a pipeline create; `{ id: 142 | 143, name }` renames the closing ones. @internal */
+export const PipelineEmbeddedStatusInputSchema = z.strictObject({
+  id: z.union([z.literal(142), z.literal(143)]).optional(),
+  name: z.string().min(1),
+  sort: z.number().int().optional(),
+  color: z.enum(STATUS_COLORS).optional(),
+  descriptions: z.array(StatusDescriptionInputSchema).max(3).optional(),
+});
+
+/** The body of a pipeline create. @internal */
+export const PipelineCreateParamsSchema = z.strictObject({
+  name: z.string().min(1),
+  sort: z.number().int(),
+  is_main: z.boolean(),
+  is_unsorted_on: z.boolean(),
+  is_archive: z.boolean().optional(),
+  _embedded: z
+    .strictObject({ statuses: z.array(PipelineEmbeddedStatusInputSchema).optional() })
+    .optional(),
+  request_id: RequestIdSchema.optional(),
+});
+/** The body of `pipelines.create` (admin only). */
+export type PipelineCreateParams = z.input<typeof PipelineCreateParamsSchema>;
+
+/** The body of a pipeline update. @internal */
+export const PipelineUpdateParamsSchema = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    sort: z.number().int().optional(),
+    is_main: z.boolean().optional(),
+    is_unsorted_on: z.boolean().optional(),
+    is_archive: z.boolean().optional(),
+  })
+  .refine(atLeastOneKey, 'Give at least one field to change');
+/** The body of `pipelines.update`: only the fields you pass are sent. */
+export type PipelineUpdateParams = z.input<typeof PipelineUpdateParamsSchema>;
+
+/** Extra data for statuses (`with=descriptions`). */
+export const PipelineStatusWithSchema = z.enum(['descriptions']);
+/** Extra data a status read can include. */
+export type PipelineStatusWith = z.infer<typeof PipelineStatusWithSchema>;
+
+/** Params of `pipelines.statuses.list`/`get`. @internal */
+export const PipelineStatusGetParamsSchema = z.strictObject({
+  with: z.array(PipelineStatusWithSchema).optional(),
+});
+/** Params of `pipelines.statuses.list`/`get`. */
+export type PipelineStatusGetParams = z.infer<typeof PipelineStatusGetParamsSchema>;

@@ -1,0 +1,145 @@
+/**
+ * Users (managers) and roles: answer schemas (lenient) and input schemas (strict).
+ *
+ * @see https://developers.kommo.com/reference/users-list
+ * @module
+ */
+
+import { z } from 'zod';
+import { LimitSchema, LinksSchema, PageSchema, collectionSchema } from './common.js';
+import { openEnum } from './custom-field-values.js';
+
+/** A right letter: `A` all, `G` own group, `M` only where responsible, `D` denied. */
+export type RightLetter = 'A' | 'G' | 'M' | 'D';
+
+const letter = openEnum<RightLetter>();
+
+/** Rights on leads, contacts or companies. @internal */
+export const EntityRightsSchema = z.looseObject({
+  view: letter.nullish(),
+  edit: letter.nullish(),
+  add: letter.nullish(),
+  delete: letter.nullish(),
+  export: letter.nullish(),
+});
+/** Rights on one entity type. */
+export type EntityRights = z.infer<typeof EntityRightsSchema>;
+
+/** Rights on the leads of one status. @internal */
+export const StatusRightSchema = z.looseObject({
+  entity_type: z.string().nullish(),
+  pipeline_id: z.number().nullish(),
+  status_id: z.number().nullish(),
+  rights: EntityRightsSchema.nullish(),
+});
+/** Rights on the leads of one status. */
+export type StatusRight = z.infer<typeof StatusRightSchema>;
+
+/** A user's or role's rights. @internal */
+export const UserRightsSchema = z.looseObject({
+  leads: EntityRightsSchema.nullish(),
+  contacts: EntityRightsSchema.nullish(),
+  companies: EntityRightsSchema.nullish(),
+  tasks: z.looseObject({ edit: letter.nullish(), delete: letter.nullish() }).nullish(),
+  mail_access: z.boolean().nullish(),
+  catalog_access: z.boolean().nullish(),
+  status_rights: z.array(StatusRightSchema).nullish(),
+  catalog_rights: z
+    .array(
+      z.looseObject({ catalog_id: z.number().nullish(), rights: EntityRightsSchema.nullish() }),
+    )
+    .nullish(),
+  is_admin: z.boolean().nullish(),
+  is_free: z.boolean().nullish(),
+  is_active: z.boolean().nullish(),
+  group_id: z.number().nullish(),
+  role_id: z.number().nullish(),
+});
+/** A user's rights. */
+export type UserRights = z.infer<typeof UserRightsSchema>;
+
+/** A role as embedded in a user. @internal */
+export const RoleRefSchema = z.looseObject({
+  id: z.number(),
+  name: z.string().nullish(),
+  _links: LinksSchema.nullish(),
+});
+/** A user group as embedded in a user. @internal */
+export const UserGroupRefSchema = z.looseObject({ id: z.number(), name: z.string().nullish() });
+
+/** A user as Kommo returns it. @internal */
+export const UserSchema = z.looseObject({
+  id: z.number(),
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  /** `ru`, `en`, `es`, `pt`… */
+  lang: z.string().nullish(),
+  uuid: z.string().nullish(),
+  amojo_id: z.string().nullish(),
+  user_rank: z.string().nullish(),
+  phone_number: z.string().nullish(),
+  rights: UserRightsSchema.nullish(),
+  _links: LinksSchema.nullish(),
+  _embedded: z
+    .looseObject({
+      roles: z.array(RoleRefSchema).nullish(),
+      groups: z.array(UserGroupRefSchema).nullish(),
+    })
+    .nullish(),
+});
+/** A user (manager) of the account. */
+export type User = z.infer<typeof UserSchema>;
+
+/** A page of users. @internal */
+export const UserCollectionSchema = collectionSchema('users', UserSchema);
+
+/** Extra data for `with=`. */
+export const UserWithSchema = z.enum([
+  'role',
+  'group',
+  'uuid',
+  'amojo_id',
+  'user_rank',
+  'phone_number',
+]);
+/** Extra data a user read can include (`with=`). */
+export type UserWith = z.infer<typeof UserWithSchema>;
+
+/** Params of `users.list`. @internal */
+export const UserListParamsSchema = z.strictObject({
+  with: z.array(UserWithSchema).optional(),
+  page: PageSchema.optional(),
+  limit: LimitSchema.optional(),
+});
+/** Params of `users.list`. */
+export type UserListParams = z.infer<typeof UserListParamsSchema>;
+
+/** Params of `users.get`. @internal */
+export const UserGetParamsSchema = z.strictObject({ with: z.array(UserWithSchema).optional() });
+/** Params of `users.get`. */
+export type UserGetParams = z.infer<typeof UserGetParamsSchema>;
+
+/** A role as Kommo returns it. @internal */
+export const RoleSchema = z.looseObject({
+  id: z.number(),
+  name: z.string().nullish(),
+  rights: UserRightsSchema.nullish(),
+  _links: LinksSchema.nullish(),
+  _embedded: z
+    .looseObject({ users: z.array(z.looseObject({ id: z.number() })).nullish() })
+    .nullish(),
+});
+/** A role: a named set of rights. */
+export type Role = z.infer<typeof RoleSchema>;
+
+/** A page of roles. @internal */
+export const RoleCollectionSchema = collectionSchema('roles', RoleSchema);
+
+/** Params of `users.roles.list`. @internal */
+export const RoleListParamsSchema = z.strictObject({
+  with: z.array(z.enum(['users'])).optional(),
+  page: PageSchema.optional(),
+  limit: LimitSchema.optional(),
+});
+/** Params of `users.roles.list`. */
+export type RoleListParams = z.infer<typeof RoleListParamsSchema>;
