@@ -1,7 +1,37 @@
 /**
  * `kommo-sdk/sandbox`: a local fake Kommo API server for tests, examples and trying the SDK
- * without an account.
+ * without an account. Node only (`node:http`).
  *
  * @module
  */
-export {};
+export {
+  startSandbox,
+  type Sandbox,
+  type SandboxOptions,
+  type SandboxFaults,
+  type SandboxRateLimitOptions,
+  type SandboxRequestLogEntry,
+  type SandboxStats,
+} from './server.js';
+export type {
+  RefreshTokenRotation,
+  SandboxOAuthCredentials,
+  SandboxTokenResponse,
+} from './oauth.js';
+export type {
+  SandboxWebhookOptions,
+  SandboxWebhookDelivery,
+  SandboxWebhookAttempt,
+} from './webhooks.js';
+export type { SandboxState, SandboxCollection, SandboxSeedOptions } from './state.js';
+export { SEED_IDS } from './seed.js';
+export {
+  NOTE_TEXT_MAX_LENGTH,
+  MAX_PAGE_LIMIT,
+  MAX_BATCH_ITEMS,
+  MAX_COMPLEX_ITEMS,
+  DEFAULT_PAGE_LIMIT,
+  TEXT_FIELD_MAX_LENGTH,
+  MAX_WEBHOOK_SUBSCRIPTIONS,
+} from './limits.js';
+export type * from './types.js';
