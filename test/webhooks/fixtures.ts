@@ -7,8 +7,8 @@ export function fixture(name: string): string {
 }
 
 /** Reads a file from `test/fixtures` as raw bytes. */
-export function fixtureBytes(name: string): Uint8Array {
-  return new Uint8Array(
+export function fixtureBytes(name: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(
     readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))),
   );
 }
