@@ -177,12 +177,11 @@ export async function signWebhook(
     case 'widget-jwt':
     case 'salesbot-jwt': {
       const now = Math.floor((params.now ?? Date.now)() / 1000);
-      const claims: Record<string, unknown> = {
-        iat: now,
-        nbf: now,
-        exp: now + (params.ttlSec ?? 900),
-        ...params.claims,
-      };
+      // The caller's claims keep their order; missing times are appended.
+      const claims: Record<string, unknown> = { ...params.claims };
+      claims['iat'] ??= now;
+      claims['nbf'] ??= now;
+      claims['exp'] ??= now + (params.ttlSec ?? 900);
       const widget = params.scheme === 'widget-jwt';
       const token = await signJwt(
         claims,
