@@ -262,9 +262,9 @@ function isItemScoped(error: KommoError): boolean {
   return error instanceof KommoApiError && (error.status === 400 || error.status === 422);
 }
 
-function markFailedChunk<I>(
+function markFailedChunk(
   error: KommoError,
-  chunk: readonly I[],
+  chunk: readonly unknown[],
   start: number,
   byId: Map<string, number>,
   results: Array<BatchItemResult<unknown> | undefined>,

@@ -305,7 +305,9 @@ export function listPages<T>(
     const spec = prepare();
     const paginated = spec.paginated !== false;
     const limit = spec.limit ?? DEFAULT_PAGE_SIZE;
-    const { readAhead: _readAhead, ...requestOptions } = options;
+    // readAhead is the walk's business, not the request's.
+    const requestOptions: RequestOptions = { ...options };
+    delete (requestOptions as ListOptions).readAhead;
     return {
       startPage: paginated ? (spec.page ?? 1) : 1,
       fetch: async (page, signal) => {

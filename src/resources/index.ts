@@ -3,6 +3,7 @@
  *
  * @module
  */
+/* eslint-disable no-restricted-imports -- the barrel is the one file that gathers every resource; resources themselves never import each other. */
 export { APIResource } from './resource.js';
 export { Leads, WON_STATUS_ID, LOST_STATUS_ID } from './leads.js';
 export { Contacts } from './contacts.js';

@@ -42,7 +42,8 @@ export type CustomFieldType = KnownCustomFieldType | (string & {});
 
 /** A string schema typed as an open enum (`Known | (string & {})`). @internal */
 export function openEnum<T extends string>(): z.ZodType<T | (string & {}), string> {
-  return z.string() as unknown as z.ZodType<T | (string & {}), string>;
+  // `string` is assignable to `T | (string & {})`; the annotation keeps the known values for editors.
+  return z.string();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,13 +518,17 @@ function multitextValues(
 ): MultitextValue[] {
   const field = getField(entity, code);
   if (!field?.values) return [];
-  return field.values
-    .filter((v) => typeof v.value === 'string' || typeof v.value === 'number')
-    .map((v) => ({
-      value: String(v.value),
-      enum_code: v.enum_code ?? v.enum ?? null,
-      enum_id: v.enum_id ?? null,
-    }));
+  return field.values.flatMap((v) =>
+    typeof v.value === 'string' || typeof v.value === 'number'
+      ? [
+          {
+            value: String(v.value),
+            enum_code: v.enum_code ?? v.enum ?? null,
+            enum_id: v.enum_id ?? null,
+          },
+        ]
+      : [],
+  );
 }
 
 /** The phones of a contact or company (`PHONE` field), with their kinds. */

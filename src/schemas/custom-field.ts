@@ -207,10 +207,13 @@ const fieldWriteShape = {
   currency: z.string().length(3).optional(),
 };
 
+/** A field type to create: a documented one, or a newer one Kommo accepts. */
+const fieldTypeInput: z.ZodType<KnownCustomFieldType | (string & {}), string> = z.string().min(1);
+
 /** The body of a field create. @internal */
 export const CustomFieldCreateParamsSchema = z.strictObject({
   ...fieldWriteShape,
-  type: z.string().min(1) as unknown as z.ZodType<KnownCustomFieldType | (string & {}), string>,
+  type: fieldTypeInput,
   request_id: RequestIdSchema.optional(),
 });
 /** The body of `customFields.create` (admin only). */

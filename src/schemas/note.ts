@@ -143,37 +143,34 @@ export type KnownNoteType = keyof typeof KNOWN_READ;
 /** A note type: a known one, or any string Kommo adds later. */
 export type NoteType = KnownNoteType | (string & {});
 
-function variant<T extends KnownNoteType>(type: T) {
-  return z.looseObject({
-    ...noteBase,
-    note_type: z.literal(type),
-    params: KNOWN_READ[type].nullish(),
-  });
+// Concrete schema types (not `KNOWN_READ[T]` inside a generic) keep each variant's params typed.
+function variant<T extends KnownNoteType, P extends z.ZodType>(type: T, params: P) {
+  return z.looseObject({ ...noteBase, note_type: z.literal(type), params: params.nullish() });
 }
 
 const KnownNoteSchema = z.discriminatedUnion('note_type', [
-  variant('common'),
-  variant('call_in'),
-  variant('call_out'),
-  variant('service_message'),
-  variant('extended_service_message'),
-  variant('message_cashier'),
-  variant('geolocation'),
-  variant('sms_in'),
-  variant('sms_out'),
-  variant('attachment'),
-  variant('amomail_message'),
-  variant('invoice_paid'),
-  variant('bill_paid'),
-  variant('site_visit'),
-  variant('link_followed'),
-  variant('targeting_in'),
-  variant('targeting_out'),
-  variant('transaction'),
-  variant('zoom_meeting'),
-  variant('dropbox_attachment'),
-  variant('ai_result'),
-  variant('chat'),
+  variant('common', KNOWN_READ.common),
+  variant('call_in', KNOWN_READ.call_in),
+  variant('call_out', KNOWN_READ.call_out),
+  variant('service_message', KNOWN_READ.service_message),
+  variant('extended_service_message', KNOWN_READ.extended_service_message),
+  variant('message_cashier', KNOWN_READ.message_cashier),
+  variant('geolocation', KNOWN_READ.geolocation),
+  variant('sms_in', KNOWN_READ.sms_in),
+  variant('sms_out', KNOWN_READ.sms_out),
+  variant('attachment', KNOWN_READ.attachment),
+  variant('amomail_message', KNOWN_READ.amomail_message),
+  variant('invoice_paid', KNOWN_READ.invoice_paid),
+  variant('bill_paid', KNOWN_READ.bill_paid),
+  variant('site_visit', KNOWN_READ.site_visit),
+  variant('link_followed', KNOWN_READ.link_followed),
+  variant('targeting_in', KNOWN_READ.targeting_in),
+  variant('targeting_out', KNOWN_READ.targeting_out),
+  variant('transaction', KNOWN_READ.transaction),
+  variant('zoom_meeting', KNOWN_READ.zoom_meeting),
+  variant('dropbox_attachment', KNOWN_READ.dropbox_attachment),
+  variant('ai_result', KNOWN_READ.ai_result),
+  variant('chat', KNOWN_READ.chat),
 ]);
 /** A note of a type the SDK knows, with typed `params`. */
 export type KnownNote = z.infer<typeof KnownNoteSchema>;
@@ -282,31 +279,27 @@ const writeBase = {
   request_id: RequestIdSchema.optional(),
 };
 
-function writeVariant<T extends WritableNoteType, E extends z.core.$ZodLooseShape>(
-  type: T,
-  extra: E,
-) {
-  return z.strictObject({
-    ...writeBase,
-    ...extra,
-    note_type: z.literal(type),
-    params: KNOWN_WRITE[type],
-  });
+function writeVariant<
+  T extends WritableNoteType,
+  P extends z.ZodType,
+  E extends z.core.$ZodLooseShape,
+>(type: T, params: P, extra: E) {
+  return z.strictObject({ ...writeBase, ...extra, note_type: z.literal(type), params });
 }
 
 function writeUnion<E extends z.core.$ZodLooseShape>(extra: E) {
   return z.discriminatedUnion('note_type', [
-    writeVariant('common', extra),
-    writeVariant('call_in', extra),
-    writeVariant('call_out', extra),
-    writeVariant('service_message', extra),
-    writeVariant('extended_service_message', extra),
-    writeVariant('message_cashier', extra),
-    writeVariant('geolocation', extra),
-    writeVariant('sms_in', extra),
-    writeVariant('sms_out', extra),
-    writeVariant('attachment', extra),
-    writeVariant('invoice_paid', extra),
+    writeVariant('common', KNOWN_WRITE.common, extra),
+    writeVariant('call_in', KNOWN_WRITE.call_in, extra),
+    writeVariant('call_out', KNOWN_WRITE.call_out, extra),
+    writeVariant('service_message', KNOWN_WRITE.service_message, extra),
+    writeVariant('extended_service_message', KNOWN_WRITE.extended_service_message, extra),
+    writeVariant('message_cashier', KNOWN_WRITE.message_cashier, extra),
+    writeVariant('geolocation', KNOWN_WRITE.geolocation, extra),
+    writeVariant('sms_in', KNOWN_WRITE.sms_in, extra),
+    writeVariant('sms_out', KNOWN_WRITE.sms_out, extra),
+    writeVariant('attachment', KNOWN_WRITE.attachment, extra),
+    writeVariant('invoice_paid', KNOWN_WRITE.invoice_paid, extra),
   ]);
 }
 

@@ -139,7 +139,7 @@ describe('contacts writes', () => {
   it('refuses a field given by both id and code', async () => {
     await expect(
       testClient().contacts.create({
-        custom_fields_values: [{ field_id: 1, field_code: 'PHONE', values: [] } as never],
+        custom_fields_values: [{ field_id: 1, field_code: 'PHONE', values: [] }],
       }),
     ).rejects.toMatchObject({ code: 'invalid_request' });
   });

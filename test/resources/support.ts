@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Reads a JSON fixture from test/fixtures (the project's own copy). */
-export function fixture<T = any>(name: string): T {
+export function fixture(name: string): any {
   return JSON.parse(
     readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8'),
-  ) as T;
+  );
 }
 
 /** Parses a query string the way a test wants to compare it: ordered [key, value] pairs. */
