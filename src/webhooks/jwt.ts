@@ -71,7 +71,9 @@ export async function verifyJwt(token: string, check: JwtCheck): Promise<Record<
     );
   }
   const signature = fromBase64(signaturePart);
-  if (signature === undefined || /[+/=]/.test(signaturePart)) {
+  // Only the canonical encoding is accepted: spare low bits in the last character must not
+  // let several strings stand for one signature.
+  if (signature === undefined || toBase64Url(signature) !== signaturePart) {
     throw malformed('The token signature is not base64url');
   }
   const signed = `${headerPart}.${payloadPart}`;

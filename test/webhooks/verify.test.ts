@@ -340,6 +340,14 @@ describe("verifyWebhook: 'widget-jwt'", () => {
     expect(await reason(verifyWebhook(request(`${h}.${p}.${s}!`), options))).toBe('malformed');
   });
 
+  it('refuses a non-canonical signature encoding that decodes to the same bytes', async () => {
+    // The last base64url character carries two spare bits: "k" and "l" decode alike.
+    expect(token.endsWith('k')).toBe(true);
+    expect(await reason(verifyWebhook(request(`${token.slice(0, -1)}l`), options))).toBe(
+      'malformed',
+    );
+  });
+
   it('refuses alg: none and an HS512 token when HS256 is expected', async () => {
     const [, p] = token.split('.') as [string, string];
     const none = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'none' })).toString('base64url');
