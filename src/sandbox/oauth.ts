@@ -28,14 +28,17 @@ export interface SandboxOAuthCredentials {
   redirectUri: string;
 }
 
-/** The token endpoint's answer. */
-export interface SandboxTokenResponse {
+/**
+ * The token endpoint's answer. A type alias rather than an interface, so it can be passed
+ * as `tokens` to `new Kommo({ … })` (which takes an open record).
+ */
+export type SandboxTokenResponse = {
   token_type: 'Bearer';
   expires_in: number;
   access_token: string;
   refresh_token: string;
   server_time: number;
-}
+};
 
 interface AccessRecord {
   expiresAtMs: number;

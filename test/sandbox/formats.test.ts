@@ -82,7 +82,7 @@ describe('lists', () => {
   });
 
   it('finds contacts by phone digits, e-mail and name', async () => {
-    const contact = sandbox.state.contacts.values().next().value!;
+    const contact = sandbox.state.contacts.filter(() => true)[0]!;
     const phone = contact.custom_fields_values!.find((f) => f.field_code === 'PHONE')!.values[0]![
       'value'
     ] as string;
@@ -198,7 +198,7 @@ describe('writes', () => {
   });
 
   it('updates in a batch and reports an unknown id', async () => {
-    const id = sandbox.state.leads.values().next().value!.id;
+    const id = sandbox.state.leads.filter(() => true)[0]!.id;
     const ok = await call(sandbox, 'PATCH', '/api/v4/leads', [
       { id, name: 'Renamed', request_id: 'r1' },
     ]);
@@ -287,7 +287,7 @@ describe('writes', () => {
   });
 
   it('adds and removes tags with tags_to_add and tags_to_delete', async () => {
-    const id = sandbox.state.leads.values().next().value!.id;
+    const id = sandbox.state.leads.filter(() => true)[0]!.id;
     await call(sandbox, 'PATCH', `/api/v4/leads/${String(id)}`, {
       tags_to_add: [{ name: 'hot' }, { name: 'b2b' }],
     });
@@ -392,7 +392,7 @@ describe('writes', () => {
 
 describe('notes', () => {
   it('adds notes to a lead and lists them scoped to the lead', async () => {
-    const id = sandbox.state.leads.values().next().value!.id;
+    const id = sandbox.state.leads.filter(() => true)[0]!.id;
     const res = await call(sandbox, 'POST', `/api/v4/leads/${String(id)}/notes`, [
       { note_type: 'common', params: { text: 'Chat history\nline 2' } },
     ]);
@@ -414,7 +414,7 @@ describe('notes', () => {
   it('answers 400 at params.text when a note text is longer than the limit', async () => {
     const small = await startSandbox({ rateLimit: false, noteTextMaxLength: 10 });
     try {
-      const id = small.state.leads.values().next().value!.id;
+      const id = small.state.leads.filter(() => true)[0]!.id;
       const res = await call(small, 'POST', '/api/v4/leads/notes', [
         { entity_id: id, note_type: 'common', params: { text: 'x'.repeat(11) } },
       ]);
