@@ -91,6 +91,8 @@ async function main(): Promise<void> {
 
   const sandbox = await startSandbox(options);
   const out = process.stdout;
+  // A closed pipe (`kommo-sandbox | head`) must not crash the server.
+  out.on('error', () => undefined);
   out.write(`Kommo sandbox listening on ${sandbox.url}\n`);
   out.write(`Access token: ${sandbox.accessToken}\n`);
   out.write(`OAuth client id: ${sandbox.oauth.clientId}\n`);
