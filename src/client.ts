@@ -18,6 +18,7 @@ import { Leads } from './resources/leads.js';
 import { Notes } from './resources/notes.js';
 import { Pipelines } from './resources/pipelines.js';
 import { Users } from './resources/users.js';
+import { Webhooks } from './resources/webhooks.js';
 
 const KNOWN_OPTIONS = new Set([
   'domain',
@@ -116,6 +117,8 @@ export class Kommo {
   readonly customFields: CustomFields = new CustomFields(this);
   /** The account: settings, task types, user groups, time zone. */
   readonly account: AccountResource = new AccountResource(this);
+  /** Webhook subscriptions (`/api/v4/webhooks`): list, subscribe, unsubscribe. */
+  readonly webhooks: Webhooks = new Webhooks(this);
 
   constructor(options: KommoOptions) {
     if (typeof options !== 'object' || options === null)
