@@ -76,7 +76,7 @@ describe('RedisRateLimiter: one budget for every limiter on the account', () => 
     const perProcess = reports.map((r) => r['starts'] as number[]);
     const all = perProcess.flat();
     expect(perProcess.map((s) => s.length)).toEqual([30, 30, 30]);
-    expect(maxInAnyWindow(all, 1030 - JITTER_MS)).toBeLessThanOrEqual(20);
+    expect(maxInAnyWindow(all, 1080 - JITTER_MS)).toBeLessThanOrEqual(20);
   });
 
   it('keeps integrations apart and caps them together with accountBudget', async () => {
@@ -241,6 +241,6 @@ describe('RedisRateLimiter options', () => {
 
   it('exposes the budget it enforces', () => {
     const limiter = new RedisRateLimiter(connect());
-    expect([limiter.requestsPerSecond, limiter.windowMs]).toEqual([7, 1030]);
+    expect([limiter.requestsPerSecond, limiter.windowMs]).toEqual([7, 1080]);
   });
 });

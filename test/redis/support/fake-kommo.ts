@@ -35,6 +35,8 @@ export interface FakeKommoStats {
   tooManyRequests: number;
   /** Arrival time of every API request, `performance.timeOrigin + performance.now()`. */
   arrivals: number[];
+  /** Arrival times of the refresh calls, same clock. */
+  refreshArrivals: number[];
 }
 
 /** A fake Kommo account: the token endpoint, `GET /api/v4/account` and a 429 rule. */
@@ -78,6 +80,7 @@ export async function startFakeKommo(options: FakeKommoOptions): Promise<FakeKom
     unauthorized: 0,
     tooManyRequests: 0,
     arrivals: [],
+    refreshArrivals: [],
   };
   const accessExpiry = new Map<string, number>();
   let serial = 0;
@@ -103,6 +106,7 @@ export async function startFakeKommo(options: FakeKommoOptions): Promise<FakeKom
 
   const refresh = (token: string): { status: number; body: unknown } => {
     stats.refreshCalls++;
+    stats.refreshArrivals.push(performance.timeOrigin + performance.now());
     stats.refreshTokensUsed.push(token);
     // `previous` is the token exchanged last; in grace mode it works until its successor
     // (`current`) is exchanged.
@@ -146,6 +150,11 @@ export async function startFakeKommo(options: FakeKommoOptions): Promise<FakeKom
         }
         const answer = refresh(grant['refresh_token']);
         json(res, answer.status, answer.body);
+        return;
+      }
+      if (path === '/__warmup') {
+        // Not an API call: lets a new process open its connection before it is measured.
+        res.writeHead(204).end();
         return;
       }
       stats.apiRequests++;
