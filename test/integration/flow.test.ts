@@ -27,7 +27,8 @@ beforeAll(async () => {
     verify: { secret: SECRET },
     on: { '*': (event) => void received.push(event) },
   });
-  receiver = createServer(toNodeHandler(handler));
+  const node = toNodeHandler(handler);
+  receiver = createServer((req, res) => void node(req, res));
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/kommo/webhook?secret=${SECRET}`;
 });
