@@ -49,6 +49,10 @@ export function openEnum<T extends string>(): z.ZodType<T | (string & {}), strin
 // ---------------------------------------------------------------------------------------------
 // Read shape.
 
+/** What a field value's `value` holds: depends on the field type. */
+export type RawFieldValue =
+  string | number | boolean | null | readonly unknown[] | Record<string, unknown>;
+
 /**
  * One value of a field as Kommo returns it. Which keys are set depends on the field type: `value`
  * for most, `enum_id`/`enum_code` for enum fields, `catalog_id`/`catalog_element_id` for
@@ -57,15 +61,9 @@ export function openEnum<T extends string>(): z.ZodType<T | (string & {}), strin
  * @internal
  */
 export const CustomFieldValueItemSchema = z.looseObject({
-  value: z
-    .union([
-      z.string(),
-      z.number(),
-      z.boolean(),
-      z.array(z.unknown()),
-      z.record(z.string(), z.unknown()),
-    ])
-    .nullish(),
+  // Accepted as it comes (no check): its shape depends on the field type, unknown types must
+  // pass, and a 5-way union here was most of the cost of validating a page of leads.
+  value: z.custom<RawFieldValue>(() => true).optional(),
   enum_id: z.number().nullish(),
   enum_code: z.string().nullish(),
   /** Legacy multitext code (`"WORK"`); Kommo refuses it on write. */
