@@ -178,7 +178,23 @@ export class OAuthTokenManager implements AuthProvider {
   async #retryUnsaved(): Promise<void> {
     const pending = this.#unsaved;
     if (!pending) return;
-    await this.#writeStore(pending.tokens, pending.previous);
+    try {
+      await this.#writeStore(pending.tokens, pending.previous);
+    } catch (error) {
+      // A store that refuses the write because another process saved a newer pair (a
+      // compare-and-set guard) will refuse it forever: drop ours and use the stored one.
+      const stored = await this.#readStore().catch(() => null);
+      if (
+        stored &&
+        stored.refresh_token !== pending.previous?.refresh_token &&
+        stored.refresh_token !== pending.tokens.refresh_token
+      ) {
+        this.#unsaved = null;
+        this.#current = stored;
+        return;
+      }
+      throw error;
+    }
     this.#unsaved = null;
     this.#current = pending.tokens;
   }

@@ -332,8 +332,10 @@ export class HttpClient {
       try {
         if (signal?.aborted)
           throw new RequestAbortedError(`Request aborted (${request.method} ${request.path})`);
-        if (limiter) await limiter.acquire(this.accountKey, signal);
+        // Token first: a refresh (or waiting for another process's refresh) must not hold a
+        // rate-limit slot, or the requests that already hold slots reach Kommo in a burst.
         token = auth ? await auth.token(signal) : undefined;
+        if (limiter) await limiter.acquire(this.accountKey, signal);
       } catch (error) {
         // Nothing was sent yet.
         const failure = isKommoError(error)

@@ -364,3 +364,31 @@ describe('long-lived token mode', () => {
     expect(error.code).toBe('unauthorized');
   });
 });
+
+describe('a store that refuses a stale write', () => {
+  it('drops the unsaved pair and uses the newer pair another process stored', async () => {
+    const KEY2 = 'acme.kommo.com';
+    const inner = new MemoryTokenStore({ [KEY2]: pair('A') });
+    let refuse = true;
+    const store: TokenStore = {
+      get: (k) => inner.get(k),
+      set: async (k, t) => {
+        if (refuse) throw new Error('stale: the stored pair is no longer the previous one');
+        await inner.set(k, t);
+      },
+    };
+    tokenEndpoint({ 'refresh-A': { status: 200, body: tokenAnswer('B') } });
+    api(1, []);
+    const kommo = oauthClient(store);
+    await expect(kommo.request({ method: 'GET', path: '/api/v4/account' })).rejects.toBeInstanceOf(
+      TokenStoreError,
+    );
+    // Meanwhile another process stored C; our B will never be accepted by the guard.
+    await inner.set(KEY2, pair('C'));
+    const seen = api(1, ['access-C']);
+    await kommo.request({ method: 'GET', path: '/api/v4/account' });
+    expect(seen).toEqual(['Bearer access-C']);
+    refuse = false;
+    nock.cleanAll();
+  });
+});
