@@ -22,5 +22,6 @@ cp scripts/package-smoke/* "$consumer/"
   npm install --no-audit --no-fund --silent "$tarball_path"
   node smoke.mjs
   node smoke.cjs
+  node smoke-sandbox.mjs
 )
 echo "package test passed"

@@ -1,0 +1,43 @@
+// `npx kommo-sandbox` from the installed tarball: starts, prints its URL and token, serves the
+// SDK (imported from the same tarball), and stops on SIGTERM.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { Kommo } from 'kommo-sdk';
+import { startSandbox } from 'kommo-sdk/sandbox';
+
+const child = spawn('npx', ['--no-install', 'kommo-sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+const { url, token } = await new Promise((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error(`kommo-sandbox did not start: ${out}`)), 20_000);
+  child.stdout.on('data', (d) => {
+    out += d.toString();
+    const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+    const token = /Access token: (\S+)/.exec(out)?.[1];
+    if (url && token) {
+      clearTimeout(timer);
+      resolve({ url, token });
+    }
+  });
+  child.on('exit', (code) => reject(new Error(`kommo-sandbox exited with ${code}: ${out}`)));
+});
+try {
+  const kommo = new Kommo({ baseUrl: url, accessToken: token });
+  const account = await kommo.request({ method: 'GET', path: '/api/v4/account' });
+  assert.equal(typeof account.id, 'number');
+  const lead = await kommo.leads.create({ name: 'From the packed package' });
+  assert.equal((await kommo.leads.get(lead.id)).name, 'From the packed package');
+} finally {
+  child.kill('SIGTERM');
+}
+const code = await new Promise((resolve) => child.on('exit', resolve));
+assert.equal(code, 0, 'kommo-sandbox exits 0 on SIGTERM');
+
+// The library entry of the sandbox works from the tarball too.
+const sandbox = await startSandbox();
+try {
+  const kommo = new Kommo({ baseUrl: sandbox.url, accessToken: sandbox.accessToken });
+  assert.ok((await kommo.users.list().toArray({ max: 50 })).length > 0);
+} finally {
+  await sandbox.close();
+}
+console.log('npx kommo-sandbox: ok');
