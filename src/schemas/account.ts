@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { LinksSchema } from './common.js';
 import { openEnum } from './custom-field-values.js';
 
-/** A task type (`with=task_types`): 1 follow-up, 2 meeting, then the account's own. @internal */
+/** A task type (`with=task_types`): 1 follow-up, 2 meeting, then the account's own. */
 export const TaskTypeSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -21,7 +21,7 @@ export const TaskTypeSchema = z.looseObject({
 /** A task type. */
 export type TaskType = z.infer<typeof TaskTypeSchema>;
 
-/** A user group (`with=users_groups`). @internal */
+/** A user group (`with=users_groups`). */
 export const UsersGroupSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -30,7 +30,7 @@ export const UsersGroupSchema = z.looseObject({
 /** A group of users. */
 export type UsersGroup = z.infer<typeof UsersGroupSchema>;
 
-/** `with=datetime_settings`: how the account shows dates. @internal */
+/** `with=datetime_settings`: how the account shows dates. */
 export const DatetimeSettingsSchema = z.looseObject({
   date_pattern: z.string().nullish(),
   short_date_pattern: z.string().nullish(),
@@ -47,7 +47,7 @@ export type DatetimeSettings = z.infer<typeof DatetimeSettingsSchema>;
 /** Customers modes. */
 export type CustomersMode = 'unavailable' | 'disabled' | 'segments' | 'dynamic' | 'periodicity';
 
-/** The account as Kommo returns it. @internal */
+/** The account as Kommo returns it. */
 export const AccountSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -111,7 +111,7 @@ export const AccountWithSchema = z.enum([
 /** Extra data an account read can include (`with=`). */
 export type AccountWith = z.infer<typeof AccountWithSchema>;
 
-/** Params of `account.get`. @internal */
+/** Params of `account.get`. */
 export const AccountGetParamsSchema = z.strictObject({
   with: z.array(AccountWithSchema).optional(),
 });

@@ -16,10 +16,10 @@ export const NumberOrStringSchema = z.union([z.number(), z.string()]);
 /** A number Kommo sometimes sends as a string. Kept as it came; convert where you need math. */
 export type NumberOrString = z.infer<typeof NumberOrStringSchema>;
 
-/** One HAL link. @internal */
+/** One HAL link. */
 export const LinkSchema = z.looseObject({ href: z.string().nullish() });
 
-/** HAL `_links` of an entity or a collection. @internal */
+/** HAL `_links` of an entity or a collection. */
 export const LinksSchema = z.looseObject({
   self: LinkSchema.nullish(),
   next: LinkSchema.nullish(),
@@ -29,7 +29,7 @@ export const LinksSchema = z.looseObject({
 /** HAL `_links` (`self`, and `next`/`prev`/`first` on collections). */
 export type Links = z.infer<typeof LinksSchema>;
 
-/** A tag as embedded in leads, contacts and companies. @internal */
+/** A tag as embedded in leads, contacts and companies. */
 export const TagSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -39,7 +39,7 @@ export const TagSchema = z.looseObject({
 /** A tag embedded in an entity. */
 export type Tag = z.infer<typeof TagSchema>;
 
-/** A reference to another entity (`{ id, _links }`, plus `is_main` for contacts). @internal */
+/** A reference to another entity (`{ id, _links }`, plus `is_main` for contacts). */
 export const EntityRefSchema = z.looseObject({
   id: z.number(),
   is_main: z.boolean().nullish(),
@@ -51,8 +51,6 @@ export type EntityRef = z.infer<typeof EntityRefSchema>;
 /**
  * What a write returns for each item: Kommo sends back only minimal objects, never the full
  * entity. Re-read with `get` when you need the new state.
- *
- * @internal
  */
 export const WriteRefSchema = z.looseObject({
   id: z.number(),
@@ -93,17 +91,15 @@ export function collectionSchema<K extends string, T extends z.ZodType>(key: K, 
 // ---------------------------------------------------------------------------------------------
 // Input building blocks (strict).
 
-/** A positive integer id, as every Kommo entity id is. @internal */
+/** A positive integer id, as every Kommo entity id is. */
 export const IdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-/** A user id in `created_by`/`updated_by`: `0` means "robot"/API. @internal */
+/** A user id in `created_by`/`updated_by`: `0` means "robot"/API. */
 export const UserIdOrZeroSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-/** Unix time in seconds. @internal */
+/** Unix time in seconds. */
 export const UnixTimeSchema = z.number().int().nonnegative();
 /**
  * A `request_id`: echoed back by Kommo to match results to inputs. Kept to `[A-Za-z0-9_-]` as
  * the official SDK validates.
- *
- * @internal
  */
 export const RequestIdSchema = z
   .string()
@@ -111,16 +107,16 @@ export const RequestIdSchema = z
   .max(100)
   .regex(/^[A-Za-z0-9_-]+$/, 'request_id may contain only letters, digits, "_" and "-"');
 
-/** `1..250`, Kommo's page-size bound. @internal */
+/** `1..250`, Kommo's page-size bound. */
 export const LimitSchema = z.number().int().min(1).max(250);
-/** A 1-based page number. @internal */
+/** A 1-based page number. */
 export const PageSchema = z.number().int().min(1);
-/** `asc` or `desc`. @internal */
+/** `asc` or `desc`. */
 export const SortDirectionSchema = z.enum(['asc', 'desc']);
 /** Sort direction of an `order` parameter. */
 export type SortDirection = z.infer<typeof SortDirectionSchema>;
 
-/** A unix-seconds range filter: `{ from?, to? }`. @internal */
+/** A unix-seconds range filter: `{ from?, to? }`. */
 export const RangeSchema = z.strictObject({
   from: z.number().optional(),
   to: z.number().optional(),
@@ -128,17 +124,17 @@ export const RangeSchema = z.strictObject({
 /** A range filter, e.g. `{ from: 1575296400, to: 1589540009 }` (unix seconds, or amounts for `price`). */
 export type Range = z.infer<typeof RangeSchema>;
 
-/** One id or several ids (`filter[id][]=1&filter[id][]=2`). @internal */
+/** One id or several ids (`filter[id][]=1&filter[id][]=2`). */
 export const IdsFilterSchema = z.union([IdSchema, z.array(IdSchema).min(1)]);
-/** A user-id filter (`0` allowed: robot). @internal */
+/** A user-id filter (`0` allowed: robot). */
 export const UserIdsFilterSchema = z.union([
   UserIdOrZeroSchema,
   z.array(UserIdOrZeroSchema).min(1),
 ]);
-/** A unix time (meaning "from this time on") or a range. @internal */
+/** A unix time (meaning "from this time on") or a range. */
 export const TimeFilterSchema = z.union([UnixTimeSchema, RangeSchema]);
 
-/** A tag to add: by `id` or by `name` (created when missing). @internal */
+/** A tag to add: by `id` or by `name` (created when missing). */
 export const TagInputSchema = z.union([
   z.strictObject({ id: IdSchema }),
   z.strictObject({ name: z.string().min(1) }),
@@ -146,7 +142,7 @@ export const TagInputSchema = z.union([
 /** A tag to attach, by `id` or by `name`. */
 export type TagInput = z.infer<typeof TagInputSchema>;
 
-/** A full tag entry of `_embedded.tags` (which replaces every tag). @internal */
+/** A full tag entry of `_embedded.tags` (which replaces every tag). */
 export const EmbeddedTagInputSchema = z.union([
   z.strictObject({ id: IdSchema }),
   z.strictObject({ name: z.string().min(1), color: z.string().optional() }),
@@ -163,7 +159,7 @@ export const LinkEntityTypeSchema = z.enum([
 /** Entity types a link can point to. */
 export type LinkEntityType = z.infer<typeof LinkEntityTypeSchema>;
 
-/** One link to create or remove from an entity. @internal */
+/** One link to create or remove from an entity. */
 export const EntityLinkInputSchema = z.strictObject({
   to_entity_id: IdSchema,
   to_entity_type: LinkEntityTypeSchema,

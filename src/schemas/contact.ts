@@ -30,7 +30,7 @@ import {
 import { CustomFieldValuesInputSchema, CustomFieldValuesSchema } from './custom-field-values.js';
 import { CustomFieldsFilterSchema, EmbeddedCatalogElementSchema } from './lead.js';
 
-/** A contact as Kommo returns it. @internal */
+/** A contact as Kommo returns it. */
 export const ContactSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -61,10 +61,10 @@ export const ContactSchema = z.looseObject({
 /** A contact. Unknown fields Kommo adds are kept. */
 export type Contact = z.infer<typeof ContactSchema>;
 
-/** A page of contacts. @internal */
+/** A page of contacts. */
 export const ContactCollectionSchema = collectionSchema('contacts', ContactSchema);
 
-/** What a contact write returns. @internal */
+/** What a contact write returns. */
 export const ContactRefSchema = WriteRefSchema.extend({
   is_deleted: z.boolean().nullish(),
   is_unsorted: z.boolean().nullish(),
@@ -77,7 +77,7 @@ export const ContactWithSchema = z.enum(['catalog_elements', 'leads', 'customers
 /** Extra data a contact read can include (`with=`). */
 export type ContactWith = z.infer<typeof ContactWithSchema>;
 
-/** Filters of the contact list. @internal */
+/** Filters of the contact list. */
 export const ContactFilterSchema = z.strictObject({
   id: IdsFilterSchema.optional(),
   name: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
@@ -92,7 +92,7 @@ export const ContactFilterSchema = z.strictObject({
 /** Filters of `contacts.list`. */
 export type ContactFilter = z.infer<typeof ContactFilterSchema>;
 
-/** Params of `contacts.list`. @internal */
+/** Params of `contacts.list`. */
 export const ContactListParamsSchema = z.strictObject({
   with: z.array(ContactWithSchema).optional(),
   page: PageSchema.optional(),
@@ -110,12 +110,12 @@ export const ContactListParamsSchema = z.strictObject({
 /** Params of `contacts.list`. */
 export type ContactListParams = z.infer<typeof ContactListParamsSchema>;
 
-/** Params of `contacts.search`: the list params without `query`. @internal */
+/** Params of `contacts.search`: the list params without `query`. */
 export const ContactSearchParamsSchema = ContactListParamsSchema.omit({ query: true });
 /** Params of `contacts.search`. */
 export type ContactSearchParams = z.infer<typeof ContactSearchParamsSchema>;
 
-/** Params of `contacts.get`. @internal */
+/** Params of `contacts.get`. */
 export const ContactGetParamsSchema = z.strictObject({
   with: z.array(ContactWithSchema).optional(),
 });
@@ -136,7 +136,7 @@ const contactWriteShape = {
   tags_to_add: z.array(TagInputSchema).optional(),
 };
 
-/** The body of a contact create. @internal */
+/** The body of a contact create. */
 export const ContactCreateParamsSchema = z.strictObject({
   ...contactWriteShape,
   _embedded: z
@@ -147,7 +147,7 @@ export const ContactCreateParamsSchema = z.strictObject({
 /** The body of a contact create. */
 export type ContactCreateParams = z.input<typeof ContactCreateParamsSchema>;
 
-/** The body of a contact update: only the fields you pass are sent. @internal */
+/** The body of a contact update: only the fields you pass are sent. */
 export const ContactUpdateParamsSchema = z.strictObject({
   ...contactWriteShape,
   tags_to_delete: z.array(TagInputSchema).optional(),
@@ -158,7 +158,7 @@ export const ContactUpdateParamsSchema = z.strictObject({
 /** The body of `contacts.update`. A multitext field you send replaces all its values. */
 export type ContactUpdateParams = z.input<typeof ContactUpdateParamsSchema>;
 
-/** One item of `contacts.updateMany`. @internal */
+/** One item of `contacts.updateMany`. */
 export const ContactUpdateItemSchema = ContactUpdateParamsSchema.extend({
   id: IdSchema,
   request_id: RequestIdSchema.optional(),

@@ -57,8 +57,6 @@ export type RawFieldValue =
  * One value of a field as Kommo returns it. Which keys are set depends on the field type: `value`
  * for most, `enum_id`/`enum_code` for enum fields, `catalog_id`/`catalog_element_id` for
  * chained lists; old accounts send the legacy `enum` code in multitext values.
- *
- * @internal
  */
 export const CustomFieldValueItemSchema = z.looseObject({
   // Accepted as it comes (no check): its shape depends on the field type, unknown types must
@@ -74,7 +72,7 @@ export const CustomFieldValueItemSchema = z.looseObject({
 /** One value of a custom field, as read. */
 export type CustomFieldValueItem = z.infer<typeof CustomFieldValueItemSchema>;
 
-/** One entry of an entity's `custom_fields_values`, as read. @internal */
+/** One entry of an entity's `custom_fields_values`, as read. */
 export const CustomFieldValueSchema = z.looseObject({
   field_id: z.number(),
   field_name: z.string().nullish(),
@@ -85,13 +83,13 @@ export const CustomFieldValueSchema = z.looseObject({
 /** One entry of an entity's `custom_fields_values`, as read. */
 export type CustomFieldValue = z.infer<typeof CustomFieldValueSchema>;
 
-/** `custom_fields_values` as read: `null` (not `[]`) when the entity has none. @internal */
+/** `custom_fields_values` as read: `null` (not `[]`) when the entity has none. */
 export const CustomFieldValuesSchema = z.array(CustomFieldValueSchema).nullish();
 
 // ---------------------------------------------------------------------------------------------
 // Write shape (strict).
 
-/** One value to write. @internal */
+/** One value to write. */
 export const CustomFieldValueItemInputSchema = z.strictObject({
   value: z
     .union([
@@ -113,8 +111,6 @@ export type CustomFieldValueItemInput = z.infer<typeof CustomFieldValueItemInput
 /**
  * One field to write: identified by `field_id` or `field_code` (exactly one); `values: null`
  * clears it. Build these with {@link cf}.
- *
- * @internal
  */
 export const CustomFieldValueInputSchema = z
   .strictObject({
@@ -136,7 +132,7 @@ export type CustomFieldValueInput =
   | { field_id: number; values: CustomFieldValueItemInput[] | null }
   | { field_code: string; values: CustomFieldValueItemInput[] | null };
 
-/** `custom_fields_values` of a create/update body. @internal */
+/** `custom_fields_values` of a create/update body. */
 export const CustomFieldValuesInputSchema = z.array(CustomFieldValueInputSchema);
 
 // ---------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import { openEnum, type KnownCustomFieldType } from './custom-field-values.js';
 export type CustomFieldEntityType =
   'leads' | 'contacts' | 'companies' | 'customers' | 'customers/segments' | `catalogs/${number}`;
 
-/** Validates a {@link CustomFieldEntityType}. @internal */
+/** Validates a {@link CustomFieldEntityType}. */
 export const CustomFieldEntityTypeSchema = z
   .string()
   .regex(
@@ -34,7 +34,7 @@ export const CustomFieldEntityTypeSchema = z
     'Expected leads, contacts, companies, customers, customers/segments or catalogs/<id>',
   );
 
-/** An option of an enum field (`select`, `multiselect`, `radiobutton`, `multitext`). @internal */
+/** An option of an enum field (`select`, `multiselect`, `radiobutton`, `multitext`). */
 export const CustomFieldEnumSchema = z.looseObject({
   id: z.number(),
   /** The label; for multitext the kind code (`WORK`, `MOB`…). */
@@ -45,13 +45,13 @@ export const CustomFieldEnumSchema = z.looseObject({
 /** An option of an enum field. */
 export type CustomFieldEnum = z.infer<typeof CustomFieldEnumSchema>;
 
-/** A `{ status_id, pipeline_id }` pair. @internal */
+/** A `{ status_id, pipeline_id }` pair. */
 export const StatusRefSchema = z.looseObject({
   status_id: z.number().nullish(),
   pipeline_id: z.number().nullish(),
 });
 
-/** A custom-field definition as Kommo returns it. @internal */
+/** A custom-field definition as Kommo returns it. */
 export const CustomFieldSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -105,10 +105,10 @@ export const CustomFieldSchema = z.looseObject({
 /** A custom-field definition: find field ids, enum ids and codes here. */
 export type CustomField = z.infer<typeof CustomFieldSchema>;
 
-/** A page of field definitions. @internal */
+/** A page of field definitions. */
 export const CustomFieldCollectionSchema = collectionSchema('custom_fields', CustomFieldSchema);
 
-/** A custom-field group as Kommo returns it. @internal */
+/** A custom-field group as Kommo returns it. */
 export const CustomFieldGroupSchema = z.looseObject({
   /** A string id, e.g. `"leads_29741591099841"`. */
   id: NumberOrStringSchema,
@@ -123,18 +123,18 @@ export const CustomFieldGroupSchema = z.looseObject({
 /** A group of custom fields (a tab in Kommo's UI). */
 export type CustomFieldGroup = z.infer<typeof CustomFieldGroupSchema>;
 
-/** A page of groups. @internal */
+/** A page of groups. */
 export const CustomFieldGroupCollectionSchema = collectionSchema(
   'custom_field_groups',
   CustomFieldGroupSchema,
 );
 
-/** What a field write returns. @internal */
+/** What a field write returns. */
 export const CustomFieldRefSchema = WriteRefSchema;
 /** What a field write returns (Kommo echoes the definition; extra fields are kept). */
 export type CustomFieldRef = z.infer<typeof CustomFieldRefSchema>;
 
-/** What a group write returns. @internal */
+/** What a group write returns. */
 export const CustomFieldGroupRefSchema = z.looseObject({
   id: NumberOrStringSchema,
   request_id: z.union([z.string(), z.number()]).nullish(),
@@ -143,7 +143,7 @@ export const CustomFieldGroupRefSchema = z.looseObject({
 /** What a group write returns. */
 export type CustomFieldGroupRef = z.infer<typeof CustomFieldGroupRefSchema>;
 
-/** Params of `customFields.list`. @internal */
+/** Params of `customFields.list`. */
 export const CustomFieldListParamsSchema = z.strictObject({
   page: PageSchema.optional(),
   limit: LimitSchema.optional(),
@@ -210,7 +210,7 @@ const fieldWriteShape = {
 /** A field type to create: a documented one, or a newer one Kommo accepts. */
 const fieldTypeInput: z.ZodType<KnownCustomFieldType | (string & {}), string> = z.string().min(1);
 
-/** The body of a field create. @internal */
+/** The body of a field create. */
 export const CustomFieldCreateParamsSchema = z.strictObject({
   ...fieldWriteShape,
   type: fieldTypeInput,
@@ -219,14 +219,14 @@ export const CustomFieldCreateParamsSchema = z.strictObject({
 /** The body of `customFields.create` (admin only). */
 export type CustomFieldCreateParams = z.input<typeof CustomFieldCreateParamsSchema>;
 
-/** The body of a field update. @internal */
+/** The body of a field update. */
 export const CustomFieldUpdateParamsSchema = z
   .strictObject({ ...fieldWriteShape, name: fieldWriteShape.name.optional() })
   .refine((v) => Object.keys(v).length > 0, 'Give at least one field to change');
 /** The body of `customFields.update`: only the fields you pass are sent. */
 export type CustomFieldUpdateParams = z.input<typeof CustomFieldUpdateParamsSchema>;
 
-/** One item of `customFields.updateMany`. @internal */
+/** One item of `customFields.updateMany`. */
 export const CustomFieldUpdateItemSchema = z.strictObject({
   ...fieldWriteShape,
   name: fieldWriteShape.name.optional(),
@@ -236,12 +236,12 @@ export const CustomFieldUpdateItemSchema = z.strictObject({
 /** One item of `customFields.updateMany`. */
 export type CustomFieldUpdateItem = z.input<typeof CustomFieldUpdateItemSchema>;
 
-/** A group id (`"leads_29741591099841"`). @internal */
+/** A group id (`"leads_29741591099841"`). */
 export const CustomFieldGroupIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_]{1,100}$/, 'Expected a group id such as "leads_29741591099841"');
 
-/** The body of a group create. @internal */
+/** The body of a group create. */
 export const CustomFieldGroupCreateParamsSchema = z.strictObject({
   name: z.string().min(1),
   sort: z.number().int().optional(),
@@ -250,7 +250,7 @@ export const CustomFieldGroupCreateParamsSchema = z.strictObject({
 /** The body of `customFields.groups.create`. */
 export type CustomFieldGroupCreateParams = z.input<typeof CustomFieldGroupCreateParamsSchema>;
 
-/** The body of a group update. @internal */
+/** The body of a group update. */
 export const CustomFieldGroupUpdateParamsSchema = z
   .strictObject({ name: z.string().min(1).optional(), sort: z.number().int().optional() })
   .refine((v) => Object.keys(v).length > 0, 'Give at least one field to change');

@@ -33,7 +33,7 @@ export const WON_STATUS_ID = 142;
 /** Status id of "Closed – lost", the same in every pipeline. */
 export const LOST_STATUS_ID = 143;
 
-/** A loss reason as embedded with `with=loss_reason`. @internal */
+/** A loss reason as embedded with `with=loss_reason`. */
 export const LossReasonSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -45,7 +45,7 @@ export const LossReasonSchema = z.looseObject({
 /** A loss reason. */
 export type LossReason = z.infer<typeof LossReasonSchema>;
 
-/** A catalog element linked to an entity (`with=catalog_elements`). @internal */
+/** A catalog element linked to an entity (`with=catalog_elements`). */
 export const EmbeddedCatalogElementSchema = z.looseObject({
   id: z.number(),
   metadata: z
@@ -59,7 +59,7 @@ export const EmbeddedCatalogElementSchema = z.looseObject({
 /** A catalog element linked to an entity. */
 export type EmbeddedCatalogElement = z.infer<typeof EmbeddedCatalogElementSchema>;
 
-/** A lead as Kommo returns it. @internal */
+/** A lead as Kommo returns it. */
 export const LeadSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -100,10 +100,10 @@ export const LeadSchema = z.looseObject({
 /** A lead. Unknown fields Kommo adds are kept. */
 export type Lead = z.infer<typeof LeadSchema>;
 
-/** A page of leads. @internal */
+/** A page of leads. */
 export const LeadCollectionSchema = collectionSchema('leads', LeadSchema);
 
-/** What a lead write returns: `id`, the echoed `request_id`, `updated_at`, `_links`. @internal */
+/** What a lead write returns: `id`, the echoed `request_id`, `updated_at`, `_links`. */
 export const LeadRefSchema = WriteRefSchema;
 /** What a lead write returns (Kommo does not send the lead back). */
 export type LeadRef = z.infer<typeof LeadRefSchema>;
@@ -124,8 +124,6 @@ export type LeadWith = z.infer<typeof LeadWithSchema>;
 /**
  * A custom-field filter: values (`[]`), a range (`{ from, to }`) or one value, per field id.
  * Kommo marks this filtering as account-gated (see `account.get({ with: ['is_api_filter_enabled'] })`).
- *
- * @internal
  */
 export const CustomFieldsFilterSchema = z.record(
   z.string().regex(/^\d+$/, 'Keys are field ids'),
@@ -138,10 +136,10 @@ export const CustomFieldsFilterSchema = z.record(
   ]),
 );
 
-/** One `filter[statuses]` pair. @internal */
+/** One `filter[statuses]` pair. */
 export const StatusPairSchema = z.strictObject({ pipeline_id: IdSchema, status_id: IdSchema });
 
-/** Filters of the lead list. @internal */
+/** Filters of the lead list. */
 export const LeadFilterSchema = z.strictObject({
   id: IdsFilterSchema.optional(),
   name: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
@@ -160,7 +158,7 @@ export const LeadFilterSchema = z.strictObject({
 /** Filters of `leads.list`. Arrays become `filter[id][]=…`, ranges `filter[price][from]=…`. */
 export type LeadFilter = z.infer<typeof LeadFilterSchema>;
 
-/** Params of `leads.list`. @internal */
+/** Params of `leads.list`. */
 export const LeadListParamsSchema = z.strictObject({
   with: z.array(LeadWithSchema).optional(),
   page: PageSchema.optional(),
@@ -179,19 +177,19 @@ export const LeadListParamsSchema = z.strictObject({
 /** Params of `leads.list`. `limit` is 1–250 (iteration uses 250 when omitted). */
 export type LeadListParams = z.infer<typeof LeadListParamsSchema>;
 
-/** Params of `leads.get`. @internal */
+/** Params of `leads.get`. */
 export const LeadGetParamsSchema = z.strictObject({ with: z.array(LeadWithSchema).optional() });
 /** Params of `leads.get`. */
 export type LeadGetParams = z.infer<typeof LeadGetParamsSchema>;
 
-/** A contact to link in `_embedded.contacts`. @internal */
+/** A contact to link in `_embedded.contacts`. */
 export const EmbeddedContactLinkSchema = z.strictObject({
   id: IdSchema,
   is_main: z.boolean().optional(),
 });
-/** A company to link in `_embedded.companies` (at most one). @internal */
+/** A company to link in `_embedded.companies` (at most one). */
 export const EmbeddedCompanyLinkSchema = z.strictObject({ id: IdSchema });
-/** `_embedded.source` of a lead created by a widget source. @internal */
+/** `_embedded.source` of a lead created by a widget source. */
 export const LeadSourceInputSchema = z.strictObject({
   external_id: z.union([z.string(), z.number()]),
   type: z.string().min(1),
@@ -214,7 +212,7 @@ const leadWriteShape = {
   tags_to_add: z.array(TagInputSchema).optional(),
 };
 
-/** The body of a lead create. No field is required: Kommo names the lead itself. @internal */
+/** The body of a lead create. No field is required: Kommo names the lead itself. */
 export const LeadCreateParamsSchema = z.strictObject({
   ...leadWriteShape,
   _embedded: z
@@ -231,7 +229,7 @@ export const LeadCreateParamsSchema = z.strictObject({
 /** The body of a lead create (`leads.create`, `leads.createMany`). */
 export type LeadCreateParams = z.input<typeof LeadCreateParamsSchema>;
 
-/** The body of a lead update: only the fields you pass are sent. @internal */
+/** The body of a lead update: only the fields you pass are sent. */
 export const LeadUpdateParamsSchema = z.strictObject({
   ...leadWriteShape,
   /** Removes tags without touching the others. */
@@ -247,7 +245,7 @@ export const LeadUpdateParamsSchema = z.strictObject({
 /** The body of `leads.update`: only the fields you pass are sent. */
 export type LeadUpdateParams = z.input<typeof LeadUpdateParamsSchema>;
 
-/** One item of `leads.updateMany`: the lead `id` and the fields to change. @internal */
+/** One item of `leads.updateMany`: the lead `id` and the fields to change. */
 export const LeadUpdateItemSchema = LeadUpdateParamsSchema.extend({
   id: IdSchema,
   request_id: RequestIdSchema.optional(),
@@ -255,7 +253,7 @@ export const LeadUpdateItemSchema = LeadUpdateParamsSchema.extend({
 /** One item of `leads.updateMany`. */
 export type LeadUpdateItem = z.input<typeof LeadUpdateItemSchema>;
 
-/** Where `leads.moveToStatus` moves a lead. @internal */
+/** Where `leads.moveToStatus` moves a lead. */
 export const LeadMoveParamsSchema = z.strictObject({
   status_id: IdSchema,
   /** Needed unless the status is in the lead's current pipeline (142/143 exist in every pipeline). */
@@ -269,7 +267,7 @@ export type LeadMoveParams = z.input<typeof LeadMoveParamsSchema>;
 // ---------------------------------------------------------------------------------------------
 // Complex leads (`POST /api/v4/leads/complex`).
 
-/** The contact of a complex lead: an existing one by id, or a new one. @internal */
+/** The contact of a complex lead: an existing one by id, or a new one. */
 export const ComplexContactInputSchema = z.union([
   z.strictObject({ id: IdSchema }),
   z.strictObject({
@@ -285,7 +283,7 @@ export const ComplexContactInputSchema = z.union([
   }),
 ]);
 
-/** The company of a complex lead. @internal */
+/** The company of a complex lead. */
 export const ComplexCompanyInputSchema = z.union([
   z.strictObject({ id: IdSchema }),
   z.strictObject({
@@ -298,7 +296,7 @@ export const ComplexCompanyInputSchema = z.union([
   }),
 ]);
 
-/** One lead of `leads.createComplex`: the lead with one contact and one company. @internal */
+/** One lead of `leads.createComplex`: the lead with one contact and one company. */
 export const LeadComplexParamsSchema = z.strictObject({
   ...leadWriteShape,
   custom_fields_values: CustomFieldValuesInputSchema.max(40).optional(),
@@ -317,7 +315,7 @@ export const LeadComplexParamsSchema = z.strictObject({
 /** One lead of `leads.createComplex`, with at most one contact and one company. */
 export type LeadComplexParams = z.input<typeof LeadComplexParamsSchema>;
 
-/** The answer of `POST /api/v4/leads/complex`: a plain array, `request_id` an array. @internal */
+/** The answer of `POST /api/v4/leads/complex`: a plain array, `request_id` an array. */
 export const LeadComplexResultSchema = z.looseObject({
   id: z.number(),
   contact_id: z.number().nullish(),

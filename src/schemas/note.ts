@@ -60,7 +60,7 @@ const noteBase = {
 
 const str = z.string().nullish();
 
-/** Params of `call_in`/`call_out` notes. @internal */
+/** Params of `call_in`/`call_out` notes. */
 export const CallNoteParamsSchema = z.looseObject({
   uniq: str,
   duration: NumberOrStringSchema.nullish(),
@@ -175,7 +175,7 @@ const KnownNoteSchema = z.discriminatedUnion('note_type', [
 /** A note of a type the SDK knows, with typed `params`. */
 export type KnownNote = z.infer<typeof KnownNoteSchema>;
 
-/** A note of any other type (or one whose params do not fit): kept as it came. @internal */
+/** A note of any other type (or one whose params do not fit): kept as it came. */
 export const OtherNoteSchema = z.looseObject({
   ...noteBase,
   note_type: z.union([z.string(), z.number()]),
@@ -184,7 +184,7 @@ export const OtherNoteSchema = z.looseObject({
 /** A note whose type the SDK does not know: `params` is kept opaque. */
 export type OtherNote = z.infer<typeof OtherNoteSchema>;
 
-/** A note as Kommo returns it. @internal */
+/** A note as Kommo returns it. */
 export const NoteSchema = z.union([KnownNoteSchema, OtherNoteSchema]);
 /**
  * A note. Narrow it with {@link isNoteType} (a plain `note.note_type === 'common'` cannot exclude
@@ -192,10 +192,10 @@ export const NoteSchema = z.union([KnownNoteSchema, OtherNoteSchema]);
  */
 export type Note = z.infer<typeof NoteSchema>;
 
-/** A page of notes. @internal */
+/** A page of notes. */
 export const NoteCollectionSchema = collectionSchema('notes', NoteSchema);
 
-/** What a note write returns. @internal */
+/** What a note write returns. */
 export const NoteRefSchema = WriteRefSchema.extend({ entity_id: z.number().nullish() });
 /** What a note write returns. */
 export type NoteRef = z.infer<typeof NoteRefSchema>;
@@ -303,22 +303,22 @@ function writeUnion<E extends z.core.$ZodLooseShape>(extra: E) {
   ]);
 }
 
-/** A note to add to one entity (`notes.create`). @internal */
+/** A note to add to one entity (`notes.create`). */
 export const NoteCreateParamsSchema = writeUnion({});
 /** A note to add: `note_type` and the `params` that type needs. */
 export type NoteCreateParams = z.input<typeof NoteCreateParamsSchema>;
 
-/** A note of `notes.createMany`: with its `entity_id`. @internal */
+/** A note of `notes.createMany`: with its `entity_id`. */
 export const NoteCreateItemSchema = writeUnion({ entity_id: IdSchema });
 /** A note of `notes.createMany`, with the `entity_id` it belongs to. */
 export type NoteCreateItem = z.input<typeof NoteCreateItemSchema>;
 
-/** A note change (`notes.update`). @internal */
+/** A note change (`notes.update`). */
 export const NoteUpdateParamsSchema = writeUnion({});
 /** A note change: its `note_type` and new `params`. */
 export type NoteUpdateParams = z.input<typeof NoteUpdateParamsSchema>;
 
-/** One item of `notes.updateMany`: with its `id`. @internal */
+/** One item of `notes.updateMany`: with its `id`. */
 export const NoteUpdateItemSchema = writeUnion({ id: IdSchema, entity_id: IdSchema.optional() });
 /** One item of `notes.updateMany`. */
 export type NoteUpdateItem = z.input<typeof NoteUpdateItemSchema>;
@@ -326,7 +326,7 @@ export type NoteUpdateItem = z.input<typeof NoteUpdateItemSchema>;
 // ---------------------------------------------------------------------------------------------
 // List params.
 
-/** Filters of the note lists. @internal */
+/** Filters of the note lists. */
 export const NoteFilterSchema = z.strictObject({
   id: IdsFilterSchema.optional(),
   entity_id: IdsFilterSchema.optional(),
@@ -334,7 +334,7 @@ export const NoteFilterSchema = z.strictObject({
   updated_at: TimeFilterSchema.optional(),
 });
 
-/** Params of `notes.list`. @internal */
+/** Params of `notes.list`. */
 export const NoteListParamsSchema = z.strictObject({
   page: PageSchema.optional(),
   limit: LimitSchema.optional(),
@@ -350,7 +350,7 @@ export const NoteListParamsSchema = z.strictObject({
 /** Params of `notes.list`. */
 export type NoteListParams = z.infer<typeof NoteListParamsSchema>;
 
-/** Params of `notes.listFor`: without the `entity_id` filter. @internal */
+/** Params of `notes.listFor`: without the `entity_id` filter. */
 export const NoteListForParamsSchema = NoteListParamsSchema.extend({
   filter: NoteFilterSchema.omit({ entity_id: true }).optional(),
 });

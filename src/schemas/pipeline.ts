@@ -18,7 +18,7 @@ import { openEnum } from './custom-field-values.js';
 /** Status description levels. */
 export type StatusDescriptionLevel = 'newbie' | 'candidate' | 'master';
 
-/** A status description (`with=descriptions`); its dates are `"YYYY-MM-DD HH:MM:SS"` strings. @internal */
+/** A status description (`with=descriptions`); its dates are `"YYYY-MM-DD HH:MM:SS"` strings. */
 export const StatusDescriptionSchema = z.looseObject({
   id: z.number(),
   account_id: z.number().nullish(),
@@ -35,7 +35,7 @@ export const StatusDescriptionSchema = z.looseObject({
 /** A status description (what a manager should do at this stage, per level). */
 export type StatusDescription = z.infer<typeof StatusDescriptionSchema>;
 
-/** A pipeline status (stage) as Kommo returns it. @internal */
+/** A pipeline status (stage) as Kommo returns it. */
 export const PipelineStatusSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -54,7 +54,7 @@ export const PipelineStatusSchema = z.looseObject({
 /** A pipeline status (stage). Ids 142 (won) and 143 (lost) repeat in every pipeline. */
 export type PipelineStatus = z.infer<typeof PipelineStatusSchema>;
 
-/** A pipeline as Kommo returns it. @internal */
+/** A pipeline as Kommo returns it. */
 export const PipelineSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -69,16 +69,16 @@ export const PipelineSchema = z.looseObject({
 /** A pipeline with its statuses. */
 export type Pipeline = z.infer<typeof PipelineSchema>;
 
-/** The pipelines list. @internal */
+/** The pipelines list. */
 export const PipelineCollectionSchema = collectionSchema('pipelines', PipelineSchema);
-/** A pipeline's statuses. @internal */
+/** A pipeline's statuses. */
 export const PipelineStatusCollectionSchema = collectionSchema('statuses', PipelineStatusSchema);
 
-/** What a pipeline write returns. @internal */
+/** What a pipeline write returns. */
 export const PipelineRefSchema = WriteRefSchema;
 /** What a pipeline write returns (Kommo echoes the pipeline; extra fields are kept). */
 export type PipelineRef = z.infer<typeof PipelineRefSchema>;
-/** What a status write returns. @internal */
+/** What a status write returns. */
 export const PipelineStatusRefSchema = WriteRefSchema;
 /** What a status write returns. */
 export type PipelineStatusRef = z.infer<typeof PipelineStatusRefSchema>;
@@ -110,7 +110,7 @@ export const STATUS_COLORS = [
 /** A status colour from Kommo's palette. */
 export type StatusColor = (typeof STATUS_COLORS)[number];
 
-/** A status description to write. @internal */
+/** A status description to write. */
 export const StatusDescriptionInputSchema = z.strictObject({
   level: z.enum(['newbie', 'candidate', 'master']),
   description: z.string().max(1000),
@@ -124,7 +124,7 @@ const statusWriteShape = {
   descriptions: z.array(StatusDescriptionInputSchema).max(3).optional(),
 };
 
-/** The body of a status create. @internal */
+/** The body of a status create. */
 export const PipelineStatusCreateParamsSchema = z.strictObject({
   ...statusWriteShape,
   request_id: RequestIdSchema.optional(),
@@ -136,7 +136,7 @@ function atLeastOneKey(value: object): boolean {
   return Object.keys(value).length > 0;
 }
 
-/** The body of a status update. @internal */
+/** The body of a status update. */
 export const PipelineStatusUpdateParamsSchema = z
   .strictObject({
     name: statusWriteShape.name.optional(),
@@ -148,7 +148,7 @@ export const PipelineStatusUpdateParamsSchema = z
 /** The body of `pipelines.statuses.update`: only the fields you pass are sent. */
 export type PipelineStatusUpdateParams = z.input<typeof PipelineStatusUpdateParamsSchema>;
 
-/** A status inside a pipeline create; `{ id: 142 | 143, name }` renames the closing ones. @internal */
+/** A status inside a pipeline create; `{ id: 142 | 143, name }` renames the closing ones. */
 export const PipelineEmbeddedStatusInputSchema = z.strictObject({
   id: z.union([z.literal(142), z.literal(143)]).optional(),
   name: z.string().min(1),
@@ -157,7 +157,7 @@ export const PipelineEmbeddedStatusInputSchema = z.strictObject({
   descriptions: z.array(StatusDescriptionInputSchema).max(3).optional(),
 });
 
-/** The body of a pipeline create. @internal */
+/** The body of a pipeline create. */
 export const PipelineCreateParamsSchema = z.strictObject({
   name: z.string().min(1),
   sort: z.number().int(),
@@ -172,7 +172,7 @@ export const PipelineCreateParamsSchema = z.strictObject({
 /** The body of `pipelines.create` (admin only). */
 export type PipelineCreateParams = z.input<typeof PipelineCreateParamsSchema>;
 
-/** The body of a pipeline update. @internal */
+/** The body of a pipeline update. */
 export const PipelineUpdateParamsSchema = z
   .strictObject({
     name: z.string().min(1).optional(),
@@ -190,7 +190,7 @@ export const PipelineStatusWithSchema = z.enum(['descriptions']);
 /** Extra data a status read can include. */
 export type PipelineStatusWith = z.infer<typeof PipelineStatusWithSchema>;
 
-/** Params of `pipelines.statuses.list`/`get`. @internal */
+/** Params of `pipelines.statuses.list`/`get`. */
 export const PipelineStatusGetParamsSchema = z.strictObject({
   with: z.array(PipelineStatusWithSchema).optional(),
 });

@@ -14,7 +14,7 @@ export type RightLetter = 'A' | 'G' | 'M' | 'D';
 
 const letter = openEnum<RightLetter>();
 
-/** Rights on leads, contacts or companies. @internal */
+/** Rights on leads, contacts or companies. */
 export const EntityRightsSchema = z.looseObject({
   view: letter.nullish(),
   edit: letter.nullish(),
@@ -25,7 +25,7 @@ export const EntityRightsSchema = z.looseObject({
 /** Rights on one entity type. */
 export type EntityRights = z.infer<typeof EntityRightsSchema>;
 
-/** Rights on the leads of one status. @internal */
+/** Rights on the leads of one status. */
 export const StatusRightSchema = z.looseObject({
   entity_type: z.string().nullish(),
   pipeline_id: z.number().nullish(),
@@ -35,7 +35,7 @@ export const StatusRightSchema = z.looseObject({
 /** Rights on the leads of one status. */
 export type StatusRight = z.infer<typeof StatusRightSchema>;
 
-/** A user's or role's rights. @internal */
+/** A user's or role's rights. */
 export const UserRightsSchema = z.looseObject({
   leads: EntityRightsSchema.nullish(),
   contacts: EntityRightsSchema.nullish(),
@@ -58,16 +58,16 @@ export const UserRightsSchema = z.looseObject({
 /** A user's rights. */
 export type UserRights = z.infer<typeof UserRightsSchema>;
 
-/** A role as embedded in a user. @internal */
+/** A role as embedded in a user. */
 export const RoleRefSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
   _links: LinksSchema.nullish(),
 });
-/** A user group as embedded in a user. @internal */
+/** A user group as embedded in a user. */
 export const UserGroupRefSchema = z.looseObject({ id: z.number(), name: z.string().nullish() });
 
-/** A user as Kommo returns it. @internal */
+/** A user as Kommo returns it. */
 export const UserSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -90,7 +90,7 @@ export const UserSchema = z.looseObject({
 /** A user (manager) of the account. */
 export type User = z.infer<typeof UserSchema>;
 
-/** A page of users. @internal */
+/** A page of users. */
 export const UserCollectionSchema = collectionSchema('users', UserSchema);
 
 /** Extra data for `with=`. */
@@ -105,7 +105,7 @@ export const UserWithSchema = z.enum([
 /** Extra data a user read can include (`with=`). */
 export type UserWith = z.infer<typeof UserWithSchema>;
 
-/** Params of `users.list`. @internal */
+/** Params of `users.list`. */
 export const UserListParamsSchema = z.strictObject({
   with: z.array(UserWithSchema).optional(),
   page: PageSchema.optional(),
@@ -114,12 +114,12 @@ export const UserListParamsSchema = z.strictObject({
 /** Params of `users.list`. */
 export type UserListParams = z.infer<typeof UserListParamsSchema>;
 
-/** Params of `users.get`. @internal */
+/** Params of `users.get`. */
 export const UserGetParamsSchema = z.strictObject({ with: z.array(UserWithSchema).optional() });
 /** Params of `users.get`. */
 export type UserGetParams = z.infer<typeof UserGetParamsSchema>;
 
-/** A role as Kommo returns it. @internal */
+/** A role as Kommo returns it. */
 export const RoleSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -132,10 +132,10 @@ export const RoleSchema = z.looseObject({
 /** A role: a named set of rights. */
 export type Role = z.infer<typeof RoleSchema>;
 
-/** A page of roles. @internal */
+/** A page of roles. */
 export const RoleCollectionSchema = collectionSchema('roles', RoleSchema);
 
-/** Params of `users.roles.list`. @internal */
+/** Params of `users.roles.list`. */
 export const RoleListParamsSchema = z.strictObject({
   with: z.array(z.enum(['users'])).optional(),
   page: PageSchema.optional(),
