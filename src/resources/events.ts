@@ -1,0 +1,297 @@
+/**
+ * `kommo.events`: the audit log (list, get, types) and a polling follower with a resumable
+ * cursor — the catch-up alternative to webhooks.
+ *
+ * @see https://developers.kommo.com/reference/events-list
+ * @module
+ */
+
+import { z } from 'zod';
+import type { RequestOptions } from '../core/options.js';
+import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
+import type { QueryInput } from '../core/query.js';
+import { sleep as defaultSleep } from '../core/retry.js';
+import { parseResponse } from '../core/schema.js';
+import { joinWith, parseInput } from '../schemas/common.js';
+import {
+  EventCollectionSchema,
+  EventFollowParamsSchema,
+  EventListParamsSchema,
+  EventSchema,
+  EventTypeCollectionSchema,
+  EventTypesParamsSchema,
+  type Event,
+  type EventCursor,
+  type EventFollowParams,
+  type EventListParams,
+  type EventTypeInfo,
+  type EventTypesParams,
+  type EventValueFilter,
+} from '../schemas/event.js';
+import { APIResource } from './resource.js';
+
+/** Kommo's RU docs cap events at 100 per page (its English docs say 250): stay within both. */
+const EVENTS_PAGE_SIZE = 100;
+
+/** Event ids are opaque strings such as `01pz58t6p04ymgsgfbmfyfy1mf`. */
+const EventIdSchema = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'Expected an event id');
+
+/** Options of `events.follow`. */
+export interface EventFollowOptions extends RequestOptions {
+  /**
+   * The clock, in milliseconds since the epoch; tests inject one.
+   *
+   * @defaultValue `Date.now`
+   */
+  now?: () => number;
+  /**
+   * Waits between polls; tests inject one that returns at once. Must reject (or return) when
+   * `signal` aborts.
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Kommo wants the two value filters as comma lists, the status lists as indexed records. */
+function valueFilter(f: EventValueFilter | undefined): QueryInput[string] {
+  if (!f) return undefined;
+  return {
+    leads_statuses: f.leads_statuses,
+    customers_statuses: f.customers_statuses,
+    responsible_user_id: f.responsible_user_id?.join(','),
+    custom_field_values: f.custom_field_values?.join(','),
+    value: f.value,
+  };
+}
+
+function filterQuery(
+  filter: {
+    id?: string | string[] | undefined;
+    created_at?: number | { from?: number | undefined; to?: number | undefined } | undefined;
+    created_by?: number[] | undefined;
+    entity?: string[] | undefined;
+    entity_id?: number[] | undefined;
+    type?: string[] | undefined;
+    value_before?: EventValueFilter | undefined;
+    value_after?: EventValueFilter | undefined;
+  } = {},
+): QueryInput[string] {
+  return {
+    id: filter.id,
+    created_at: filter.created_at,
+    created_by: filter.created_by,
+    entity: filter.entity,
+    entity_id: filter.entity_id,
+    type: filter.type,
+    value_before: valueFilter(filter.value_before),
+    value_after: valueFilter(filter.value_after),
+  };
+}
+
+/**
+ * The audit log: who changed what and when (status moves, new leads, tags, calls, messages,
+ * tasks…). Reading it needs no admin rights; each user sees what their rights allow.
+ *
+ * @example
+ * ```ts
+ * const page = await kommo.events.list({
+ *   filter: { type: ['lead_status_changed'], entity: ['lead'], created_at: { from: since } },
+ * });
+ * ```
+ * @see https://developers.kommo.com/reference/events-list
+ */
+export class Events extends APIResource {
+  /**
+   * Lists events (100 per page unless `limit` says otherwise). A 204 is an empty list. Kommo
+   * does not document the order of events.
+   *
+   * @throws {@link RequestValidationError} (on first use) for invalid params, e.g. `entity_id`
+   *   without exactly one `entity`.
+   */
+  list(params?: EventListParams, options?: ListOptions): PagePromise<Event> {
+    return listPages<Event>(
+      this._client,
+      () => {
+        const p = parseInput(EventListParamsSchema, params ?? {}, 'event list params');
+        return {
+          path: '/api/v4/events',
+          query: { with: joinWith(p.with), filter: p.filter ? filterQuery(p.filter) : undefined },
+          key: 'events',
+          schema: EventCollectionSchema,
+          what: 'events',
+          page: p.page,
+          limit: p.limit ?? EVENTS_PAGE_SIZE,
+        };
+      },
+      options,
+    );
+  }
+
+  /**
+   * Reads one event by its string id.
+   *
+   * @throws {@link NotFoundError} when Kommo answers 204.
+   */
+  async get(id: string, options?: RequestOptions): Promise<Event> {
+    const eventId = parseInput(EventIdSchema, id, 'event id');
+    return getOne(
+      this._client,
+      { path: `/api/v4/events/${eventId}` },
+      EventSchema,
+      `event ${eventId}`,
+      options,
+    );
+  }
+
+  /**
+   * The event types Kommo knows (`GET /api/v4/events/types`): `key` goes into `filter.type`,
+   * `lang` is the name in `language_code` (default: the user's language).
+   */
+  async types(params?: EventTypesParams, options?: RequestOptions): Promise<EventTypeInfo[]> {
+    const p = parseInput(EventTypesParamsSchema, params ?? {}, 'event types params');
+    const path = '/api/v4/events/types';
+    const response = await this._client._send(
+      { method: 'GET', path, query: { language_code: p.language_code } },
+      options,
+    );
+    if (response.body === undefined) return [];
+    const body = parseResponse(EventTypeCollectionSchema, response.body, {
+      what: `event types (GET ${path})`,
+      validate: this._client._validateResponses,
+      requestId: response.requestId,
+    });
+    return body._embedded?.events_types ?? [];
+  }
+
+  /**
+   * Follows the log from a cursor: polls `filter[created_at][from]=cursor.lastTs` (up to now
+   * minus `settleSec`), walks **every** page of the poll before delivering anything (Kommo
+   * documents no order), drops events already delivered (by id), and yields the rest oldest
+   * first. Then it waits `intervalMs` and polls again, until `signal` aborts, `stop()` is
+   * called, or after one poll with `once: true`.
+   *
+   * `follower.cursor` moves as each event is delivered, so store it after handling an event
+   * and pass it back to resume: nothing is skipped, and an event is delivered twice only if
+   * you stopped between handling it and storing the cursor. Events of the cursor's own second
+   * are fetched again on purpose and filtered with `seenIds`.
+   *
+   * @example
+   * ```ts
+   * const follower = kommo.events.follow({
+   *   cursor: (await load()) ?? { lastTs: Math.floor(Date.now() / 1000) - 3600, seenIds: [] },
+   *   filter: { type: ['lead_status_changed'] },
+   *   intervalMs: 30_000,
+   * });
+   * for await (const event of follower) {
+   *   await handle(event);
+   *   await save(follower.cursor);
+   * }
+   * ```
+   * @throws {@link RequestValidationError} at once for invalid params or cursor.
+   */
+  follow(params: EventFollowParams, options?: EventFollowOptions): EventFollower {
+    const p = parseInput(EventFollowParamsSchema, params, 'event follow params');
+    return new EventFollower(this, p, options ?? {});
+  }
+}
+
+type ParsedFollowParams = z.output<typeof EventFollowParamsSchema>;
+
+/**
+ * An `events.follow()` run: `for await` it for events, read {@link EventFollower.cursor} to
+ * persist progress, call {@link EventFollower.stop} to end it.
+ */
+export class EventFollower implements AsyncIterable<Event> {
+  readonly #events: Events;
+  readonly #params: ParsedFollowParams;
+  readonly #options: EventFollowOptions;
+  readonly #stop = new AbortController();
+  #cursor: EventCursor;
+  #polls = 0;
+
+  /** @internal */
+  constructor(events: Events, params: ParsedFollowParams, options: EventFollowOptions) {
+    this.#events = events;
+    this.#params = params;
+    this.#options = options;
+    this.#cursor = { lastTs: params.cursor.lastTs, seenIds: [...params.cursor.seenIds] };
+  }
+
+  /** Where the follower stands (a copy): every event delivered so far is covered by it. */
+  get cursor(): EventCursor {
+    return { lastTs: this.#cursor.lastTs, seenIds: [...this.#cursor.seenIds] };
+  }
+
+  /** Polls completed so far. */
+  get polls(): number {
+    return this.#polls;
+  }
+
+  /** Ends the iteration after the current event (a pending wait or request is aborted). */
+  stop(): void {
+    this.#stop.abort();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Event, void, undefined> {
+    const {
+      signal: userSignal,
+      now = Date.now,
+      sleep = defaultSleep,
+      ...requestOptions
+    } = this.#options;
+    const signal = userSignal
+      ? AbortSignal.any([userSignal, this.#stop.signal])
+      : this.#stop.signal;
+    const settleSec = this.#params.settleSec ?? 5;
+    const intervalMs = this.#params.intervalMs ?? 60_000;
+    for (;;) {
+      if (signal.aborted) return;
+      const to = Math.floor(now() / 1000) - settleSec;
+      if (to >= this.#cursor.lastTs) {
+        let batch: Event[];
+        try {
+          batch = await this.#poll(this.#cursor.lastTs, to, { ...requestOptions, signal });
+        } catch (error) {
+          if (signal.aborted) return;
+          throw error;
+        }
+        this.#polls++;
+        for (const event of batch) {
+          if (signal.aborted) return;
+          // Mark it delivered before handing it over: the caller stores the cursor after handling.
+          if (event.created_at > this.#cursor.lastTs)
+            this.#cursor = { lastTs: event.created_at, seenIds: [event.id] };
+          else this.#cursor.seenIds.push(event.id);
+          yield event;
+        }
+      }
+      if (this.#params.once) return;
+      try {
+        await sleep(intervalMs, signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        throw error;
+      }
+    }
+  }
+
+  /** One poll: every page of `[from, to]`, deduped and sorted oldest first. */
+  async #poll(from: number, to: number, options: ListOptions): Promise<Event[]> {
+    const seen = new Set(this.#cursor.seenIds);
+    const fresh = new Map<string, Event>();
+    const list = this.#events.list(
+      {
+        ...(this.#params.with ? { with: this.#params.with } : {}),
+        limit: this.#params.limit ?? EVENTS_PAGE_SIZE,
+        filter: { ...this.#params.filter, created_at: { from, to } },
+      },
+      { ...options, readAhead: 0 },
+    );
+    for await (const event of list) {
+      if (event.created_at < from || (event.created_at === from && seen.has(event.id))) continue;
+      fresh.set(event.id, event);
+    }
+    return [...fresh.values()].sort(
+      (a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+  }
+}
