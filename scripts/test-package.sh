@@ -15,7 +15,7 @@ npx attw "$tarball_path" --profile node16
 
 consumer=.tmp/package/consumer
 mkdir -p "$consumer"
-cp scripts/package-smoke/* "$consumer/"
+cp scripts/package-smoke/* scripts/runtime-smoke/* "$consumer/"
 (
   cd "$consumer"
   echo '{ "name": "consumer", "private": true, "version": "0.0.0" }' > package.json
@@ -23,5 +23,6 @@ cp scripts/package-smoke/* "$consumer/"
   node smoke.mjs
   node smoke.cjs
   node smoke-sandbox.mjs
+  bash run.sh
 )
 echo "package test passed"
