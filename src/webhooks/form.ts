@@ -52,8 +52,11 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 type Node = string | Map<string, Node>;
 
-/** The accepted body inputs of the decoder. @internal */
-export type FormInput =
+/**
+ * A webhook body as {@link parseWebhook} accepts it: the raw text or bytes, `URLSearchParams`,
+ * `FormData`, or an object a framework already decoded.
+ */
+export type WebhookBody =
   | string
   | Uint8Array
   | ArrayBuffer
@@ -107,7 +110,7 @@ function tooLarge(maxBytes: number): WebhookParseError {
  *   form-encoded.
  * @internal
  */
-export function decodeForm(input: FormInput, limits?: WebhookParseLimits): WebhookFormTree {
+export function decodeForm(input: WebhookBody, limits?: WebhookParseLimits): WebhookFormTree {
   const resolved = resolveLimits(limits);
   if (typeof input === 'string') return decodeFormText(input, resolved);
   if (input instanceof Uint8Array)

@@ -46,16 +46,18 @@ export interface WebhookRoute<E extends WebhookEvent = WebhookEvent> {
   handler: WebhookListener<E>;
 }
 
-type RouteOf<E extends WebhookEvent> = WebhookListener<E> | WebhookRoute<E>;
+/** One entry of {@link WebhookRoutes}: a listener, or a listener with a filter. */
+export type WebhookRouteEntry<E extends WebhookEvent> = WebhookListener<E> | WebhookRoute<E>;
 
 /**
  * Listeners by event type, plus `'*'` for every event (run after the specific ones). A value is
  * a function, a {@link WebhookRoute}, or a list of them.
  */
 export type WebhookRoutes = {
-  [T in WebhookEventType]?: RouteOf<WebhookEventOf<T>> | ReadonlyArray<RouteOf<WebhookEventOf<T>>>;
+  [T in WebhookEventType]?:
+    WebhookRouteEntry<WebhookEventOf<T>> | ReadonlyArray<WebhookRouteEntry<WebhookEventOf<T>>>;
 } & {
-  '*'?: RouteOf<WebhookEvent> | ReadonlyArray<RouteOf<WebhookEvent>>;
+  '*'?: WebhookRouteEntry<WebhookEvent> | ReadonlyArray<WebhookRouteEntry<WebhookEvent>>;
 };
 
 /** Where an error happened, for `onError`. */

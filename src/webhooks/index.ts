@@ -22,13 +22,15 @@ export {
   type WebhookVerificationReason,
   type WebhookParseReason,
 } from './errors.js';
-export type { WebhookFormTree, WebhookFormValue, WebhookParseLimits } from './form.js';
-export { parseWebhook, type ParseWebhookOptions, type WebhookBody } from './parse.js';
+export type { WebhookBody, WebhookFormTree, WebhookFormValue, WebhookParseLimits } from './form.js';
+export { parseWebhook, type ParseWebhookOptions } from './parse.js';
 export type {
   WebhookAccount,
   WebhookCustomField,
   WebhookCustomFieldValue,
   WebhookTag,
+  WebhookEntityFields,
+  WebhookEventBase,
   WebhookLead,
   WebhookContact,
   WebhookCustomer,
@@ -100,6 +102,7 @@ export {
   type WebhookHandlerContext,
   type WebhookListener,
   type WebhookRoute,
+  type WebhookRouteEntry,
   type WebhookRoutes,
   type WebhookDataFilter,
   type WebhookErrorContext,

@@ -7,7 +7,7 @@
 import { WebhookParseError } from './errors.js';
 import {
   decodeForm,
-  type FormInput,
+  type WebhookBody,
   type WebhookFormTree,
   type WebhookFormValue,
   type WebhookParseLimits,
@@ -19,9 +19,6 @@ import type {
   WebhookEvent,
   WebhookPayload,
 } from './types.js';
-
-/** What {@link parseWebhook} accepts as the body. */
-export type WebhookBody = FormInput;
 
 /** Options of {@link parseWebhook}: the limits that bound hostile bodies. */
 export type ParseWebhookOptions = WebhookParseLimits;

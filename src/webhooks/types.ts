@@ -61,7 +61,7 @@ export interface WebhookTag {
 }
 
 /** Fields shared by leads, contacts, companies and customers. */
-interface WebhookEntityFields {
+export interface WebhookEntityFields {
   /** Entity id. */
   id: number;
   name?: string;
@@ -235,16 +235,21 @@ export interface WebhookCatalogElement {
   [key: string]: unknown;
 }
 
-/** The fields of every event: `type` is `'<entity>.<action>'`. */
-interface EventOf<E extends string, A extends string, D, Id = number> {
-  type: `${E}.${A}`;
-  entity: E;
-  action: A;
-  /** The item's id (for talks `talk_id`, for unsorted `uid`, for messages the uuid). */
-  id?: Id;
-  /** The item, with converted values and every unknown key kept. */
-  data: D;
-}
+/**
+ * The fields of every event: `type` is `'<entity>.<action>'`. A union of actions gives one
+ * member per action, so `type` discriminates.
+ */
+export type WebhookEventBase<E extends string, A extends string, D, Id = number> = A extends string
+  ? {
+      type: `${E}.${A}`;
+      entity: E;
+      action: A;
+      /** The item's id (for talks `talk_id`, for unsorted `uid`, for messages the uuid). */
+      id?: Id;
+      /** The item, with converted values and every unknown key kept. */
+      data: D;
+    }
+  : never;
 
 /** Lead actions Kommo sends. */
 export type WebhookLeadAction =
@@ -256,48 +261,37 @@ export type WebhookCustomerAction = 'add' | 'update' | 'delete' | 'responsible' 
 /** Task actions Kommo sends. */
 export type WebhookTaskAction = 'add' | 'update' | 'delete' | 'responsible';
 
-type Split<E extends string, A extends string, D, NoteD, Id = number> = A extends 'note'
-  ? EventOf<E, A, NoteD, Id>
-  : EventOf<E, A, D, Id>;
-
 /** A `leads.*` event. */
-export type WebhookLeadEvent = Split<'leads', WebhookLeadAction, WebhookLead, WebhookNote>;
+export type WebhookLeadEvent =
+  | WebhookEventBase<'leads', Exclude<WebhookLeadAction, 'note'>, WebhookLead>
+  | WebhookEventBase<'leads', 'note', WebhookNote>;
 /** A `contacts.*` event. */
-export type WebhookContactEvent = Split<
-  'contacts',
-  WebhookContactAction,
-  WebhookContact,
-  WebhookNote
->;
+export type WebhookContactEvent =
+  | WebhookEventBase<'contacts', Exclude<WebhookContactAction, 'note'>, WebhookContact>
+  | WebhookEventBase<'contacts', 'note', WebhookNote>;
 /** A `companies.*` event (Kommo sends it under `contacts` with `type=company`). */
-export type WebhookCompanyEvent = Split<
-  'companies',
-  WebhookContactAction,
-  WebhookContact,
-  WebhookNote
->;
+export type WebhookCompanyEvent =
+  | WebhookEventBase<'companies', Exclude<WebhookContactAction, 'note'>, WebhookContact>
+  | WebhookEventBase<'companies', 'note', WebhookNote>;
 /** A `customers.*` event. */
-export type WebhookCustomerEvent = Split<
-  'customers',
-  WebhookCustomerAction,
-  WebhookCustomer,
-  WebhookNote
->;
+export type WebhookCustomerEvent =
+  | WebhookEventBase<'customers', Exclude<WebhookCustomerAction, 'note'>, WebhookCustomer>
+  | WebhookEventBase<'customers', 'note', WebhookNote>;
 /** A `tasks.*` event. */
-export type WebhookTaskEvent = EventOf<'tasks', WebhookTaskAction, WebhookTask>;
+export type WebhookTaskEvent = WebhookEventBase<'tasks', WebhookTaskAction, WebhookTask>;
 /** An `unsorted.*` event; accept/decline arrive as `delete` with `action` in the data. */
-export type WebhookUnsortedEvent = EventOf<
+export type WebhookUnsortedEvent = WebhookEventBase<
   'unsorted',
   'add' | 'update' | 'delete',
   WebhookUnsorted,
   string
 >;
 /** A `messages.add` event. */
-export type WebhookMessageEvent = EventOf<'messages', 'add', WebhookMessage, string>;
+export type WebhookMessageEvent = WebhookEventBase<'messages', 'add', WebhookMessage, string>;
 /** A `talks.*` event. */
-export type WebhookTalkEvent = EventOf<'talks', 'add' | 'update', WebhookTalk>;
+export type WebhookTalkEvent = WebhookEventBase<'talks', 'add' | 'update', WebhookTalk>;
 /** A `catalogs.*` event. */
-export type WebhookCatalogEvent = EventOf<
+export type WebhookCatalogEvent = WebhookEventBase<
   'catalogs',
   'add' | 'update' | 'delete',
   WebhookCatalogElement
