@@ -131,7 +131,8 @@ export interface CreateLeadFromChatInput {
   pipeline?: number | string;
   /** Stage id or name (in `pipeline`). @defaultValue Kommo's first stage */
   status?: number | string;
-  tags?: readonly TagInput[];
+  /** Tags to add: names or `{ id }` / `{ name }`. */
+  tags?: ReadonlyArray<TagInput | string>;
   responsible_user_id?: number;
   custom_fields_values?: CustomFieldValueInput[];
 }
@@ -253,7 +254,7 @@ export async function createLeadFromChat(
         ...(input.custom_fields_values !== undefined
           ? { custom_fields_values: input.custom_fields_values }
           : {}),
-        ...(input.tags !== undefined ? { tags_to_add: [...input.tags] } : {}),
+        ...(input.tags !== undefined ? { tags_to_add: input.tags.map((t) => (typeof t === 'string' ? { name: t } : t)) } : {}),
         _embedded: { contacts: [{ id: found.id, is_main: true }] },
       },
       request,

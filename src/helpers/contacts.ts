@@ -91,8 +91,8 @@ export interface FindOrCreateContactInput {
   email?: string;
   /** Responsible user of a created contact. */
   responsible_user_id?: number;
-  /** Tags of a created contact. */
-  tags?: readonly TagInput[];
+  /** Tags of a created contact: names or `{ id }` / `{ name }`. */
+  tags?: ReadonlyArray<TagInput | string>;
 }
 
 /** Options of {@link findOrCreateContact}. */
@@ -292,7 +292,7 @@ export async function findOrCreateContact(
         ...(input.responsible_user_id !== undefined
           ? { responsible_user_id: input.responsible_user_id }
           : {}),
-        ...(input.tags !== undefined ? { tags_to_add: [...input.tags] } : {}),
+        ...(input.tags !== undefined ? { tags_to_add: input.tags.map((t) => (typeof t === 'string' ? { name: t } : t)) } : {}),
       },
       request,
     );

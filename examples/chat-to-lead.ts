@@ -1,0 +1,98 @@
+/**
+ * Scenario: a chat message arrives → find or create the contact (by phone/e-mail), create a lead
+ * linked to it, attach the chat history as notes.
+ *
+ * Run: `npx tsx examples/chat-to-lead.ts` (sandbox), or with `KOMMO_*` set (a real account).
+ */
+import {
+  createLeadFromChat,
+  createMetrics,
+  type ChatMessage,
+  type CreateLeadFromChatResult,
+  type Kommo,
+} from '../src/index.js';
+import { connect, isMain, runMain } from './_shared/connect.js';
+
+/** What the scenario created, for the demo's checks. */
+export interface ChatToLeadResult {
+  /** Ann's first chat: a new contact, a long history split into several notes. */
+  first: CreateLeadFromChatResult;
+  /** Ann writes again from another channel: her contact is found, not duplicated. */
+  returning: CreateLeadFromChatResult;
+  /** Two messages from Bruno arrive at the same moment: one contact, two leads. */
+  parallel: CreateLeadFromChatResult[];
+}
+
+/** A long support conversation (about 24 000 characters), as a chat widget would hand it over. */
+function longConversation(customer: string): ChatMessage[] {
+  const start = Date.UTC(2026, 10, 25, 9, 0) / 1000;
+  return Array.from({ length: 160 }, (_, i) => ({
+    from: i % 2 === 0 ? customer : 'Bot',
+    text:
+      i % 2 === 0
+        ? `Message ${i + 1}: we are planning an event for 120 guests and need chairs, tables and delivery to the venue on Friday morning.`
+        : `Reply ${i + 1}: noted. Our manager will prepare a quote with delivery and set-up included; anything else?`,
+    at: start + i * 30,
+  }));
+}
+
+/** Runs the scenario; `log` prints one line of readable output. */
+export async function chatToLead(
+  kommo: Kommo,
+  log: (line: string) => void,
+): Promise<ChatToLeadResult> {
+  const first = await createLeadFromChat(kommo, {
+    contact: { name: 'Ann Lee', phone: '+1 (555) 201-0001', email: 'Ann.Lee@Example.com' },
+    name: 'Chairs for a 120-guest event',
+    price: 4800,
+    messages: longConversation('Ann Lee'),
+    tags: ['chat', 'whatsapp'],
+  });
+  log(
+    `lead ${first.leadId} created for ${first.contactCreated ? 'new' : 'existing'} contact ${first.contactId}; chat history in ${first.noteIds.length} notes`,
+  );
+
+  const returning = await createLeadFromChat(kommo, {
+    // The same person, typed differently: the phone and e-mail normalise to the same values.
+    contact: { name: 'Ann', phone: '15552010001', email: ' ann.lee@example.com' },
+    name: 'Ann: extra tables',
+    messages: [{ from: 'Ann', text: 'Can you add 10 more tables to the order?' }],
+    tags: ['chat', 'instagram'],
+  });
+  log(
+    `lead ${returning.leadId} created; contact ${returning.contactId} was ${returning.contactCreated ? 'created (unexpected!)' : 'found by phone/e-mail'}`,
+  );
+
+  const parallel = await Promise.all(
+    ['Do you rent projectors?', 'And a screen, 3 m wide?'].map((text) =>
+      createLeadFromChat(kommo, {
+        contact: { name: 'Bruno Costa', phone: '+55 11 98765-4321' },
+        messages: [{ from: 'Bruno Costa', text }],
+        tags: ['chat'],
+      }),
+    ),
+  );
+  const brunoIds = new Set(parallel.map((r) => r.contactId));
+  log(
+    `2 parallel chats from Bruno → leads ${parallel.map((r) => r.leadId).join(', ')}, ${brunoIds.size} contact (${[...brunoIds].join(', ')})`,
+  );
+  return { first, returning, parallel };
+}
+
+if (isMain(import.meta.url)) {
+  runMain(async () => {
+    const metrics = createMetrics();
+    const conn = await connect({ hooks: metrics.hooks });
+    metrics.attach(conn.kommo);
+    console.log(`chat-to-lead → ${conn.target}`);
+    try {
+      await chatToLead(conn.kommo, (line) => console.log(`  ${line}`));
+      const { chatToLead: conversion } = metrics.snapshot();
+      console.log(
+        `  conversion: ${conversion.leads}/${conversion.conversations} conversations became leads`,
+      );
+    } finally {
+      await conn.close();
+    }
+  });
+}
