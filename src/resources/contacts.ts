@@ -18,11 +18,10 @@ import { getOne, listPages, type ListOptions, type PagePromise } from '../core/p
 import { assertId, path } from '../core/path.js';
 import {
   EntityLinkInputSchema,
-  WriteRefSchema,
   joinWith,
   parseInput,
+  requireSomeField,
   type EntityLinkInput,
-  type WriteRef,
 } from '../schemas/common.js';
 import {
   ContactCollectionSchema,
@@ -43,6 +42,7 @@ import {
   type ContactUpdateItem,
   type ContactUpdateParams,
 } from '../schemas/contact.js';
+import { NoteRefSchema, type NoteRef } from '../schemas/note.js';
 import { APIResource } from './resource.js';
 
 const LINKS_MAX = 250;
@@ -191,7 +191,10 @@ export class Contacts extends APIResource {
     options?: RequestOptions,
   ): Promise<ContactRef> {
     assertId(id);
-    const body = parseInput(ContactUpdateParamsSchema, params, 'contact update');
+    const body = requireSomeField(
+      parseInput(ContactUpdateParamsSchema, params, 'contact update'),
+      'contact update',
+    );
     return sendWriteOne(
       this._client,
       { method: 'PATCH', path: path`/api/v4/contacts/${id}`, body },
@@ -268,7 +271,7 @@ export class Contacts extends APIResource {
   }
 
   /** Adds a common (text) note to a contact. */
-  async addNote(id: number, text: string, options?: RequestOptions): Promise<WriteRef> {
+  async addNote(id: number, text: string, options?: RequestOptions): Promise<NoteRef> {
     assertId(id);
     const params = parseInput(z.strictObject({ text: z.string().min(1) }), { text }, 'note');
     return sendWriteOne(
@@ -279,7 +282,7 @@ export class Contacts extends APIResource {
         body: [{ note_type: 'common', params }],
       },
       'notes',
-      WriteRefSchema,
+      NoteRefSchema,
       'note',
       options,
     );

@@ -17,9 +17,9 @@ import { getOne, listPages, type ListOptions, type PagePromise } from '../core/p
 import { assertId, path } from '../core/path.js';
 import {
   EntityLinkInputSchema,
-  WriteRefSchema,
   joinWith,
   parseInput,
+  requireSomeField,
   type EntityLinkInput,
 } from '../schemas/common.js';
 import {
@@ -46,6 +46,7 @@ import {
   type LeadUpdateParams,
 } from '../schemas/lead.js';
 import { z } from 'zod';
+import { NoteRefSchema, type NoteRef } from '../schemas/note.js';
 import { APIResource } from './resource.js';
 
 export { WON_STATUS_ID, LOST_STATUS_ID } from '../schemas/lead.js';
@@ -167,7 +168,10 @@ export class Leads extends APIResource {
    */
   async update(id: number, params: LeadUpdateParams, options?: RequestOptions): Promise<LeadRef> {
     assertId(id);
-    const body = parseInput(LeadUpdateParamsSchema, params, 'lead update');
+    const body = requireSomeField(
+      parseInput(LeadUpdateParamsSchema, params, 'lead update'),
+      'lead update',
+    );
     return sendWriteOne(
       this._client,
       { method: 'PATCH', path: path`/api/v4/leads/${id}`, body },
@@ -297,7 +301,7 @@ export class Leads extends APIResource {
    * Adds a common (text) note to a lead; `\n` makes line breaks. For other note types use
    * `kommo.notes.create('leads', id, note)`.
    */
-  async addNote(id: number, text: string, options?: RequestOptions): Promise<LeadRef> {
+  async addNote(id: number, text: string, options?: RequestOptions): Promise<NoteRef> {
     assertId(id);
     const params = parseInput(z.strictObject({ text: z.string().min(1) }), { text }, 'note');
     return sendWriteOne(
@@ -308,7 +312,7 @@ export class Leads extends APIResource {
         body: [{ note_type: 'common', params }],
       },
       'notes',
-      WriteRefSchema,
+      NoteRefSchema,
       'note',
       options,
     );

@@ -224,3 +224,18 @@ export function parseInput<S extends z.ZodType>(
 function throwInvalid(message: string, issues: ValidationIssue[]): never {
   throw new RequestValidationError(message, issues);
 }
+
+/**
+ * Refuses an update with no field: Kommo answers it with 400 "Request data can not be empty".
+ *
+ * @throws {@link RequestValidationError}
+ * @internal
+ */
+export function requireSomeField<T extends object>(body: T, what: string): T {
+  if (Object.keys(body).length === 0) {
+    throwInvalid(`Invalid ${what}: give at least one field to change`, [
+      { path: [], message: 'Empty update' },
+    ]);
+  }
+  return body;
+}

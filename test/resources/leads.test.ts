@@ -638,3 +638,14 @@ describe('leads.createComplex', () => {
     ).rejects.toBeInstanceOf(RequestValidationError);
   });
 });
+
+describe('empty updates', () => {
+  it('refuses an update with no field, as Kommo would (400 "Request data can not be empty")', async () => {
+    await expect(testClient().leads.update(1, {})).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    await expect(testClient().contacts.update(1, {})).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+  });
+});

@@ -60,7 +60,7 @@ describe('the public surface of the resources', () => {
       kommo.leads.moveToStatus(1, { status_id: 142 }),
     ).returns.resolves.toEqualTypeOf<LeadRef>();
     expectTypeOf(() => kommo.leads.link(1, [])).returns.resolves.toEqualTypeOf<void>();
-    expectTypeOf(() => kommo.leads.addNote(1, 'x')).returns.resolves.toEqualTypeOf<LeadRef>();
+    expectTypeOf(() => kommo.leads.addNote(1, 'x')).returns.resolves.toEqualTypeOf<NoteRef>();
     expectTypeOf<Lead['id']>().toEqualTypeOf<number>();
     expectTypeOf<Lead['price']>().toEqualTypeOf<number | null | undefined>();
     // @ts-expect-error: misspelt keys are type errors too
