@@ -157,7 +157,11 @@ try {
     `${firstNotes.length} notes`,
   );
   check(
-    firstNotes.every((n) => String(n.params['text'] ?? '').length <= NOTE_TEXT_MAX_LENGTH),
+    firstNotes.every(
+      (n) =>
+        (typeof n.params['text'] === 'string' ? n.params['text'].length : Infinity) <=
+        NOTE_TEXT_MAX_LENGTH,
+    ),
     `every history note fits NOTE_TEXT_MAX_LENGTH (${NOTE_TEXT_MAX_LENGTH})`,
   );
   check(
