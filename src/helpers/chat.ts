@@ -254,7 +254,9 @@ export async function createLeadFromChat(
         ...(input.custom_fields_values !== undefined
           ? { custom_fields_values: input.custom_fields_values }
           : {}),
-        ...(input.tags !== undefined ? { tags_to_add: input.tags.map((t) => (typeof t === 'string' ? { name: t } : t)) } : {}),
+        ...(input.tags !== undefined
+          ? { tags_to_add: input.tags.map((t) => (typeof t === 'string' ? { name: t } : t)) }
+          : {}),
         _embedded: { contacts: [{ id: found.id, is_main: true }] },
       },
       request,

@@ -170,15 +170,20 @@ function score(
   email: string | undefined,
   options: PhoneNormalizeOptions,
 ): FindOrCreateContactResult['matchedBy'] {
+  // Digits decide: '+15550100100' and '15550100100' are the same number typed twice.
   const phoneHit =
     phone !== undefined &&
-    getPhones(contact).some((p) => normalizePhone(p.value, options) === phone);
+    getPhones(contact).some((p) => digitsOf(normalizePhone(p.value, options)) === digitsOf(phone));
   const emailHit =
     email !== undefined && getEmails(contact).some((e) => normalizeEmail(e.value) === email);
   if (phoneHit && emailHit) return 'phone+email';
   if (phoneHit) return 'phone';
   if (emailHit) return 'email';
   return 'none';
+}
+
+function digitsOf(phone: string | undefined): string | undefined {
+  return phone?.replace(/^\+/, '');
 }
 
 const RANK = { 'phone+email': 3, phone: 2, email: 1, none: 0 } as const;
@@ -227,7 +232,7 @@ export async function findOrCreateContact(
     );
   }
   const keys = [
-    ...(phone !== undefined ? [`phone:${phone}`] : []),
+    ...(phone !== undefined ? [`phone:${digitsOf(phone) ?? ''}`] : []),
     ...(email !== undefined ? [`email:${email}`] : []),
   ];
   const state = stateOf(kommo);
@@ -292,7 +297,9 @@ export async function findOrCreateContact(
         ...(input.responsible_user_id !== undefined
           ? { responsible_user_id: input.responsible_user_id }
           : {}),
-        ...(input.tags !== undefined ? { tags_to_add: input.tags.map((t) => (typeof t === 'string' ? { name: t } : t)) } : {}),
+        ...(input.tags !== undefined
+          ? { tags_to_add: input.tags.map((t) => (typeof t === 'string' ? { name: t } : t)) }
+          : {}),
       },
       request,
     );
