@@ -283,9 +283,15 @@ export interface ListSpec {
   paginated?: boolean;
 }
 
-/** Whether Kommo marked more pages: `_page_count` when sent, else the `next` link when `_links` is sent. */
-function serverSaysMore(body: CollectionLike, page: number): boolean {
+/**
+ * Whether another page may follow. `_page_count`, where Kommo sends it, decides alone (some
+ * endpoints cap a page below the `limit` asked for, e.g. custom fields at 50). Otherwise the page
+ * must be full and, when `_links` is sent, carry a `next` link.
+ */
+function hasMore(body: CollectionLike, page: number, count: number, limit: number): boolean {
+  if (count === 0) return false;
   if (typeof body._page_count === 'number') return page < body._page_count;
+  if (count < limit) return false;
   if (body._links && typeof body._links === 'object') return body._links.next != null;
   return true;
 }
@@ -340,8 +346,7 @@ export function listPages<T>(
         const raw = body._embedded?.[spec.key];
         const items = (Array.isArray(raw) ? raw : []) as T[];
         const totalItems = typeof body._total_items === 'number' ? body._total_items : undefined;
-        const hasNext =
-          paginated && items.length > 0 && items.length >= limit && serverSaysMore(body, page);
+        const hasNext = paginated && hasMore(body, page, items.length, limit);
         return { items, page, hasNext, totalItems };
       },
     };

@@ -430,3 +430,22 @@ describe('customFields.groups', () => {
     );
   });
 });
+
+describe('customFields.list paging', () => {
+  it('follows _page_count when Kommo caps a page below the limit asked for', async () => {
+    const fields = (from: number) =>
+      Array.from({ length: 50 }, (_, i) => ({ id: from + i, type: 'text' }));
+    nock(HOST)
+      .get('/api/v4/contacts/custom_fields')
+      .query({ page: '1', limit: '250' })
+      .reply(200, { _page: 1, _page_count: 2, _embedded: { custom_fields: fields(1) } }, json)
+      .get('/api/v4/contacts/custom_fields')
+      .query({ page: '2', limit: '250' })
+      .reply(200, { _page: 2, _page_count: 2, _embedded: { custom_fields: fields(51) } }, json);
+    const all = await testClient()
+      .customFields.list('contacts', undefined, { readAhead: 0 })
+      .toArray({ max: 1000 });
+    expect(all).toHaveLength(100);
+    expect(all.at(-1)?.id).toBe(100);
+  });
+});
