@@ -1,8 +1,9 @@
 // @ts-check
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'node_modules/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -33,6 +34,8 @@ export default tseslint.config(
   },
   {
     files: ['src/resources/**/*.ts'],
+    // The barrel is the one file that gathers every resource.
+    ignores: ['src/resources/index.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

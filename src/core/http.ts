@@ -474,6 +474,15 @@ export class HttpClient {
   }
 
   #fail(event: RequestEvent, error: KommoError): void {
+    if (error.code === 'aborted') {
+      // The caller cancelled (or a pagination read-ahead was cut short): not a failure to report.
+      this.#config.logger?.debug?.(`kommo-sdk: ${error.message}`, {
+        method: event.method,
+        path: event.path,
+        attempt: event.attempt,
+      });
+      return;
+    }
     this.#emit('onError', { ...event, error });
     this.#config.logger?.error?.(`kommo-sdk: ${error.message}`, {
       method: event.method,

@@ -3,7 +3,6 @@
  *
  * @module
  */
-/* eslint-disable no-restricted-imports -- the barrel is the one file that gathers every resource; resources themselves never import each other. */
 export { APIResource } from './resource.js';
 export { Leads, WON_STATUS_ID, LOST_STATUS_ID } from './leads.js';
 export { Contacts } from './contacts.js';
@@ -12,6 +11,14 @@ export { Users, Roles } from './users.js';
 export { Notes } from './notes.js';
 export { CustomFields, CustomFieldGroups } from './custom-fields.js';
 export { AccountResource } from './account.js';
+export {
+  Webhooks,
+  WEBHOOK_SETTINGS,
+  type WebhookSubscription,
+  type WebhookSubscriptionSetting,
+  type WebhookListParams,
+  type WebhookSubscribeParams,
+} from './webhooks.js';
 export {
   PagePromise,
   DEFAULT_PAGE_SIZE,

@@ -420,6 +420,15 @@ describe('timeouts and cancellation', () => {
     expect(s.requests).toHaveLength(1);
   });
 
+  it('does not report a cancellation through onError', async () => {
+    const errors: RequestEvent[] = [];
+    const controller = new AbortController();
+    controller.abort();
+    const kommo = testClient({ hooks: { onError: (e) => errors.push(e) } });
+    await expect(kommo.request({ method: 'GET', path: '/api/v4/leads' }, { signal: controller.signal })).rejects.toBeInstanceOf(RequestAbortedError);
+    expect(errors).toEqual([]);
+  });
+
   it('does not send anything when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
