@@ -7,7 +7,7 @@ import {
 } from '../../src/index.js';
 import { RedisRateLimiter } from '../../src/redis/index.js';
 import { killWorkers, startWorker } from './support/children.js';
-import { maxInAnyWindow } from './support/fake-kommo.js';
+import { maxInAnyWindow } from './support/fleet.js';
 import { closeAll, connect, prefix, redisTimeMs, redisUrl, unreachable } from './support/redis.js';
 
 const ACCOUNT = 'acme.kommo.com';

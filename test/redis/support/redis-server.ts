@@ -67,3 +67,13 @@ export async function startRedisServer(): Promise<{ url: string; stop: () => Pro
     },
   };
 }
+
+/**
+ * The Redis of a run: `$REDIS_URL` when set (left running), else a throw-away redis-server
+ * stopped by `stop()`. `bench/redis.ts` uses it; `npm run test:redis` always starts its own.
+ */
+export async function redisForRun(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const url = process.env['REDIS_URL'];
+  if (url !== undefined && url !== '') return { url, stop: () => Promise.resolve() };
+  return startRedisServer();
+}

@@ -1,69 +1,111 @@
-// One "process" of an integration: its own Redis connection, RedisTokenStore,
-// RedisRateLimiter and Kommo client on the shared account.
+// One "process" of an integration against the sandbox: its own Redis connection,
+// RedisTokenStore, RedisRateLimiter and Kommo client on the shared account.
 //
-// mode `run`: on "go", sends `requests` GET /api/v4/account with `concurrency` in flight and
-// reports starts, successes and error codes.
-// mode `die-before-token` / `die-after-token`: sends one request whose token is expired, so it
-// takes the refresh lock and calls the token endpoint; it tells the test just before sending
-// that call (or just after its answer arrived, before the store write) and then hangs there
-// until the test kills it.
+// mode `run`: warms up (a connection and the SDK's code, outside the shared budget), says
+// "ready", and on "go" sends `requests` GET /api/v4/account with `concurrency` in flight; then
+// reports successes, error codes and refresh reasons.
+// mode `die-in-lock`: sends one request with an expired pair, so it takes the refresh lock; it
+// says "locked" and hangs inside the lock, before its token request, until the test kills it.
+// mode `die-before-store`: the same, but the token request goes out and its answer arrives;
+// the store write then says "token-answered" and hangs, so the new pair is never stored.
 import { Redis } from 'ioredis';
-import { Kommo, isKommoError } from '../../../src/index.js';
+import { Kommo, isKommoError, type TokenStore } from '../../../src/index.js';
 import { RedisRateLimiter, RedisTokenStore } from '../../../src/redis/index.js';
 
-const config = JSON.parse(process.argv[2]!) as {
+/** What the test passes as the worker's argument. */
+export interface KommoWorkerConfig {
+  name: string;
   redisUrl: string;
   keyPrefix: string;
   baseUrl: string;
-  mode: 'run' | 'die-before-token' | 'die-after-token';
+  oauth: { clientId: string; clientSecret: string; redirectUri: string };
+  mode: 'run' | 'die-in-lock' | 'die-before-store';
   requests?: number;
   concurrency?: number;
-  refreshMarginSec?: number;
   lockTtlMs?: number;
-};
+}
 
+const config = JSON.parse(process.argv[2]!) as KommoWorkerConfig;
 const redis = new Redis(config.redisUrl);
 const hang = () => new Promise<never>(() => undefined);
+const send = (message: Record<string, unknown>) =>
+  new Promise<void>((resolve) => process.send!(message, () => resolve()));
 
-const kommoFetch: typeof fetch = async (input, init) => {
-  const url = input instanceof Request ? input.url : String(input);
-  if (!url.endsWith('/oauth2/access_token') || config.mode === 'run')
-    return globalThis.fetch(input, init);
-  if (config.mode === 'die-before-token') {
-    process.send!({ type: 'token-request' });
-    return hang();
-  }
-  const response = await globalThis.fetch(input, init);
-  await response.text(); // the new pair has arrived…
-  process.send!({ type: 'token-answered' });
-  return hang(); // …and is never stored
-};
+const redisStore = new RedisTokenStore(redis, {
+  keyPrefix: config.keyPrefix,
+  ...(config.lockTtlMs ? { lockTtlMs: config.lockTtlMs } : {}),
+});
+// The kill windows are simulated around the store, not inside the sandbox: `withLock` runs its
+// caller's function only after the lock is taken, and the SDK calls `set` only after Kommo's
+// answer arrived.
+const tokenStore: TokenStore =
+  config.mode === 'die-in-lock'
+    ? {
+        get: (key) => redisStore.get(key),
+        set: (key, tokens, options) => redisStore.set(key, tokens, options),
+        withLock: (key) =>
+          redisStore.withLock(key, async () => {
+            await send({ type: 'locked' });
+            return hang();
+          }),
+      }
+    : config.mode === 'die-before-store'
+      ? {
+          get: (key) => redisStore.get(key),
+          set: async () => {
+            await send({ type: 'token-answered' });
+            return hang();
+          },
+          withLock: (key, fn) => redisStore.withLock(key, fn),
+        }
+      : redisStore;
 
-const starts: number[] = [];
 const refreshes: string[] = [];
+/** When each request was handed to fetch (after its slot), by its `from` tag, for diagnosis. */
+const sent: Array<[tag: string, at: number]> = [];
+const timedFetch: typeof fetch = (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  const tag = new URL(url).searchParams.get('from');
+  if (tag !== null) sent.push([tag, performance.timeOrigin + performance.now()]);
+  return globalThis.fetch(input, init);
+};
 const kommo = new Kommo({
   baseUrl: config.baseUrl,
-  oauth: {
-    clientId: 'client-uuid',
-    clientSecret: 'client-secret',
-    redirectUri: 'https://app.example.com/cb',
-  },
-  tokenStore: new RedisTokenStore(redis, {
-    keyPrefix: config.keyPrefix,
-    ...(config.lockTtlMs ? { lockTtlMs: config.lockTtlMs } : {}),
-  }),
+  oauth: config.oauth,
+  tokenStore,
   rateLimit: { limiter: new RedisRateLimiter(redis, { keyPrefix: config.keyPrefix }) },
-  refreshMarginSec: config.refreshMarginSec ?? 0,
+  // Tokens expire when the test says so (sandbox.expireAccessTokens): a 401 mid-run.
+  refreshMarginSec: 0,
   retry: { baseDelayMs: 100, maxDelayMs: 1000 },
-  fetch: kommoFetch,
-  hooks: {
-    onRequest: () => starts.push(performance.timeOrigin + performance.now()),
-    onRefresh: (event) => refreshes.push(event.reason),
-  },
+  hooks: { onRefresh: (event) => refreshes.push(event.reason) },
+  fetch: timedFetch,
 });
+
+/**
+ * A freshly started process sends its first requests late: the first call loads and compiles
+ * the SDK's code paths and opens connections, which takes tens of ms on a busy machine, after
+ * the rate-limit slot was granted. Long-running processes are warm, so warm this one up first,
+ * outside the shared budget: a client without a limiter asks for a path the sandbox does not
+ * count (404), once per connection the run will use.
+ */
+async function warmUp(): Promise<void> {
+  const warm = new Kommo({
+    baseUrl: config.baseUrl,
+    accessToken: 'warm-up',
+    rateLimit: false,
+    maxRetries: 0,
+  });
+  await Promise.all(
+    Array.from({ length: config.concurrency ?? 1 }, () =>
+      warm.request({ method: 'GET', path: '/__warmup' }).catch(() => undefined),
+    ),
+  );
+  await redisStore.get(new URL(config.baseUrl).host);
+}
 
 async function run(): Promise<void> {
   let left = config.requests ?? 0;
+  let seq = 0;
   let ok = 0;
   const errors: Array<{ code: string; message: string }> = [];
   await Promise.all(
@@ -71,7 +113,12 @@ async function run(): Promise<void> {
       while (left > 0) {
         left--;
         try {
-          await kommo.request({ method: 'GET', path: '/api/v4/account' });
+          // `from` lets a failing test tell the processes apart in the sandbox's request log.
+          await kommo.request({
+            method: 'GET',
+            path: '/api/v4/account',
+            query: { from: `${config.name}-${++seq}` },
+          });
           ok++;
         } catch (error) {
           errors.push({
@@ -82,23 +129,27 @@ async function run(): Promise<void> {
       }
     }),
   );
-  process.send!({ type: 'done', ok, errors, starts, refreshes }, () => {
-    redis.disconnect();
-    process.exit(0);
-  });
+  await send({ type: 'done', ok, errors, refreshes, sent });
+  redis.disconnect();
+  process.exit(0);
 }
 
 if (config.mode === 'run') {
-  // A process's very first request loads undici and the SDK's code and opens the connection,
-  // which can take ~100 ms on a busy machine: a freshly started process sends its first
-  // requests late and bunched. Long-running processes are warm; warm this one up before the
-  // measured run (the fake does not count `/__warmup`).
-  await kommo.request({ method: 'GET', path: '/__warmup' });
-  process.send!({ type: 'ready' });
+  // Keep the connections open and the code hot while the other processes start (which can take
+  // seconds on a busy machine), and do not warm up again on "go": warming up four processes at
+  // once is a burst of work that delays the first counted requests, while the next second's
+  // requests arrive on time, and the sandbox then sees them bunched.
+  let warming = warmUp();
+  await warming;
+  const keepWarm = setInterval(() => {
+    warming = warmUp();
+  }, 1000);
+  await send({ type: 'ready' });
   process.once('message', () => {
-    // Warm again: the connection may have closed while the other processes were starting.
-    void kommo.request({ method: 'GET', path: '/__warmup' }).then(run);
+    clearInterval(keepWarm);
+    void warming.then(run);
   });
 } else {
+  await redis.ping();
   void kommo.request({ method: 'GET', path: '/api/v4/account' });
 }
