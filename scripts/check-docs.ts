@@ -14,6 +14,30 @@ const out = join(root, '.tmp', 'docs-check');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
+// A block without imports is a continuation of the prose before it: give it the SDK names it
+// uses (runtime exports of each entry), as a reader would have them in scope.
+const entries: Array<[string, string[]]> = [];
+for (const [specifier, file] of [
+  ['kommo-sdk', 'src/index.ts'],
+  ['kommo-sdk/webhooks', 'src/webhooks/index.ts'],
+  ['kommo-sdk/sandbox', 'src/sandbox/index.ts'],
+  ['kommo-sdk/redis', 'src/redis/index.ts'],
+] as const) {
+  const mod = (await import(join(root, file))) as Record<string, unknown>;
+  entries.push([specifier, Object.keys(mod)]);
+}
+function autoImports(code: string): string {
+  if (/^\s*import\s/m.test(code)) return '';
+  const taken = new Set<string>();
+  const lines: string[] = [];
+  for (const [specifier, names] of entries) {
+    const used = names.filter((n) => !taken.has(n) && new RegExp(`\\b${n}\\b`).test(code));
+    used.forEach((n) => taken.add(n));
+    if (used.length > 0) lines.push(`import { ${used.join(', ')} } from '${specifier}';`);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
 const files = [
   'README.md',
   ...readdirSync(join(root, 'docs'))
@@ -26,7 +50,11 @@ for (const file of files) {
   const blocks = [...text.matchAll(/```(?:ts|typescript|tsx)\n([\s\S]*?)```/g)];
   blocks.forEach((match, i) => {
     const name = `${file.replace(/[/.]/g, '_')}_${i + 1}.ts`;
-    writeFileSync(join(out, name), `// ${file}, block ${i + 1}\n${match[1] ?? ''}\nexport {};\n`);
+    const code = match[1] ?? '';
+    writeFileSync(
+      join(out, name),
+      `// ${file}, block ${i + 1}\n${autoImports(code)}${code}\nexport {};\n`,
+    );
     count++;
   });
 }
@@ -34,9 +62,21 @@ for (const file of files) {
 writeFileSync(
   join(out, 'prelude.d.ts'),
   `import type { Kommo, TokenSet as SdkTokenSet } from 'kommo-sdk';
+import type { Sandbox } from 'kommo-sdk/sandbox';
+import type { Redis } from 'ioredis';
 declare global {
   /** A client, as the prose assumes one exists. */
   const kommo: Kommo;
+  const sandbox: Sandbox;
+  const redis: Redis;
+  const request: Request;
+  const handler: (request: Request) => Promise<Response>;
+  const secret: string;
+  const destination: string;
+  function forgetAccount(accountId: number): Promise<void>;
+  function thankYou(leadId: number): Promise<void>;
+  function assignManager(leadId: number): Promise<void>;
+  function syncCompany(companyId: number): Promise<void>;
   const accessToken: string;
   const query: { code: string; referer: string; state: string };
   const metrics: { timing(name: string, ms: number | undefined): void; increment(name: string): void };
