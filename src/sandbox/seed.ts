@@ -9,16 +9,20 @@
 import { mulberry32, pick, prngAt } from './prng.js';
 import type {
   SandboxAccount,
+  SandboxCatalog,
+  SandboxCatalogElement,
   SandboxCustomField,
   SandboxCustomFieldGroup,
   SandboxCustomFieldValues,
   SandboxEntityType,
+  SandboxEvent,
   SandboxFieldEnum,
   SandboxLead,
   SandboxLossReason,
   SandboxPipeline,
   SandboxRole,
   SandboxStatus,
+  SandboxTask,
   SandboxUser,
   SandboxUsersGroup,
 } from './types.js';
@@ -548,3 +552,99 @@ export function generateLead(
 }
 
 export { mulberry32 };
+
+/** One open follow-up task on every third seeded lead, and a completed meeting on the first. */
+export function seedTasks(leads: readonly SandboxLead[]): SandboxTask[] {
+  const tasks: SandboxTask[] = [];
+  leads.forEach((lead, i) => {
+    if (i % 3 !== 0) return;
+    const done = i === 0;
+    tasks.push({
+      id: 9_000_001 + i * 2,
+      created_by: lead.responsible_user_id,
+      updated_by: lead.responsible_user_id,
+      created_at: lead.created_at + 1200,
+      updated_at: lead.created_at + (done ? 5000 : 1200),
+      responsible_user_id: lead.responsible_user_id,
+      group_id: 0,
+      entity_id: lead.id,
+      entity_type: 'leads',
+      duration: done ? 1800 : 0,
+      is_completed: done,
+      task_type_id: done ? 2 : 1,
+      text: done ? 'Demo meeting' : 'Call back about the quote',
+      result: done ? { text: 'Client agreed, meeting on Friday' } : null,
+      complete_till: lead.created_at + 86_400,
+      account_id: ACCOUNT_ID,
+    });
+  });
+  return tasks;
+}
+
+/** `lead_added` for every seeded lead, `task_added` for every seeded task. */
+export function seedEvents(
+  leads: readonly SandboxLead[],
+  tasks: readonly SandboxTask[],
+): Array<Omit<SandboxEvent, 'id' | 'account_id'>> {
+  const events: Array<Omit<SandboxEvent, 'id' | 'account_id'>> = [
+    ...leads.map((lead) => ({
+      type: 'lead_added',
+      entity_id: lead.id,
+      entity_type: 'lead',
+      created_by: lead.created_by,
+      created_at: lead.created_at,
+      value_after: [{ lead_status: { id: lead.status_id, pipeline_id: lead.pipeline_id } }],
+      value_before: [],
+    })),
+    ...tasks.map((task) => ({
+      type: 'task_added',
+      entity_id: task.id,
+      entity_type: 'task',
+      created_by: task.created_by,
+      created_at: task.created_at,
+      value_after: [{ task: { text: task.text } }],
+      value_before: [],
+    })),
+  ];
+  return events.sort((a, b) => a.created_at - b.created_at);
+}
+
+/** A products catalog with two elements. */
+export function seedCatalogs(): {
+  catalogs: SandboxCatalog[];
+  elements: SandboxCatalogElement[];
+} {
+  const at = ts(86_400 * 30);
+  return {
+    catalogs: [
+      {
+        id: 7_001,
+        name: 'Products',
+        created_by: SEED_IDS.adminUserId,
+        updated_by: SEED_IDS.adminUserId,
+        created_at: at,
+        updated_at: at,
+        sort: 10,
+        type: 'products',
+        can_add_elements: true,
+        can_show_in_cards: false,
+        can_link_multiple: true,
+        can_be_deleted: false,
+        sdk_widget_code: null,
+        account_id: ACCOUNT_ID,
+      },
+    ],
+    elements: ['Phone X', 'Phone X case'].map((name, i) => ({
+      id: 2_800_001 + i * 2,
+      catalog_id: 7_001,
+      name,
+      created_by: SEED_IDS.adminUserId,
+      updated_by: SEED_IDS.adminUserId,
+      created_at: at,
+      updated_at: at,
+      is_deleted: false,
+      custom_fields_values: null,
+      account_id: ACCOUNT_ID,
+    })),
+  };
+}

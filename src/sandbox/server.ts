@@ -31,8 +31,11 @@ import { SlidingWindow } from './rate-limit.js';
 import { Router } from './router.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerEntityRoutes } from './routes/entities.js';
+import { recordChangeEvents, registerEventRoutes } from './routes/events.js';
+import { registerListRoutes } from './routes/lists.js';
 import { registerNoteRoutes } from './routes/notes.js';
 import { registerPipelineRoutes } from './routes/pipelines.js';
+import { registerTaskRoutes } from './routes/tasks.js';
 import { Store, type SandboxSeedOptions, type SandboxState } from './state.js';
 import {
   WebhookDispatcher,
@@ -336,6 +339,9 @@ class SandboxServer implements Sandbox {
     registerNoteRoutes(this.#router);
     registerPipelineRoutes(this.#router);
     registerAccountRoutes(this.#router);
+    registerTaskRoutes(this.#router);
+    registerEventRoutes(this.#router);
+    registerListRoutes(this.#router);
     this.#server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
       this.#handle(req, res).catch(() => {
         // #handle answers every error itself; this only guards against a broken socket.
@@ -632,6 +638,8 @@ class SandboxServer implements Sandbox {
     const reply = this.#process(req, ctx, raw, rawQuery);
     if (ctx.bodyItems !== undefined) entry.bodyItems = ctx.bodyItems;
     if (reply.status === 401) this.#stats.status401++;
+    if (events.length > 0 && reply.status < 300)
+      recordChangeEvents(this.#store, events, ctx.now, ctx.userId);
     if (events.length > 0) {
       // Webhooks go out after the answer, never delaying it.
       setImmediate(() => this.#webhooks.dispatch(this.#store, events));

@@ -20,13 +20,18 @@ import {
   seedAccount,
   seedCustomFields,
   seedLossReasons,
+  seedCatalogs,
+  seedEvents,
   seedPipelines,
+  seedTasks,
   seedUsers,
   type LeadGeneratorContext,
 } from './seed.js';
 import { mulberry32, pick } from './prng.js';
 import type {
   SandboxAccount,
+  SandboxCatalog,
+  SandboxCatalogElement,
   SandboxCompany,
   SandboxContact,
   SandboxCustomField,
@@ -39,7 +44,11 @@ import type {
   SandboxNote,
   SandboxPipeline,
   SandboxRole,
+  SandboxSource,
   SandboxTag,
+  SandboxTask,
+  SandboxEvent,
+  SandboxUnsorted,
   SandboxUser,
   SandboxUsersGroup,
   SandboxWebhookSubscription,
@@ -376,6 +385,14 @@ export class Store implements SandboxState {
   webhooks = new Table<SandboxWebhookSubscription>();
   links = new LinkStore();
   tags = new TagStore();
+  tasks = new Table<SandboxTask>();
+  /** The audit log, oldest first. */
+  events: SandboxEvent[] = [];
+  unsorted = new Map<string, SandboxUnsorted>();
+  sources = new Table<SandboxSource>();
+  catalogs = new Table<SandboxCatalog>();
+  catalogElements = new Table<SandboxCatalogElement>();
+  #eventSeq = 0;
   #ids = new Map<string, number>();
 
   constructor(
@@ -437,6 +454,18 @@ export class Store implements SandboxState {
   /** The first regular stage of a pipeline (where a lead goes by default). */
   firstStage(pipeline: SandboxPipeline): number {
     return (pipeline.statuses.find((s) => s.type === 0) ?? pipeline.statuses[0])?.id ?? 142;
+  }
+
+  /** Appends an audit-log event with a fresh string id. */
+  addEvent(event: Omit<SandboxEvent, 'id' | 'account_id'>): SandboxEvent {
+    this.#eventSeq += 1;
+    const full: SandboxEvent = {
+      id: `01sb${event.created_at.toString(36)}${this.#eventSeq.toString(36).padStart(6, '0')}`,
+      account_id: this.account.id,
+      ...event,
+    };
+    this.events.push(full);
+    return full;
   }
 
   addNote(note: SandboxNote): void {
@@ -637,6 +666,15 @@ export class Store implements SandboxState {
         });
       }
     }
+    const eagerLeads = [...this.leads.values()];
+    for (const task of seedTasks(eagerLeads)) this.tasks.set(task);
+    this.#ids.set('task', 9_100_001);
+    for (const event of seedEvents(eagerLeads, this.tasks.toArray())) this.addEvent(event);
+    const { catalogs, elements } = seedCatalogs();
+    for (const c of catalogs) this.catalogs.set(c);
+    for (const e of elements) this.catalogElements.set(e);
+    this.#ids.set('catalog', 7_301);
+    this.#ids.set('catalogElement', 2_900_001);
     this.leads.setVirtual(LEAD_ID_BASE + eager * 2, leadCount - eager, (index, id) =>
       generateLead(ctx, index, id, leadCount),
     );

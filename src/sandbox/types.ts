@@ -246,3 +246,98 @@ export interface SandboxAccount {
   }>;
   timezone: string;
 }
+
+/** A task (`/api/v4/tasks`). */
+export interface SandboxTask {
+  id: number;
+  created_by: number;
+  updated_by: number;
+  created_at: number;
+  updated_at: number;
+  responsible_user_id: number;
+  group_id: number;
+  entity_id: number | null;
+  entity_type: string | null;
+  duration: number;
+  is_completed: boolean;
+  task_type_id: number;
+  text: string;
+  /** `null` renders as Kommo's `[]`. */
+  result: { text: string } | null;
+  complete_till: number;
+  account_id: number;
+}
+
+/** An audit-log event (`/api/v4/events`); ids are strings. */
+export interface SandboxEvent {
+  id: string;
+  type: string;
+  entity_id: number;
+  /** Singular: `lead`, `contact`, `company`, `task`. */
+  entity_type: string;
+  created_by: number;
+  created_at: number;
+  value_after: Array<Record<string, unknown>>;
+  value_before: Array<Record<string, unknown>>;
+  account_id: number;
+}
+
+/** An unsorted item (`/api/v4/leads/unsorted`). */
+export interface SandboxUnsorted {
+  uid: string;
+  source_uid: string;
+  source_name: string;
+  category: 'forms' | 'sip';
+  pipeline_id: number;
+  created_at: number;
+  metadata: Record<string, unknown>;
+  account_id: number;
+  lead_id: number;
+  contact_id: number | null;
+  company_id: number | null;
+  /** `accepted`/`declined` items leave the list. */
+  state: 'pending' | 'accepted' | 'declined';
+}
+
+/** A source of the integration (`/api/v4/sources`). */
+export interface SandboxSource {
+  id: number;
+  name: string;
+  external_id: string;
+  pipeline_id: number;
+  default: boolean;
+  origin_code: string | null;
+  services: unknown[];
+}
+
+/** A catalog (list). */
+export interface SandboxCatalog {
+  id: number;
+  name: string;
+  created_by: number;
+  updated_by: number;
+  created_at: number;
+  updated_at: number;
+  sort: number;
+  type: string;
+  can_add_elements: boolean;
+  can_show_in_cards: boolean;
+  can_link_multiple: boolean;
+  can_be_deleted: boolean;
+  sdk_widget_code: null;
+  account_id: number;
+}
+
+/** An element of a catalog. */
+export interface SandboxCatalogElement {
+  id: number;
+  catalog_id: number;
+  name: string;
+  created_by: number;
+  updated_by: number;
+  created_at: number;
+  updated_at: number;
+  is_deleted: boolean;
+  custom_fields_values: unknown[] | null;
+  account_id: number;
+}
