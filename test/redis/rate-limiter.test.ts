@@ -8,15 +8,14 @@ import {
 import { RedisRateLimiter } from '../../src/redis/index.js';
 import { killWorkers, startWorker } from './support/children.js';
 import { maxInAnyWindow } from './support/fleet.js';
+import { recordingGrants } from './support/grants.js';
 import { closeAll, connect, prefix, redisTimeMs, redisUrl, unreachable } from './support/redis.js';
 
 const ACCOUNT = 'acme.kommo.com';
-const now = () => performance.timeOrigin + performance.now();
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// Starts are recorded when acquire resolves, a moment after Redis granted them; checking a
-// window slightly shorter than the limiter's absorbs that delay without hiding an overrun.
-const JITTER_MS = 20;
+// Grants are recorded on the Redis clock, when the script granted them (support/grants.ts),
+// so windows are checked exactly: no allowance for the event loop's delay.
 
 afterEach(async () => {
   killWorkers();
@@ -27,7 +26,6 @@ async function takeSlots(
   limiter: RedisRateLimiter,
   count: number,
   concurrency: number,
-  starts: number[],
 ): Promise<void> {
   let left = count;
   await Promise.all(
@@ -35,7 +33,6 @@ async function takeSlots(
       while (left > 0) {
         left--;
         await limiter.acquire(ACCOUNT);
-        starts.push(now());
       }
     }),
   );
@@ -44,17 +41,16 @@ async function takeSlots(
 describe('RedisRateLimiter: one budget for every limiter on the account', () => {
   it('lets at most requestsPerSecond starts into any window across four limiters (four connections)', async () => {
     const keyPrefix = prefix();
-    const limiters = Array.from(
-      { length: 4 },
-      () => new RedisRateLimiter(connect(), { keyPrefix, requestsPerSecond: 10, windowMs: 300 }),
+    const connections = Array.from({ length: 4 }, () => recordingGrants(connect()));
+    const limiters = connections.map(
+      (c) => new RedisRateLimiter(c.client, { keyPrefix, requestsPerSecond: 10, windowMs: 300 }),
     );
-    const starts: number[] = [];
 
-    await Promise.all(limiters.map((l) => takeSlots(l, 15, 5, starts)));
+    await Promise.all(limiters.map((l) => takeSlots(l, 15, 5)));
 
-    expect(starts).toHaveLength(60);
-    expect(maxInAnyWindow(starts, 300 - JITTER_MS)).toBeLessThanOrEqual(10);
-    expect(maxInAnyWindow(starts, 300 - JITTER_MS)).toBeGreaterThanOrEqual(9); // the budget is used, not wasted
+    const grants = connections.flatMap((c) => c.grants);
+    expect(grants).toHaveLength(60);
+    expect(maxInAnyWindow(grants, 300)).toBe(10); // never more, and the budget is used, not wasted
   });
 
   it('lets at most requestsPerSecond starts into any second across three OS processes', async () => {
@@ -73,10 +69,9 @@ describe('RedisRateLimiter: one budget for every limiter on the account', () => 
     for (const w of workers) w.send({ type: 'go' });
     const reports = await Promise.all(workers.map((w) => w.next('done')));
 
-    const perProcess = reports.map((r) => r['starts'] as number[]);
-    const all = perProcess.flat();
+    const perProcess = reports.map((r) => r['grants'] as number[]);
     expect(perProcess.map((s) => s.length)).toEqual([30, 30, 30]);
-    expect(maxInAnyWindow(all, 1080 - JITTER_MS)).toBeLessThanOrEqual(20);
+    expect(maxInAnyWindow(perProcess.flat(), 1080)).toBe(20);
   });
 
   it('keeps integrations apart and caps them together with accountBudget', async () => {
@@ -87,16 +82,17 @@ describe('RedisRateLimiter: one budget for every limiter on the account', () => 
       windowMs: 300,
       accountBudget: { requestsPerSecond: 6, windowMs: 300 },
     };
-    const a = new RedisRateLimiter(connect(), { ...options, integration: 'integration-a' });
-    const b = new RedisRateLimiter(connect(), { ...options, integration: 'integration-b' });
-    const startsA: number[] = [];
-    const startsB: number[] = [];
+    const connA = recordingGrants(connect());
+    const connB = recordingGrants(connect());
+    const a = new RedisRateLimiter(connA.client, { ...options, integration: 'integration-a' });
+    const b = new RedisRateLimiter(connB.client, { ...options, integration: 'integration-b' });
 
-    await Promise.all([takeSlots(a, 15, 5, startsA), takeSlots(b, 15, 5, startsB)]);
+    await Promise.all([takeSlots(a, 15, 5), takeSlots(b, 15, 5)]);
 
-    expect(maxInAnyWindow(startsA, 300 - JITTER_MS)).toBeLessThanOrEqual(5);
-    expect(maxInAnyWindow(startsB, 300 - JITTER_MS)).toBeLessThanOrEqual(5);
-    expect(maxInAnyWindow([...startsA, ...startsB], 300 - JITTER_MS)).toBeLessThanOrEqual(6);
+    expect([connA.grants.length, connB.grants.length]).toEqual([15, 15]);
+    expect(maxInAnyWindow(connA.grants, 300)).toBeLessThanOrEqual(5);
+    expect(maxInAnyWindow(connB.grants, 300)).toBeLessThanOrEqual(5);
+    expect(maxInAnyWindow([...connA.grants, ...connB.grants], 300)).toBe(6);
   });
 });
 
@@ -163,13 +159,18 @@ describe('RedisRateLimiter: cool-down after a 429', () => {
 
     penalized.penalize(ACCOUNT, 400);
     while ((await redis.pttl(coolKey)) <= 0) await tick(2);
-    const left = await redis.pttl(coolKey);
-    const before = await redisTimeMs(redis);
+    // The cool-down left and the Redis time, read at one instant (MULTI).
+    const [[, left], [, [sec, micro]]] = (await redis.multi().pttl(coolKey).time().exec()) as [
+      [null, number],
+      [null, [string, string]],
+    ];
+    const before = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
     await other.acquire(ACCOUNT);
     const after = await redisTimeMs(redis);
 
     expect(left).toBeGreaterThan(300);
-    expect(after - before).toBeGreaterThanOrEqual(left - 2);
+    // 1 ms for PTTL's and TIME's rounding to whole milliseconds.
+    expect(after - before).toBeGreaterThanOrEqual(left - 1);
   });
 
   it('never shortens a longer cool-down that is already running', async () => {

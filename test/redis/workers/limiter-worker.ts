@@ -1,7 +1,8 @@
 // Takes `count` rate-limit slots from a RedisRateLimiter shared with other processes and
-// reports when each was granted.
+// reports when each was granted, on the Redis clock.
 import { Redis } from 'ioredis';
 import { RedisRateLimiter } from '../../../src/redis/index.js';
+import { recordingGrants } from '../support/grants.js';
 
 const config = JSON.parse(process.argv[2]!) as {
   redisUrl: string;
@@ -12,11 +13,11 @@ const config = JSON.parse(process.argv[2]!) as {
   concurrency: number;
 };
 const redis = new Redis(config.redisUrl);
-const limiter = new RedisRateLimiter(redis, {
+const recorded = recordingGrants(redis);
+const limiter = new RedisRateLimiter(recorded.client, {
   keyPrefix: config.keyPrefix,
   requestsPerSecond: config.requestsPerSecond,
 });
-const starts: number[] = [];
 
 process.send!({ type: 'ready' });
 process.once('message', () => {
@@ -27,11 +28,10 @@ process.once('message', () => {
         while (left > 0) {
           left--;
           await limiter.acquire(config.account);
-          starts.push(performance.timeOrigin + performance.now());
         }
       }),
     );
-    process.send!({ type: 'done', starts }, () => {
+    process.send!({ type: 'done', grants: recorded.grants }, () => {
       redis.disconnect();
       process.exit(0);
     });
