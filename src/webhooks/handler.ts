@@ -137,17 +137,40 @@ export interface WebhookHandlerOptions extends WebhookParseLimits {
 }
 
 /**
- * The default dedupe key: account, type, item id and modification time, so a retry of the same
- * content matches while a later change of the same entity does not.
+ * The default dedupe key: account, type, item id and a hash of the event's whole content, so a
+ * retry of the same delivery matches while any later change of the same entity does not — even
+ * within the same second (Kommo's times have one-second resolution, so a move to a stage and
+ * then to won in one second differ only by `status_id`).
  */
 export function webhookEventKey(event: WebhookEvent, payload: WebhookPayload): string | undefined {
   if (event.id === undefined) return undefined;
-  const data = event.data as Record<string, unknown>;
-  const version = [data['updated_at'], data['last_modified'], data['created_at']].find(
-    (v): v is number | string => typeof v === 'number' || typeof v === 'string',
-  );
   const account = payload.account.id ?? payload.account.subdomain;
-  return `${String(account)}:${event.type}:${event.entity}/${event.action}:${String(event.id)}:${String(version ?? '')}`;
+  return `${String(account)}:${event.type}:${String(event.id)}:${contentHash(event.data)}`;
+}
+
+/** Key-order-independent JSON of a parsed webhook value. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** 64-bit FNV-1a of the stable JSON, as hex: short keys without Web Crypto's async API. */
+function contentHash(value: unknown): string {
+  const text = stableJson(value);
+  let h1 = 0x811c9dc5;
+  let h2 = 0xcbf29ce4;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x01000193 + 2) >>> 0;
+  }
+  return `${h1.toString(16).padStart(8, '0')}${h2.toString(16).padStart(8, '0')}`;
 }
 
 /** A bounded in-memory {@link WebhookDedupeStore} (one process only). */

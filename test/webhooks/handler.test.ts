@@ -196,6 +196,33 @@ describe('createWebhookHandler with a Web Request', () => {
     expect(listener).toHaveBeenCalledTimes(2);
   });
 
+  it('keeps two status changes of one lead within the same second (same updated_at)', async () => {
+    const listener = vi.fn();
+    const { handler } = handlerWith({ dedupe: true, on: { 'leads.status': listener } });
+    const body = (statusId: number) =>
+      buildWebhookBody({ id: 1, subdomain: 'acme' }, [
+        {
+          entity: 'leads',
+          action: 'status',
+          data: {
+            id: 42,
+            status_id: statusId,
+            old_status_id: 7,
+            pipeline_id: 1,
+            updated_at: 1735843200,
+          },
+        },
+      ]);
+    await handler(post(body(55)));
+    await handler(post(body(142)));
+    await handler(post(body(142)));
+    expect(
+      listener.mock.calls.map(
+        ([e]) => (e as WebhookEvent & { data: { status_id?: number } }).data.status_id,
+      ),
+    ).toEqual([55, 142]);
+  });
+
   it('processes a retry again after a listener failed, with a custom key and store', async () => {
     let attempts = 0;
     const store = new MemoryDedupeStore();
