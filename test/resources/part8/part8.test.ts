@@ -92,7 +92,7 @@ describe('tasks', () => {
   it('refuses entity_id without entity_type and a create without complete_till', async () => {
     const tasks = new Tasks(testClient());
     await expect(
-      tasks.create({ text: 'x', complete_till: 1, entity_id: 5 } as never),
+      tasks.create({ text: 'x', complete_till: 1, entity_id: 5 }),
     ).rejects.toBeInstanceOf(RequestValidationError);
     await expect(tasks.create({ text: 'x' } as never)).rejects.toBeInstanceOf(
       RequestValidationError,
