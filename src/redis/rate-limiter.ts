@@ -36,6 +36,17 @@ export interface RedisRateLimiterOptions {
    */
   windowMs?: number;
   /**
+   * The least time between two request starts, across all processes. A burst of starts
+   * reaches Kommo with more spread between its arrivals than single starts do (processes and
+   * connections compete for the CPU and the network at once), and an early start of a burst
+   * that arrives late can land in the same server-side second as the next window's starts: a
+   * 429. Spacing the starts keeps them apart. It does not lower sustained throughput, which
+   * the window sets; only a burst after a quiet spell takes longer (7 starts over ~460 ms
+   * instead of at once). `0` allows bursts.
+   * @defaultValue half of `windowMs / requestsPerSecond` (77 ms at 7 per 1,080 ms)
+   */
+  spacingMs?: number;
+  /**
    * A second, wider budget for the whole account, shared by every integration that uses this
    * Redis (Kommo has been quoted at 50 requests/s per account across integrations). Off unless
    * set.
@@ -91,6 +102,7 @@ interface Waiter {
 interface Budget {
   limit: number;
   windowMs: number;
+  spacingMs: number;
 }
 
 interface Account {
@@ -102,13 +114,17 @@ interface Account {
   pausedUntil: number;
 }
 
-function budget(rps: unknown, windowMs: unknown, name: string): Budget {
+function budget(rps: unknown, windowMs: unknown, spacingMs: unknown, name: string): Budget {
   const rate = positiveNumber(rps, `${name}.requestsPerSecond`, 7);
   const window = positiveNumber(windowMs, `${name}.windowMs`, 1080);
   // Fractional rates (0.5 rps) become one start per 1/rps windows, as in the in-process limiter.
-  return rate >= 1
-    ? { limit: Math.floor(rate), windowMs: window }
-    : { limit: 1, windowMs: Math.ceil(window / rate) };
+  const { limit, windowMs: w } =
+    rate >= 1
+      ? { limit: Math.floor(rate), windowMs: window }
+      : { limit: 1, windowMs: Math.ceil(window / rate) };
+  if (spacingMs === 0) return { limit, windowMs: w, spacingMs: 0 };
+  const spacing = positiveNumber(spacingMs, `${name}.spacingMs`, Math.floor(w / limit / 2));
+  return { limit, windowMs: w, spacingMs: spacing };
 }
 
 function aborted(): RequestAbortedError {
@@ -142,6 +158,8 @@ export class RedisRateLimiter implements RateLimiter {
   readonly requestsPerSecond: number;
   /** Window length in milliseconds. */
   readonly windowMs: number;
+  /** Least time between two starts, in milliseconds (`0`: bursts allowed). */
+  readonly spacingMs: number;
   readonly #budgets: Budget[];
   readonly #prefix: string;
   readonly #integration: string;
@@ -158,15 +176,18 @@ export class RedisRateLimiter implements RateLimiter {
    * @throws {@link ConfigurationError} on a missing client or invalid numbers.
    */
   constructor(client: RedisClientLike, options: RedisRateLimiterOptions = {}) {
-    const own = budget(options.requestsPerSecond, options.windowMs, 'rateLimit');
+    const own = budget(options.requestsPerSecond, options.windowMs, options.spacingMs, 'rateLimit');
     this.requestsPerSecond = own.limit;
     this.windowMs = own.windowMs;
+    this.spacingMs = own.spacingMs;
     this.#budgets = [own];
     if (options.accountBudget !== undefined) {
       this.#budgets.push(
+        // The account-wide cap only counts; spacing is the integration budget's job.
         budget(
           options.accountBudget.requestsPerSecond,
           options.accountBudget.windowMs,
+          0,
           'accountBudget',
         ),
       );
@@ -273,7 +294,7 @@ export class RedisRateLimiter implements RateLimiter {
     const args = [
       String(this.#staleWaiterMs),
       String(this.#budgets.length),
-      ...this.#budgets.flatMap((b) => [String(b.limit), String(b.windowMs)]),
+      ...this.#budgets.flatMap((b) => [String(b.limit), String(b.windowMs), String(b.spacingMs)]),
     ];
     while (account.queue.length > 0) {
       const local = account.pausedUntil - Date.now();

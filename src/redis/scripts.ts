@@ -83,7 +83,8 @@ return 1
  * times), a shared cool-down, and a queue of waiting processes served in arrival order.
  *
  * KEYS: cool-down, queue, heartbeats, ticket counter, log 1, log 2…
- * ARGV: waiter id, staleMs, budget count, then limit and windowMs of each budget.
+ * ARGV: waiter id, staleMs, budget count, then limit, windowMs and spacingMs of each budget
+ * (the least time between two starts in that budget; 0 for none).
  *
  * Returns 0 when the slot is taken (the start is logged in every budget), a positive number of
  * milliseconds to wait when a budget is full or a cool-down runs, or -1 when slots are free but
@@ -121,21 +122,32 @@ local free = nil
 local wait = 0
 for i = 1, budgets do
   local log = KEYS[4 + i]
-  local limit = tonumber(ARGV[2 + 2 * i])
-  local window = tonumber(ARGV[3 + 2 * i])
+  local limit = tonumber(ARGV[1 + 3 * i])
+  local window = tonumber(ARGV[2 + 3 * i])
+  local spacing = tonumber(ARGV[3 + 3 * i])
   -- An entry exactly one window old no longer counts: the window is (now - window, now].
   redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
   local count = redis.call('ZCARD', log)
   local left = limit - count
-  if free == nil or left < free then
-    free = left
-  end
   if left <= 0 then
     local entry = redis.call('ZRANGE', log, count - limit, count - limit, 'WITHSCORES')
     local w = tonumber(entry[2]) + window - now
     if w > wait then
       wait = w
     end
+  elseif spacing > 0 and count > 0 then
+    -- Not a burst: the newest start must be spacing ms old.
+    local newest = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
+    local w = tonumber(newest[2]) + spacing - now
+    if w > 0 then
+      left = 0
+      if w > wait then
+        wait = w
+      end
+    end
+  end
+  if free == nil or left < free then
+    free = left
   end
 end
 if free <= 0 then
@@ -150,7 +162,7 @@ end
 for i = 1, budgets do
   local log = KEYS[4 + i]
   redis.call('ZADD', log, now, me)
-  redis.call('PEXPIRE', log, tonumber(ARGV[3 + 2 * i]))
+  redis.call('PEXPIRE', log, tonumber(ARGV[2 + 3 * i]))
 end
 redis.call('ZREM', KEYS[2], me)
 redis.call('ZREM', KEYS[3], me)

@@ -74,6 +74,28 @@ describe('RedisRateLimiter: one budget for every limiter on the account', () => 
     expect(maxInAnyWindow(perProcess.flat(), 1080)).toBe(20);
   });
 
+  it('spaces starts at least spacingMs apart across limiters, so a free budget is not spent in one burst', async () => {
+    const keyPrefix = prefix();
+    const connections = Array.from({ length: 3 }, () => recordingGrants(connect()));
+    const limiters = connections.map(
+      (c) =>
+        new RedisRateLimiter(c.client, {
+          keyPrefix,
+          requestsPerSecond: 7,
+          windowMs: 1080,
+          spacingMs: 40,
+        }),
+    );
+
+    await Promise.all(limiters.map((l) => takeSlots(l, 3, 3)));
+
+    const grants = connections.flatMap((c) => c.grants).sort((a, b) => a - b);
+    expect(grants).toHaveLength(9);
+    const gaps = grants.slice(1).map((at, i) => at - grants[i]!);
+    expect(gaps.filter((gap) => gap < 40)).toEqual([]);
+    expect(maxInAnyWindow(grants, 1080)).toBe(7);
+  });
+
   it('keeps integrations apart and caps them together with accountBudget', async () => {
     const keyPrefix = prefix();
     const options = {
@@ -242,6 +264,6 @@ describe('RedisRateLimiter options', () => {
 
   it('exposes the budget it enforces', () => {
     const limiter = new RedisRateLimiter(connect());
-    expect([limiter.requestsPerSecond, limiter.windowMs]).toEqual([7, 1080]);
+    expect([limiter.requestsPerSecond, limiter.windowMs, limiter.spacingMs]).toEqual([7, 1080, 77]);
   });
 });
