@@ -1,0 +1,232 @@
+/**
+ * Group 1, throughput at the rate limit: `createMany` of 10,000 leads (chunks of 250) and a
+ * `for await` walk of 50,000 leads (pages of 250) against a sandbox that enforces 7 requests
+ * per sliding second, once on bare loopback and once with 300 ms added to every answer. The
+ * figures come from the sandbox's request log, not from the client.
+ */
+import { Kommo, SlidingWindowRateLimiter } from '../src/index.js';
+import {
+  LIMIT_RPS,
+  median,
+  round,
+  serverThroughput,
+  sleep,
+  startRemoteSandbox,
+  verdict,
+  type GroupResult,
+  type LoggedRequest,
+  type RemoteSandbox,
+  type Row,
+} from './lib.js';
+
+export const IMPORT_LEADS = 10_000;
+export const READ_LEADS = 50_000;
+export const CHUNK_SIZE = 250;
+export const PAGE_SIZE = 250;
+const TARGET_RATIO = 0.95;
+
+/** One measured run of group 1 (or 4). */
+export interface ThroughputRun {
+  op: 'import' | 'read';
+  latencyMs: number;
+  ratioOfLimit: number;
+  requests: number;
+  status429: number;
+  /** Client wall time of the whole call, seconds. */
+  wallSec: number;
+  /** Seconds between the first and the last arrival at the sandbox. */
+  spanSec: number;
+  /** Leads per second over the client's wall time (the physical limit is 7 × 250 = 1,750). */
+  leadsPerSec: number;
+  busiestSecond: number;
+  /**
+   * Delay from leaving the client's limiter to arriving at the sandbox (median, 90th
+   * percentile, max; ms). The limiter's window is 1,030 ms, so a spread above 30 ms between
+   * two requests seven apart puts eight arrivals in one server-side second.
+   */
+  sendToArrivalMs: { median: number; p90: number; max: number };
+  leads: number;
+  pass: boolean;
+}
+
+/** The sandbox's rate limit for groups 1 and 4: a short `retry_after`, since rejected arrivals count too. */
+export const RATE_LIMIT = { requestsPerSecond: LIMIT_RPS, retryAfterSec: 1 } as const;
+
+/** Lead inputs named `<prefix><block>-<i>` so a run's leads can be found (and counted) by name. */
+export function leadInputs(prefix: string, count: number): Array<{ name: string; price: number }> {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}b${Math.floor(i / CHUNK_SIZE)}-${i}`,
+    price: 1000 + (i % 500),
+  }));
+}
+
+/**
+ * Settings that differ from the SDK's defaults, for investigating a miss (`--window-ms`,
+ * `--read-ahead`, `--concurrency`). `npm run bench` itself measures the defaults.
+ */
+export interface Tuning {
+  /** The client limiter's window (the SDK's default is 1,030 ms). */
+  windowMs?: number;
+  /** `readAhead` of the walk (default 2). */
+  readAhead?: number;
+  /** `concurrency` of `createMany` (default 3). */
+  concurrency?: number;
+}
+
+export function describeTuning(tuning: Tuning): string {
+  const parts = [
+    tuning.windowMs === undefined ? '' : `window ${tuning.windowMs} ms`,
+    tuning.readAhead === undefined ? '' : `readAhead ${tuning.readAhead}`,
+    tuning.concurrency === undefined ? '' : `concurrency ${tuning.concurrency}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
+}
+
+/**
+ * A client on the sandbox with the SDK's defaults (plus `tuning`). `sends` collects the epoch ms
+ * at which each attempt left the rate limiter (the `onRequest` hook), to compare with arrivals.
+ */
+export function clientFor(
+  sandbox: RemoteSandbox,
+  tuning: Tuning = {},
+  sends: number[] = [],
+): Kommo {
+  return new Kommo({
+    baseUrl: sandbox.url,
+    accessToken: sandbox.accessToken,
+    hooks: {
+      onRequest: () => {
+        sends.push(performance.timeOrigin + performance.now());
+      },
+    },
+    ...(tuning.windowMs === undefined
+      ? {}
+      : { rateLimit: { limiter: new SlidingWindowRateLimiter({ windowMs: tuning.windowMs }) } }),
+  });
+}
+
+/** Lets both the client's and the sandbox's sliding windows forget the previous run. */
+export const QUIET_MS = 1200;
+
+async function measure(
+  sandbox: RemoteSandbox,
+  sends: number[],
+  op: ThroughputRun['op'],
+  latencyMs: number,
+  body: () => Promise<number>,
+): Promise<ThroughputRun> {
+  await sleep(QUIET_MS);
+  await sandbox.clearRequests();
+  sends.length = 0;
+  const started = performance.now();
+  const leads = await body();
+  const wallSec = (performance.now() - started) / 1000;
+  const log = await sandbox.log();
+  const stats = await sandbox.stats();
+  const t = serverThroughput(log);
+  return {
+    op,
+    latencyMs,
+    ratioOfLimit: t.ratioOfLimit,
+    requests: t.requests,
+    status429: stats.status429,
+    wallSec: round(wallSec, 2),
+    spanSec: t.spanSec,
+    leadsPerSec: Math.round(leads / wallSec),
+    busiestSecond: t.busiestSecond,
+    sendToArrivalMs: sendToArrival(sends, log),
+    leads,
+    pass: t.ratioOfLimit >= TARGET_RATIO && stats.status429 === 0,
+  };
+}
+
+/** Pairs the n-th departure with the n-th arrival (both sorted): a spread, not an exact match. */
+export function sendToArrival(
+  sends: readonly number[],
+  log: readonly LoggedRequest[],
+): ThroughputRun['sendToArrivalMs'] {
+  const a = [...sends].sort((x, y) => x - y);
+  const b = log.map((r) => r.arrivedAt).sort((x, y) => x - y);
+  const d = a
+    .slice(0, b.length)
+    .map((t, i) => (b[i] ?? t) - t)
+    .sort((x, y) => x - y);
+  return {
+    median: round(median(d), 1),
+    p90: round(d[Math.floor(d.length * 0.9)] ?? 0, 1),
+    max: round(d[d.length - 1] ?? 0, 1),
+  };
+}
+
+export async function runThroughput(
+  latencies: readonly number[] = [0, 300],
+  tuning: Tuning = {},
+): Promise<GroupResult & { runs: ThroughputRun[] }> {
+  const sandbox = await startRemoteSandbox({
+    seed: { leads: READ_LEADS },
+    rateLimit: RATE_LIMIT,
+  });
+  const runs: ThroughputRun[] = [];
+  try {
+    for (const latencyMs of latencies) {
+      await sandbox.reset();
+      if (latencyMs > 0) await sandbox.setFaults({ latencyMs });
+      const sends: number[] = [];
+      const kommo = clientFor(sandbox, tuning, sends);
+      const readOptions = tuning.readAhead === undefined ? {} : { readAhead: tuning.readAhead };
+      const batchOptions = {
+        chunkSize: CHUNK_SIZE,
+        ...(tuning.concurrency === undefined ? {} : { concurrency: tuning.concurrency }),
+      };
+
+      runs.push(
+        await measure(sandbox, sends, 'read', latencyMs, async () => {
+          let n = 0;
+          for await (const lead of kommo.leads.list({ limit: PAGE_SIZE }, readOptions))
+            if (lead.id > 0) n++;
+          if (n !== READ_LEADS) throw new Error(`read ${n} leads, expected ${READ_LEADS}`);
+          return n;
+        }),
+      );
+
+      const items = leadInputs(`bench-g1-${latencyMs}-`, IMPORT_LEADS);
+      runs.push(
+        await measure(sandbox, sends, 'import', latencyMs, async () => {
+          const refs = await kommo.leads.createMany(items, batchOptions);
+          if (refs.length !== IMPORT_LEADS) throw new Error(`created ${refs.length} leads`);
+          return refs.length;
+        }),
+      );
+    }
+  } finally {
+    await sandbox.close();
+  }
+  runs.sort((a, b) => (a.op === b.op ? a.latencyMs - b.latencyMs : a.op === 'import' ? -1 : 1));
+  return {
+    id: 'throughput',
+    title: '1. Throughput at the rate limit',
+    runs,
+    figures: {
+      // The weakest run and the totals, so a script can check the group in one place.
+      ratioOfLimit: Math.min(...runs.map((r) => r.ratioOfLimit)),
+      requests: runs.reduce((sum, r) => sum + r.requests, 0),
+      status429: runs.reduce((sum, r) => sum + r.status429, 0),
+      runs,
+    },
+    rows: runs.map((r) => throughputRow('1', r, describeTuning(tuning))),
+  };
+}
+
+export function throughputRow(group: string, r: ThroughputRun, note = ''): Row {
+  const what =
+    r.op === 'import'
+      ? `createMany ${r.leads.toLocaleString('en')} leads, chunks of ${CHUNK_SIZE}`
+      : `for await ${r.leads.toLocaleString('en')} leads, pages of ${PAGE_SIZE}`;
+  return {
+    group,
+    case: `${what}, +${r.latencyMs} ms${note}`,
+    figure: `ratio ${r.ratioOfLimit.toFixed(3)}, ${r.requests} req in ${r.spanSec} s, ${r.status429}×429, ${r.leadsPerSec} leads/s; send→arrival p90 ${r.sendToArrivalMs.p90} ms`,
+    target: `ratio ≥ ${TARGET_RATIO}, 0×429`,
+    verdict: verdict(r.pass),
+  };
+}
