@@ -5,6 +5,7 @@
  * Run: `npx tsx examples/chat-to-lead.ts` (sandbox), or with `KOMMO_*` set (a real account).
  */
 import {
+  FOLLOW_UP_TASK_TYPE_ID,
   createLeadFromChat,
   createMetrics,
   type ChatMessage,
@@ -21,6 +22,10 @@ export interface ChatToLeadResult {
   returning: CreateLeadFromChatResult;
   /** Two messages from Bruno arrive at the same moment: one contact, two leads. */
   parallel: CreateLeadFromChatResult[];
+  /** Ann's company, linked to her lead and contact. */
+  companyId: number;
+  /** A follow-up task on Ann's lead, due in two hours. */
+  followUpTaskId: number;
 }
 
 /** A long support conversation (about 24 000 characters), as a chat widget would hand it over. */
@@ -52,6 +57,26 @@ export async function chatToLead(
     `lead ${first.leadId} created for ${first.contactCreated ? 'new' : 'existing'} contact ${first.contactId}; chat history in ${first.noteIds.length} notes`,
   );
 
+  // She books for her company: attach it to the lead and the contact, and plan the follow-up.
+  const company = await kommo.companies.create({
+    name: 'Lee Events LLC',
+    tags_to_add: [{ name: 'chat' }],
+  });
+  await kommo.companies.link(company.id, [
+    { to_entity_id: first.leadId, to_entity_type: 'leads' },
+    { to_entity_id: first.contactId, to_entity_type: 'contacts' },
+  ]);
+  const followUp = await kommo.tasks.create({
+    text: 'Send Ann the quote for chairs, tables and delivery',
+    complete_till: Math.floor(Date.now() / 1000) + 2 * 3600,
+    entity_type: 'leads',
+    entity_id: first.leadId,
+    task_type_id: FOLLOW_UP_TASK_TYPE_ID,
+  });
+  log(
+    `company ${company.id} attached to lead ${first.leadId}; follow-up task ${followUp.id} due in 2 h`,
+  );
+
   const returning = await createLeadFromChat(kommo, {
     // The same person, typed differently: the phone and e-mail normalise to the same values.
     contact: { name: 'Ann', phone: '15552010001', email: ' ann.lee@example.com' },
@@ -76,7 +101,7 @@ export async function chatToLead(
   log(
     `2 parallel chats from Bruno → leads ${parallel.map((r) => r.leadId).join(', ')}, ${brunoIds.size} contact (${[...brunoIds].join(', ')})`,
   );
-  return { first, returning, parallel };
+  return { first, returning, parallel, companyId: company.id, followUpTaskId: followUp.id };
 }
 
 if (isMain(import.meta.url)) {

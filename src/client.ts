@@ -12,6 +12,15 @@ import { KommoOAuth, toTokenSet, validateBaseUrl } from './core/oauth.js';
 import type { KommoOptions, KommoRequest, RequestOptions } from './core/options.js';
 import { sharedRateLimiter, type RateLimiter } from './core/rate-limit.js';
 import { AccountResource } from './resources/account.js';
+import { Catalogs } from './resources/catalogs.js';
+import { Companies } from './resources/companies.js';
+import { Events } from './resources/events.js';
+import { Links } from './resources/links.js';
+import { LossReasons } from './resources/loss-reasons.js';
+import { Sources } from './resources/sources.js';
+import { Tags } from './resources/tags.js';
+import { Tasks } from './resources/tasks.js';
+import { UnsortedResource } from './resources/unsorted.js';
 import { Contacts } from './resources/contacts.js';
 import { CustomFields } from './resources/custom-fields.js';
 import { Leads } from './resources/leads.js';
@@ -119,6 +128,24 @@ export class Kommo {
   readonly account: AccountResource = new AccountResource(this);
   /** Webhook subscriptions (`/api/v4/webhooks`): list, subscribe, unsubscribe. */
   readonly webhooks: Webhooks = new Webhooks(this);
+  /** Companies: list, search, create, update, link; notes via `notes` with `'companies'`. */
+  readonly companies: Companies = new Companies(this);
+  /** Tasks: create, update, complete with a result; task types from the account. */
+  readonly tasks: Tasks = new Tasks(this);
+  /** Tag dictionaries per entity type, and additive add/remove on entities. */
+  readonly tags: Tags = new Tags(this);
+  /** Links between any two entities, one at a time or in batches. */
+  readonly links: Links = new Links(this);
+  /** The audit log: list, types, and `follow()` with a resumable cursor. */
+  readonly events: Events = new Events(this);
+  /** Incoming leads: list, create forms/calls, accept, decline, link. */
+  readonly unsorted: UnsortedResource = new UnsortedResource(this);
+  /** Why leads were lost (`/api/v4/leads/loss_reasons`). */
+  readonly lossReasons: LossReasons = new LossReasons(this);
+  /** The integration's lead sources. */
+  readonly sources: Sources = new Sources(this);
+  /** Catalogs (lists) and `catalogs.elements`. */
+  readonly catalogs: Catalogs = new Catalogs(this);
 
   constructor(options: KommoOptions) {
     if (typeof options !== 'object' || options === null)

@@ -11,6 +11,15 @@ export { Users, Roles } from './users.js';
 export { Notes } from './notes.js';
 export { CustomFields, CustomFieldGroups } from './custom-fields.js';
 export { AccountResource } from './account.js';
+export { Companies } from './companies.js';
+export { Tasks } from './tasks.js';
+export { Tags } from './tags.js';
+export { Links } from './links.js';
+export { Events, EventFollower, type EventFollowOptions } from './events.js';
+export { UnsortedResource } from './unsorted.js';
+export { LossReasons } from './loss-reasons.js';
+export { Sources } from './sources.js';
+export { Catalogs, CatalogElements } from './catalogs.js';
 export {
   Webhooks,
   WEBHOOK_SETTINGS,

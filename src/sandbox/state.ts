@@ -82,6 +82,10 @@ export interface SandboxState {
   readonly pipelines: SandboxCollection<SandboxPipeline>;
   readonly customFields: SandboxCollection<SandboxCustomField>;
   readonly webhooks: SandboxCollection<SandboxWebhookSubscription>;
+  /** Tasks of leads, contacts, companies and customers. */
+  readonly tasks: SandboxCollection<SandboxTask>;
+  /** The audit log (`/api/v4/events`), oldest first. */
+  readonly events: readonly SandboxEvent[];
   /** The links of one entity (contacts, companies, leads, catalog elements). */
   linksOf(entityType: SandboxEntityType, id: number): SandboxLink[];
   /** The tags attached to one entity. */

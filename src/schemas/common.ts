@@ -27,7 +27,7 @@ export const LinksSchema = z.looseObject({
   first: LinkSchema.nullish(),
 });
 /** HAL `_links` (`self`, and `next`/`prev`/`first` on collections). */
-export type Links = z.infer<typeof LinksSchema>;
+export type HalLinks = z.infer<typeof LinksSchema>;
 
 /** A tag as embedded in leads, contacts and companies. */
 export const TagSchema = z.looseObject({

@@ -6,7 +6,7 @@
  */
 export type {
   NumberOrString,
-  Links,
+  HalLinks,
   Tag,
   EntityRef,
   WriteRef,
@@ -140,3 +140,105 @@ export type {
   DatetimeSettings,
   CustomersMode,
 } from './account.js';
+export type {
+  Company,
+  CompanyRef,
+  CompanyWith,
+  CompanyFilter,
+  CompanyListParams,
+  CompanySearchParams,
+  CompanyGetParams,
+  CompanyCreateParams,
+  CompanyUpdateParams,
+  CompanyUpdateItem,
+} from './company.js';
+export { FOLLOW_UP_TASK_TYPE_ID, MEETING_TASK_TYPE_ID } from './task.js';
+export type {
+  Task,
+  TaskRef,
+  TaskResult,
+  TaskEntityType,
+  TaskFilter,
+  TaskListParams,
+  TaskCreateParams,
+  TaskUpdateParams,
+  TaskUpdateItem,
+  TaskCompleteItem,
+} from './task.js';
+export { TAG_COLORS } from './tag.js';
+export type {
+  TagColor,
+  TagEntityType,
+  TagRef,
+  TagListParams,
+  TagCreateParams,
+  TagRefInput,
+  TagChange,
+} from './tag.js';
+export type {
+  LinkSourceType,
+  EntityLink,
+  LinkFilter,
+  LinkListParams,
+  EntityLinkManyItem,
+} from './link.js';
+export type {
+  Event as KommoEvent,
+  KnownEventType,
+  EventType,
+  EventValue,
+  EventTypeInfo,
+  EventWith,
+  EventEntity,
+  EventValueFilter,
+  EventFilter,
+  EventListParams,
+  EventCursor,
+  EventFollowParams,
+  EventTypesParams,
+} from './event.js';
+export type {
+  Unsorted,
+  UnsortedCategory,
+  UnsortedRef,
+  UnsortedActionResult,
+  UnsortedSummary,
+  UnsortedListParams,
+  UnsortedSummaryParams,
+  UnsortedFormMetadata,
+  UnsortedCallMetadata,
+  UnsortedFormCreateParams,
+  UnsortedCallCreateParams,
+  UnsortedAcceptParams,
+  UnsortedDeclineParams,
+  UnsortedLinkParams,
+} from './unsorted.js';
+export type {
+  LossReasonRef,
+  LossReasonListParams,
+  LossReasonCreateParams,
+  LossReasonUpdateParams,
+} from './loss-reason.js';
+export type {
+  Source,
+  SourceListParams,
+  SourceServiceInput,
+  SourceCreateParams,
+  SourceUpdateParams,
+  SourceUpdateItem,
+} from './source.js';
+export type {
+  Catalog,
+  CatalogType,
+  CatalogListParams,
+  CatalogCreateParams,
+  CatalogUpdateParams,
+  CatalogUpdateItem,
+  CatalogElement,
+  CatalogElementListParams,
+  CatalogElementGetParams,
+  CatalogElementCreateParams,
+  CatalogElementUpdateParams,
+  CatalogElementUpdateItem,
+  CatalogElementLinkInput,
+} from './catalog.js';

@@ -51,6 +51,10 @@ describe('examples against the sandbox', () => {
     expect(
       sandbox.state.notes.filter((n) => n.entity_id === lead!.id).length,
     ).toBeGreaterThanOrEqual(2);
+    expect(
+      sandbox.state.linksOf('leads', lead!.id).some((l) => l.to_entity_type === 'companies'),
+    ).toBe(true);
+    expect(sandbox.state.tasks.filter((t) => t.entity_id === lead!.id)).not.toHaveLength(0);
     const brunos = sandbox.state.contacts.filter((c) =>
       getPhones({ custom_fields_values: c.custom_fields_values as never }).some(
         (p) => normalizePhone(p.value) === '+5511987654321',
