@@ -59,8 +59,9 @@ export interface BatchItemResult<R> {
    * - `failed`: Kommo refused it; `errors` holds its validation errors (Kommo's dot `path`s
    *   are relative to the item), `error` the request's error.
    * - `not_sent`: not applied and safe to send again: its chunk was never sent (an earlier
-   *   chunk failed, or the call was aborted), or Kommo refused the chunk because of *other*
-   *   items in it.
+   *   chunk failed, or the call was aborted), Kommo refused the chunk because of *other*
+   *   items in it, or refused the whole request without applying it (a 429 after the retries,
+   *   401, 402, 403): `error` says why.
    * - `unknown`: its chunk may have been applied (5xx, timeout); the SDK did not replay it.
    *   Re-read before sending it again.
    */
@@ -273,6 +274,14 @@ function markFailedChunk(
   if (error.writeOutcome === 'unknown') {
     for (let index = start; index < end; index++)
       results[index] = { index, status: 'unknown', error };
+    return;
+  }
+  if (!isItemScoped(error)) {
+    // Refused as a whole and not applied (429 after the retries, 401, 402, 403, a refused
+    // connection, an abort): nothing is wrong with the items, so they are `not_sent` and safe
+    // to send again — marking them `failed` would make callers drop good data.
+    for (let index = start; index < end; index++)
+      results[index] = { index, status: 'not_sent', error };
     return;
   }
   const validation = error instanceof KommoApiError ? error.validationErrors : [];

@@ -140,7 +140,7 @@ describe('batches', () => {
         concurrency: 1,
       })
       .catch((e: unknown) => e)) as BatchError;
-    expect(error.results.map((r) => r.status)).toEqual(['failed', 'not_sent', 'not_sent']);
+    expect(error.results.map((r) => r.status)).toEqual(['not_sent', 'not_sent', 'not_sent']);
     expect(error.results[0]!.error).toMatchObject({ code: 'payment_required' });
     expect(error.writeOutcome).toBe('not_applied');
   });
@@ -180,5 +180,21 @@ describe('batches', () => {
     await expect(testClient().leads.createMany([{ name: 'a' }])).resolves.toMatchObject([
       { id: 1 },
     ]);
+  });
+
+  it('marks a chunk still refused with 429 after the retries as not_sent, never failed', async () => {
+    nock(HOST)
+      .post('/api/v4/leads')
+      .times(2)
+      .reply(429, { title: 'Too Many Requests', status: 429, retry_after: 0 });
+    const error = (await testClient({ maxRetries: 1 })
+      .leads.createMany([{ name: 'a' }, { name: 'b' }])
+      .catch((e: unknown) => e)) as BatchError;
+    expect(error).toBeInstanceOf(BatchError);
+    expect(error.results.map((r) => r.status)).toEqual(['not_sent', 'not_sent']);
+    expect(error.results[0]!.error).toMatchObject({
+      code: 'rate_limited',
+      writeOutcome: 'not_applied',
+    });
   });
 });
