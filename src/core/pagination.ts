@@ -19,7 +19,8 @@ import { parseResponse } from './schema.js';
 /** Page size used when iterating and when `limit` is not given. */
 export const DEFAULT_PAGE_SIZE = 250;
 /** Pages requested ahead of the one being consumed, by default. */
-export const DEFAULT_READ_AHEAD = 2;
+// 7 rps × a 300–500 ms round trip ≈ 3 pages in flight keep a walk at the rate limit.
+export const DEFAULT_READ_AHEAD = 3;
 
 /** What the reading and writing helpers need from the client. @internal */
 export interface Sender {
@@ -37,7 +38,7 @@ export interface ListOptions extends RequestOptions {
    * page only when the previous one is used up. Applies to `for await`, `.pages()` and
    * `.toArray()`, not to `await` / `nextPage()`.
    *
-   * @defaultValue 2
+   * @defaultValue 3
    */
   readAhead?: number;
 }

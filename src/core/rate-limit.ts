@@ -57,6 +57,13 @@ export interface SlidingWindowRateLimiterOptions {
    * @defaultValue 1030
    */
   windowMs?: number;
+  /**
+   * Starts allowed back to back. Beyond them, starts are spaced `windowMs / requestsPerSecond`
+   * apart, so a saturated account sends a steady stream instead of a burst of 7 every window:
+   * bursts arrive bunched and draw 429s from a server that counts arrivals.
+   * @defaultValue half the limit, rounded up (4 for 7 rps)
+   */
+  burst?: number;
   /** @defaultValue the system clock */
   clock?: Clock;
 }
@@ -70,6 +77,7 @@ interface Waiter {
 
 interface AccountState {
   starts: number[];
+  lastStart: number;
   queue: Waiter[];
   pausedUntil: number;
   pumping: boolean;
@@ -89,6 +97,9 @@ export class SlidingWindowRateLimiter implements RateLimiter {
   readonly requestsPerSecond: number;
   /** Window length in milliseconds. */
   readonly windowMs: number;
+  /** Starts allowed back to back before the even spacing applies. */
+  readonly burst: number;
+  readonly #gapMs: number;
   readonly #clock: Clock;
   readonly #accounts = new Map<string, AccountState>();
 
@@ -104,13 +115,18 @@ export class SlidingWindowRateLimiter implements RateLimiter {
     const perWindow = rps >= 1 ? Math.floor(rps) : 1;
     if (rps < 1) this.windowMs = Math.ceil(this.windowMs / rps);
     this.requestsPerSecond = perWindow;
+    this.burst = Math.min(
+      perWindow,
+      Math.max(1, Math.floor(options.burst ?? Math.ceil(perWindow / 2))),
+    );
+    this.#gapMs = this.windowMs / perWindow;
     this.#clock = options.clock ?? systemClock;
   }
 
   #state(key: string): AccountState {
     let state = this.#accounts.get(key);
     if (!state) {
-      state = { starts: [], queue: [], pausedUntil: 0, pumping: false };
+      state = { starts: [], lastStart: -Infinity, queue: [], pausedUntil: 0, pumping: false };
       this.#accounts.set(key, state);
     }
     return state;
@@ -166,12 +182,14 @@ export class SlidingWindowRateLimiter implements RateLimiter {
         if (now < state.pausedUntil) wait = state.pausedUntil - now;
         else if (oldest !== undefined && state.starts.length >= this.requestsPerSecond)
           wait = oldest + this.windowMs - now;
+        else if (state.starts.length >= this.burst) wait = state.lastStart + this.#gapMs - now;
         if (wait > 0) {
           void this.#clock.sleep(wait).then(step);
           return;
         }
         state.queue.shift();
         state.starts.push(now);
+        state.lastStart = now;
         if (waiter.signal && waiter.onAbort)
           waiter.signal.removeEventListener('abort', waiter.onAbort);
         waiter.resolve();
