@@ -13,9 +13,7 @@
  * that was down) or where webhooks cannot reach you.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { Event, EventCursor } from '../src/schemas/event.js';
-// Once `kommo.events` is mounted on the client this is simply `kommo.events`.
-import { Events } from '../src/resources/events.js';
+import type { Events, EventCursor, KommoEvent as Event } from '../src/index.js';
 import { argValue, connect, isMain, runMain } from './_shared/connect.js';
 
 /** Reads the stored cursor, or `undefined` on the first run. */
@@ -87,7 +85,7 @@ async function main(): Promise<void> {
       const lead = await conn.kommo.leads.create({ name: 'Order from events-sync' });
       await conn.kommo.leads.update(lead.id, { status_id: 142 });
     }
-    const events = new Events(conn.kommo);
+    const events = conn.kommo.events;
     const handled = await eventsSync({
       events,
       cursorFile,
