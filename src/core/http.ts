@@ -335,7 +335,12 @@ export class HttpClient {
         // Token first: a refresh (or waiting for another process's refresh) must not hold a
         // rate-limit slot, or the requests that already hold slots reach Kommo in a burst.
         token = auth ? await auth.token(signal) : undefined;
-        if (limiter) await limiter.acquire(this.accountKey, signal);
+        if (limiter) {
+          await limiter.acquire(this.accountKey, signal);
+          // The wait for a slot can outlast a refresh made meanwhile by another call: take the
+          // current token (cached, no request) so the slot is not spent on a certain 401.
+          if (auth) token = await auth.token(signal);
+        }
       } catch (error) {
         // Nothing was sent yet.
         const failure = isKommoError(error)
