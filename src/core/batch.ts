@@ -322,7 +322,7 @@ function positional(requestId: string, start: number, length: number): number | 
 // Parsing write answers.
 
 /** Reads the refs of a write answer: HAL `_embedded[key]`, a plain array, or one object. @internal */
-export function extractRefs(body: unknown, key: string): unknown[] {
+function extractRefs(body: unknown, key: string): unknown[] {
   if (Array.isArray(body)) return body;
   if (typeof body === 'object' && body !== null) {
     const embedded = (body as { _embedded?: unknown })._embedded;

@@ -91,9 +91,9 @@ export interface HttpClientConfig {
 }
 
 /** Default time allowed for one attempt. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default number of retries after the first attempt. */
-export const DEFAULT_MAX_RETRIES = 3;
+const DEFAULT_MAX_RETRIES = 3;
 
 // Connection failures that happen before a byte is sent: a write failing this way was not applied.
 const NOT_SENT_CODES = new Set([
@@ -143,10 +143,7 @@ function validatePath(path: unknown): string {
 }
 
 /** Parses an answer body: JSON when it looks like JSON, text otherwise, `undefined` when empty. */
-export function parseBody(
-  text: string,
-  contentType: string | null,
-): { body: unknown; isJson: boolean } {
+function parseBody(text: string, contentType: string | null): { body: unknown; isJson: boolean } {
   if (text === '' || text.trim() === '') return { body: undefined, isJson: false };
   const looksJson = /json/i.test(contentType ?? '') || /^\s*[{[]/.test(text);
   if (looksJson) {

@@ -256,7 +256,7 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
 // HAL collections.
 
 /** A parsed HAL collection, as the collection schemas produce it. @internal */
-export interface CollectionLike {
+interface CollectionLike {
   _page?: number | null | undefined;
   _page_count?: number | null | undefined;
   _total_items?: number | null | undefined;

@@ -41,7 +41,7 @@ export interface Clock {
 }
 
 /** The real clock. */
-export const systemClock: Clock = {
+const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };

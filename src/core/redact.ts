@@ -10,10 +10,10 @@ const SECRET_KEY =
   /^(access_token|refresh_token|client_secret|authorization|x-refresh-token|password|secret|api_key|apikey|token|code|signature|jwt)$/i;
 
 /** The text that replaces a secret. */
-export const REDACTED = '[REDACTED]';
+const REDACTED = '[REDACTED]';
 
 /** Whether a key (header name, body key, query parameter) names a secret. */
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 

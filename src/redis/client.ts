@@ -91,7 +91,7 @@ export function scriptRunner(client: RedisClientLike, commandTimeoutMs: number):
 }
 
 /** Raised when Redis does not answer within `commandTimeoutMs`. @internal */
-export class RedisTimeoutError extends Error {
+class RedisTimeoutError extends Error {
   constructor(ms: number) {
     super(`Redis did not answer within ${ms} ms`);
     this.name = 'RedisTimeoutError';

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { mulberry32, pick, prngAt } from './prng.js';
+import { pick, prngAt } from './prng.js';
 import type {
   SandboxAccount,
   SandboxCatalog,
@@ -550,8 +550,6 @@ export function generateLead(
     tag_ids: [],
   };
 }
-
-export { mulberry32 };
 
 /** One open follow-up task on every third seeded lead, and a completed meeting on the first. */
 export function seedTasks(leads: readonly SandboxLead[]): SandboxTask[] {

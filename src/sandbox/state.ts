@@ -115,7 +115,7 @@ export interface SandboxSeedOptions {
 }
 
 /** A table of entities by id, in insertion order. @internal */
-export class Table<T extends { id: number }> implements SandboxCollection<T> {
+class Table<T extends { id: number }> implements SandboxCollection<T> {
   readonly #rows = new Map<number, T>();
 
   get(id: number): T | undefined {
@@ -160,7 +160,7 @@ export class Table<T extends { id: number }> implements SandboxCollection<T> {
  * then created ones. A generated lead that gets written is stored ("materialized").
  * @internal
  */
-export class LeadTable implements SandboxCollection<SandboxLead> {
+class LeadTable implements SandboxCollection<SandboxLead> {
   readonly #rows = new Map<number, SandboxLead>();
   readonly #head: number[] = [];
   readonly #tail: number[] = [];
@@ -336,7 +336,7 @@ export class LinkStore {
 }
 
 /** The per-entity-type tag dictionaries. @internal */
-export class TagStore {
+class TagStore {
   readonly #byType = new Map<SandboxEntityType, Map<number, SandboxTag>>();
   #next = 100_001;
 

@@ -10,7 +10,7 @@ import { LinksSchema } from './common.js';
 import { openEnum } from './custom-field-values.js';
 
 /** A task type (`with=task_types`): 1 follow-up, 2 meeting, then the account's own. */
-export const TaskTypeSchema = z.looseObject({
+const TaskTypeSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
   color: z.string().nullish(),
@@ -22,7 +22,7 @@ export const TaskTypeSchema = z.looseObject({
 export type TaskType = z.infer<typeof TaskTypeSchema>;
 
 /** A user group (`with=users_groups`). */
-export const UsersGroupSchema = z.looseObject({
+const UsersGroupSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
   uuid: z.string().nullish(),
@@ -31,7 +31,7 @@ export const UsersGroupSchema = z.looseObject({
 export type UsersGroup = z.infer<typeof UsersGroupSchema>;
 
 /** `with=datetime_settings`: how the account shows dates. */
-export const DatetimeSettingsSchema = z.looseObject({
+const DatetimeSettingsSchema = z.looseObject({
   date_pattern: z.string().nullish(),
   short_date_pattern: z.string().nullish(),
   short_time_pattern: z.string().nullish(),
@@ -95,7 +95,7 @@ export const AccountSchema = z.looseObject({
 export type Account = z.infer<typeof AccountSchema>;
 
 /** Extra data for `with=`. */
-export const AccountWithSchema = z.enum([
+const AccountWithSchema = z.enum([
   'amojo_id',
   'amojo_rights',
   'users_groups',

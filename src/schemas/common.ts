@@ -17,7 +17,7 @@ export const NumberOrStringSchema = z.union([z.number(), z.string()]);
 export type NumberOrString = z.infer<typeof NumberOrStringSchema>;
 
 /** One HAL link. */
-export const LinkSchema = z.looseObject({ href: z.string().nullish() });
+const LinkSchema = z.looseObject({ href: z.string().nullish() });
 
 /** HAL `_links` of an entity or a collection. */
 export const LinksSchema = z.looseObject({
@@ -63,7 +63,7 @@ export const WriteRefSchema = z.looseObject({
 export type WriteRef = z.infer<typeof WriteRefSchema>;
 
 /** The outer fields of a HAL collection answer; `_embedded` is added per resource. @internal */
-export const CollectionMetaShape = {
+const CollectionMetaShape = {
   _page: z.number().nullish(),
   _page_count: z.number().nullish(),
   _total_items: z.number().nullish(),

@@ -68,12 +68,12 @@ export const CompanyRefSchema = WriteRefSchema;
 export type CompanyRef = z.infer<typeof CompanyRefSchema>;
 
 /** Extra data for `with=`. */
-export const CompanyWithSchema = z.enum(['catalog_elements', 'leads', 'customers', 'contacts']);
+const CompanyWithSchema = z.enum(['catalog_elements', 'leads', 'customers', 'contacts']);
 /** Extra data a company read can include (`with=`). */
 export type CompanyWith = z.infer<typeof CompanyWithSchema>;
 
 /** Filters of the company list. */
-export const CompanyFilterSchema = z.strictObject({
+const CompanyFilterSchema = z.strictObject({
   id: IdsFilterSchema.optional(),
   name: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   created_by: UserIdsFilterSchema.optional(),

@@ -73,12 +73,12 @@ export const ContactRefSchema = WriteRefSchema.extend({
 export type ContactRef = z.infer<typeof ContactRefSchema>;
 
 /** Extra data for `with=`. */
-export const ContactWithSchema = z.enum(['catalog_elements', 'leads', 'customers']);
+const ContactWithSchema = z.enum(['catalog_elements', 'leads', 'customers']);
 /** Extra data a contact read can include (`with=`). */
 export type ContactWith = z.infer<typeof ContactWithSchema>;
 
 /** Filters of the contact list. */
-export const ContactFilterSchema = z.strictObject({
+const ContactFilterSchema = z.strictObject({
   id: IdsFilterSchema.optional(),
   name: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   created_by: UserIdsFilterSchema.optional(),

@@ -58,7 +58,7 @@ export type RawFieldValue =
  * for most, `enum_id`/`enum_code` for enum fields, `catalog_id`/`catalog_element_id` for
  * chained lists; old accounts send the legacy `enum` code in multitext values.
  */
-export const CustomFieldValueItemSchema = z.looseObject({
+const CustomFieldValueItemSchema = z.looseObject({
   // Accepted as it comes (no check): its shape depends on the field type, unknown types must
   // pass, and a 5-way union here was most of the cost of validating a page of leads.
   value: z.custom<RawFieldValue>(() => true).optional(),
@@ -73,7 +73,7 @@ export const CustomFieldValueItemSchema = z.looseObject({
 export type CustomFieldValueItem = z.infer<typeof CustomFieldValueItemSchema>;
 
 /** One entry of an entity's `custom_fields_values`, as read. */
-export const CustomFieldValueSchema = z.looseObject({
+const CustomFieldValueSchema = z.looseObject({
   field_id: z.number(),
   field_name: z.string().nullish(),
   field_code: z.string().nullish(),
@@ -90,7 +90,7 @@ export const CustomFieldValuesSchema = z.array(CustomFieldValueSchema).nullish()
 // Write shape (strict).
 
 /** One value to write. */
-export const CustomFieldValueItemInputSchema = z.strictObject({
+const CustomFieldValueItemInputSchema = z.strictObject({
   value: z
     .union([
       z.string(),
@@ -112,7 +112,7 @@ export type CustomFieldValueItemInput = z.infer<typeof CustomFieldValueItemInput
  * One field to write: identified by `field_id` or `field_code` (exactly one); `values: null`
  * clears it. Build these with {@link cf}.
  */
-export const CustomFieldValueInputSchema = z
+const CustomFieldValueInputSchema = z
   .strictObject({
     field_id: IdSchema.optional(),
     field_code: z.string().min(1).optional(),

@@ -35,7 +35,7 @@ export const CustomFieldEntityTypeSchema = z
   );
 
 /** An option of an enum field (`select`, `multiselect`, `radiobutton`, `multitext`). */
-export const CustomFieldEnumSchema = z.looseObject({
+const CustomFieldEnumSchema = z.looseObject({
   id: z.number(),
   /** The label; for multitext the kind code (`WORK`, `MOB`…). */
   value: z.string().nullish(),
@@ -46,7 +46,7 @@ export const CustomFieldEnumSchema = z.looseObject({
 export type CustomFieldEnum = z.infer<typeof CustomFieldEnumSchema>;
 
 /** A `{ status_id, pipeline_id }` pair. */
-export const StatusRefSchema = z.looseObject({
+const StatusRefSchema = z.looseObject({
   status_id: z.number().nullish(),
   pipeline_id: z.number().nullish(),
 });

@@ -89,7 +89,7 @@ export type EventType = KnownEventType | `custom_field_${number}_value_changed` 
  * One entry of `value_before` / `value_after`: a single-key object such as
  * `{ lead_status: { id, pipeline_id } }` or `{ tag: { name } }`. @internal
  */
-export const EventValueSchema = z.looseObject({
+const EventValueSchema = z.looseObject({
   lead_status: z
     .looseObject({ id: z.number().nullish(), pipeline_id: z.number().nullish() })
     .nullish(),
@@ -164,7 +164,7 @@ export const EventCollectionSchema = z.looseObject({
 });
 
 /** An event type of `events.types()`. @internal */
-export const EventTypeInfoSchema = z.looseObject({
+const EventTypeInfoSchema = z.looseObject({
   /** Use this in `filter.type`. */
   key: z.string(),
   /** Numeric id of the type. */
@@ -182,7 +182,7 @@ export const EventTypeCollectionSchema = z.looseObject({
 });
 
 /** Extra names for `with=`. */
-export const EventWithSchema = z.enum([
+const EventWithSchema = z.enum([
   'contact_name',
   'lead_name',
   'company_name',
@@ -194,7 +194,7 @@ export const EventWithSchema = z.enum([
 export type EventWith = z.infer<typeof EventWithSchema>;
 
 /** An event entity in a filter (singular; catalogs as `catalog_{id}`). @internal */
-export const EventEntitySchema = z.union([
+const EventEntitySchema = z.union([
   z.enum(['lead', 'contact', 'company', 'customer', 'task']),
   z.string().regex(/^catalog_\d+$/, 'Expected catalog_{id}'),
 ]);
@@ -205,7 +205,7 @@ export type EventEntity =
 const EventTypeFilterSchema = z.string().regex(/^[a-z0-9_]+$/, 'Expected an event type key');
 
 /** `filter.value_before` / `filter.value_after`. @internal */
-export const EventValueFilterSchema = z.strictObject({
+const EventValueFilterSchema = z.strictObject({
   /** For `lead_status_changed`: both keys per item. */
   leads_statuses: z
     .array(z.strictObject({ pipeline_id: IdSchema, status_id: IdSchema }))
@@ -248,7 +248,7 @@ const ONE_ENTITY = {
 };
 
 /** Filters of the event list. @internal */
-export const EventFilterSchema = z
+const EventFilterSchema = z
   .strictObject({
     id: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(100)]).optional(),
     created_at: TimeFilterSchema.optional(),
@@ -274,7 +274,7 @@ export type EventListParams = z.input<typeof EventListParamsSchema>;
  * events at exactly `lastTs` listed in `seenIds`. Store it after handling each event and pass
  * it back to resume. @internal
  */
-export const EventCursorSchema = z.strictObject({
+const EventCursorSchema = z.strictObject({
   lastTs: UnixTimeSchema,
   seenIds: z.array(z.string().min(1)),
 });

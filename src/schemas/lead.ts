@@ -109,7 +109,7 @@ export const LeadRefSchema = WriteRefSchema;
 export type LeadRef = z.infer<typeof LeadRefSchema>;
 
 /** Extra data for `with=`. */
-export const LeadWithSchema = z.enum([
+const LeadWithSchema = z.enum([
   'catalog_elements',
   'is_price_modified_by_robot',
   'loss_reason',
@@ -137,10 +137,10 @@ export const CustomFieldsFilterSchema = z.record(
 );
 
 /** One `filter[statuses]` pair. */
-export const StatusPairSchema = z.strictObject({ pipeline_id: IdSchema, status_id: IdSchema });
+const StatusPairSchema = z.strictObject({ pipeline_id: IdSchema, status_id: IdSchema });
 
 /** Filters of the lead list. */
-export const LeadFilterSchema = z.strictObject({
+const LeadFilterSchema = z.strictObject({
   id: IdsFilterSchema.optional(),
   name: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   price: z.union([z.number(), RangeSchema]).optional(),
@@ -183,14 +183,14 @@ export const LeadGetParamsSchema = z.strictObject({ with: z.array(LeadWithSchema
 export type LeadGetParams = z.infer<typeof LeadGetParamsSchema>;
 
 /** A contact to link in `_embedded.contacts`. */
-export const EmbeddedContactLinkSchema = z.strictObject({
+const EmbeddedContactLinkSchema = z.strictObject({
   id: IdSchema,
   is_main: z.boolean().optional(),
 });
 /** A company to link in `_embedded.companies` (at most one). */
-export const EmbeddedCompanyLinkSchema = z.strictObject({ id: IdSchema });
+const EmbeddedCompanyLinkSchema = z.strictObject({ id: IdSchema });
 /** `_embedded.source` of a lead created by a widget source. */
-export const LeadSourceInputSchema = z.strictObject({
+const LeadSourceInputSchema = z.strictObject({
   external_id: z.union([z.string(), z.number()]),
   type: z.string().min(1),
 });
@@ -268,7 +268,7 @@ export type LeadMoveParams = z.input<typeof LeadMoveParamsSchema>;
 // Complex leads (`POST /api/v4/leads/complex`).
 
 /** The contact of a complex lead: an existing one by id, or a new one. */
-export const ComplexContactInputSchema = z.union([
+const ComplexContactInputSchema = z.union([
   z.strictObject({ id: IdSchema }),
   z.strictObject({
     name: z.string().optional(),
@@ -284,7 +284,7 @@ export const ComplexContactInputSchema = z.union([
 ]);
 
 /** The company of a complex lead. */
-export const ComplexCompanyInputSchema = z.union([
+const ComplexCompanyInputSchema = z.union([
   z.strictObject({ id: IdSchema }),
   z.strictObject({
     name: z.string().optional(),

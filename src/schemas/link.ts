@@ -55,7 +55,7 @@ export type EntityLink = z.infer<typeof EntityLinkSchema>;
 export const EntityLinkCollectionSchema = collectionSchema('links', EntityLinkSchema);
 
 /** Filters of a link list. */
-export const LinkFilterSchema = z.strictObject({
+const LinkFilterSchema = z.strictObject({
   to_entity_id: IdsFilterSchema.optional(),
   to_entity_type: LinkEntityTypeSchema.optional(),
   /** Only catalog-element links of this catalog. */

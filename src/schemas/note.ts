@@ -61,7 +61,7 @@ const noteBase = {
 const str = z.string().nullish();
 
 /** Params of `call_in`/`call_out` notes. */
-export const CallNoteParamsSchema = z.looseObject({
+const CallNoteParamsSchema = z.looseObject({
   uniq: str,
   duration: NumberOrStringSchema.nullish(),
   source: str,
@@ -176,7 +176,7 @@ const KnownNoteSchema = z.discriminatedUnion('note_type', [
 export type KnownNote = z.infer<typeof KnownNoteSchema>;
 
 /** A note of any other type (or one whose params do not fit): kept as it came. */
-export const OtherNoteSchema = z.looseObject({
+const OtherNoteSchema = z.looseObject({
   ...noteBase,
   note_type: z.union([z.string(), z.number()]),
   params: z.unknown().optional(),
@@ -327,7 +327,7 @@ export type NoteUpdateItem = z.input<typeof NoteUpdateItemSchema>;
 // List params.
 
 /** Filters of the note lists. */
-export const NoteFilterSchema = z.strictObject({
+const NoteFilterSchema = z.strictObject({
   id: IdsFilterSchema.optional(),
   entity_id: IdsFilterSchema.optional(),
   note_type: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),

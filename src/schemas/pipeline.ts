@@ -19,7 +19,7 @@ import { openEnum } from './custom-field-values.js';
 export type StatusDescriptionLevel = 'newbie' | 'candidate' | 'master';
 
 /** A status description (`with=descriptions`); its dates are `"YYYY-MM-DD HH:MM:SS"` strings. */
-export const StatusDescriptionSchema = z.looseObject({
+const StatusDescriptionSchema = z.looseObject({
   id: z.number(),
   account_id: z.number().nullish(),
   /** A `"YYYY-MM-DD HH:MM:SS"` string in the account's time zone (not unix seconds). */
@@ -111,7 +111,7 @@ export const STATUS_COLORS = [
 export type StatusColor = (typeof STATUS_COLORS)[number];
 
 /** A status description to write. */
-export const StatusDescriptionInputSchema = z.strictObject({
+const StatusDescriptionInputSchema = z.strictObject({
   level: z.enum(['newbie', 'candidate', 'master']),
   description: z.string().max(1000),
 });
@@ -149,7 +149,7 @@ export const PipelineStatusUpdateParamsSchema = z
 export type PipelineStatusUpdateParams = z.input<typeof PipelineStatusUpdateParamsSchema>;
 
 /** A status inside a pipeline create; `{ id: 142 | 143, name }` renames the closing ones. */
-export const PipelineEmbeddedStatusInputSchema = z.strictObject({
+const PipelineEmbeddedStatusInputSchema = z.strictObject({
   id: z.union([z.literal(142), z.literal(143)]).optional(),
   name: z.string().min(1),
   sort: z.number().int().optional(),
@@ -186,7 +186,7 @@ export const PipelineUpdateParamsSchema = z
 export type PipelineUpdateParams = z.input<typeof PipelineUpdateParamsSchema>;
 
 /** Extra data for statuses (`with=descriptions`). */
-export const PipelineStatusWithSchema = z.enum(['descriptions']);
+const PipelineStatusWithSchema = z.enum(['descriptions']);
 /** Extra data a status read can include. */
 export type PipelineStatusWith = z.infer<typeof PipelineStatusWithSchema>;
 

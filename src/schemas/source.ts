@@ -18,7 +18,7 @@ const SourcePageSchema = z.looseObject({
 });
 
 /** A service of a source (only `whatsapp` exists). @internal */
-export const SourceServiceSchema = z.looseObject({
+const SourceServiceSchema = z.looseObject({
   type: z.string().nullish(),
   params: z
     .looseObject({ waba: z.boolean().nullish(), is_supports_list_message: z.boolean().nullish() })
@@ -49,7 +49,7 @@ export const SourceCollectionSchema = z.looseObject({
 });
 
 /** `external_id`: at most 36 printable ASCII characters, unique per integration. @internal */
-export const SourceExternalIdSchema = z
+const SourceExternalIdSchema = z
   .string()
   .min(1)
   .max(36)
@@ -69,7 +69,7 @@ export const SourceListParamsSchema = z.strictObject({
 export type SourceListParams = z.infer<typeof SourceListParamsSchema>;
 
 /** A source service to write. @internal */
-export const SourceServiceInputSchema = z.strictObject({
+const SourceServiceInputSchema = z.strictObject({
   type: z.literal('whatsapp'),
   params: z
     .strictObject({

@@ -30,12 +30,12 @@ export const FOLLOW_UP_TASK_TYPE_ID = 1;
 export const MEETING_TASK_TYPE_ID = 2;
 
 /** Entity types a task can belong to. */
-export const TaskEntityTypeSchema = z.enum(['leads', 'contacts', 'companies', 'customers']);
+const TaskEntityTypeSchema = z.enum(['leads', 'contacts', 'companies', 'customers']);
 /** Entity types a task can belong to. */
 export type TaskEntityType = z.infer<typeof TaskEntityTypeSchema>;
 
 /** The result of a completed task. */
-export const TaskResultSchema = z.looseObject({ text: z.string().nullish() });
+const TaskResultSchema = z.looseObject({ text: z.string().nullish() });
 /** The result of a completed task: `{ text }`. */
 export type TaskResult = z.infer<typeof TaskResultSchema>;
 
@@ -77,7 +77,7 @@ export const TaskRefSchema = WriteRefSchema;
 export type TaskRef = z.infer<typeof TaskRefSchema>;
 
 /** Filters of the task list. */
-export const TaskFilterSchema = z
+const TaskFilterSchema = z
   .strictObject({
     id: IdsFilterSchema.optional(),
     responsible_user_id: UserIdsFilterSchema.optional(),
@@ -114,7 +114,7 @@ export const TaskListParamsSchema = z.strictObject({
 export type TaskListParams = z.infer<typeof TaskListParamsSchema>;
 
 /** A result to write: `{ text }`. */
-export const TaskResultInputSchema = z.strictObject({ text: z.string().min(1) });
+const TaskResultInputSchema = z.strictObject({ text: z.string().min(1) });
 
 const taskWriteShape = {
   responsible_user_id: IdSchema.optional(),

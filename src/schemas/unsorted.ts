@@ -25,7 +25,7 @@ import { openEnum } from './custom-field-values.js';
 import { LeadCreateParamsSchema } from './lead.js';
 
 /** The four unsorted categories. */
-export const UnsortedCategorySchema = z.enum(['sip', 'mail', 'forms', 'chats']);
+const UnsortedCategorySchema = z.enum(['sip', 'mail', 'forms', 'chats']);
 /** An unsorted category: `sip` (calls), `mail`, `forms`, `chats`. */
 export type UnsortedCategory = z.infer<typeof UnsortedCategorySchema>;
 
@@ -132,7 +132,7 @@ export const UnsortedSummaryParamsSchema = z.strictObject({
 export type UnsortedSummaryParams = z.infer<typeof UnsortedSummaryParamsSchema>;
 
 /** `metadata` of a form submission. @internal */
-export const UnsortedFormMetadataSchema = z.strictObject({
+const UnsortedFormMetadataSchema = z.strictObject({
   form_id: z.union([z.string().min(1), z.number()]),
   form_name: z.string().min(1),
   /** The page URL the form was sent from. */
@@ -147,7 +147,7 @@ export const UnsortedFormMetadataSchema = z.strictObject({
 export type UnsortedFormMetadata = z.input<typeof UnsortedFormMetadataSchema>;
 
 /** `metadata` of an incoming call. @internal */
-export const UnsortedCallMetadataSchema = z.strictObject({
+const UnsortedCallMetadataSchema = z.strictObject({
   /** The call's unique id. */
   uniq: z.string().min(1),
   phone: z.union([z.string().min(1), z.number()]),

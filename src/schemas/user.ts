@@ -15,7 +15,7 @@ export type RightLetter = 'A' | 'G' | 'M' | 'D';
 const letter = openEnum<RightLetter>();
 
 /** Rights on leads, contacts or companies. */
-export const EntityRightsSchema = z.looseObject({
+const EntityRightsSchema = z.looseObject({
   view: letter.nullish(),
   edit: letter.nullish(),
   add: letter.nullish(),
@@ -26,7 +26,7 @@ export const EntityRightsSchema = z.looseObject({
 export type EntityRights = z.infer<typeof EntityRightsSchema>;
 
 /** Rights on the leads of one status. */
-export const StatusRightSchema = z.looseObject({
+const StatusRightSchema = z.looseObject({
   entity_type: z.string().nullish(),
   pipeline_id: z.number().nullish(),
   status_id: z.number().nullish(),
@@ -36,7 +36,7 @@ export const StatusRightSchema = z.looseObject({
 export type StatusRight = z.infer<typeof StatusRightSchema>;
 
 /** A user's or role's rights. */
-export const UserRightsSchema = z.looseObject({
+const UserRightsSchema = z.looseObject({
   leads: EntityRightsSchema.nullish(),
   contacts: EntityRightsSchema.nullish(),
   companies: EntityRightsSchema.nullish(),
@@ -59,13 +59,13 @@ export const UserRightsSchema = z.looseObject({
 export type UserRights = z.infer<typeof UserRightsSchema>;
 
 /** A role as embedded in a user. */
-export const RoleRefSchema = z.looseObject({
+const RoleRefSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
   _links: LinksSchema.nullish(),
 });
 /** A user group as embedded in a user. */
-export const UserGroupRefSchema = z.looseObject({ id: z.number(), name: z.string().nullish() });
+const UserGroupRefSchema = z.looseObject({ id: z.number(), name: z.string().nullish() });
 
 /** A user as Kommo returns it. */
 export const UserSchema = z.looseObject({
@@ -94,14 +94,7 @@ export type User = z.infer<typeof UserSchema>;
 export const UserCollectionSchema = collectionSchema('users', UserSchema);
 
 /** Extra data for `with=`. */
-export const UserWithSchema = z.enum([
-  'role',
-  'group',
-  'uuid',
-  'amojo_id',
-  'user_rank',
-  'phone_number',
-]);
+const UserWithSchema = z.enum(['role', 'group', 'uuid', 'amojo_id', 'user_rank', 'phone_number']);
 /** Extra data a user read can include (`with=`). */
 export type UserWith = z.infer<typeof UserWithSchema>;
 

@@ -43,7 +43,6 @@ import type {
   SandboxCompany,
   SandboxContact,
   SandboxCustomFieldValues,
-  SandboxEntityBase,
   SandboxEntityType,
   SandboxLead,
 } from '../types.js';
@@ -1153,5 +1152,3 @@ export function registerEntityRoutes(router: Router): void {
     router.add('POST', `${base}/tags`, tagsCreate(type));
   }
 }
-
-export type { SandboxEntityBase };

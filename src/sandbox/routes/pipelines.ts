@@ -48,11 +48,7 @@ const COLORS = new Set([
 const MAX_PIPELINES = 50;
 const MAX_STATUSES = 100;
 
-export function renderStatus(
-  ctx: Ctx,
-  s: SandboxStatus,
-  descriptions: boolean,
-): Record<string, unknown> {
+function renderStatus(ctx: Ctx, s: SandboxStatus, descriptions: boolean): Record<string, unknown> {
   const { descriptions: d, ...fields } = s;
   return {
     ...fields,
