@@ -13,6 +13,9 @@ export default defineConfig({
       // kommo-sdk/redis is covered by `npm run test:redis`; the CLI runs in child processes.
       exclude: ['src/redis/**', 'src/sandbox/cli.ts'],
       reporter: ['text-summary', 'json-summary'],
+      // Floors from the 0.1.0 measurement (lines 91.2 %, statements 88.4 %, functions 91.0 %,
+      // branches 77.8 %), a point below so noise does not fail CI.
+      thresholds: { lines: 90, statements: 87, functions: 90, branches: 76 },
     },
   },
 });

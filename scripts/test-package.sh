@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npm run build --silent
+if [ "${SKIP_BUILD:-}" != 1 ] || [ ! -f dist/index.js ]; then npm run build --silent; fi
 rm -rf .tmp/package && mkdir -p .tmp/package
 tarball=$(npm pack --silent --pack-destination .tmp/package | tail -n 1)
 tarball_path="$PWD/.tmp/package/$tarball"

@@ -1,7 +1,6 @@
 /**
  * Bearer tokens for requests: a static token, or OAuth pairs refreshed single-flight.
  *
- * @internal
  * @module
  */
 

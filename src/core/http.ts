@@ -9,7 +9,6 @@
  * semantics), so ky does one attempt (URL, headers, body, timeout, fetch) and this file does
  * the policy.
  *
- * @internal
  * @module
  */
 

@@ -22,9 +22,13 @@ export interface OAuthCredentials {
 
 /** Any console-like logger: `console`, pino, winston… The SDK never logs a token. */
 export interface Logger {
+  /** Every answer: `kommo-sdk: GET /api/v4/leads 200 123ms`, and cancellations. */
   debug?(message: string, data?: Record<string, unknown>): void;
+  /** Not used by the SDK today; accepted so any console-like logger fits. */
   info?(message: string, data?: Record<string, unknown>): void;
+  /** Retries, failed proactive refreshes, throwing hooks. */
   warn?(message: string, data?: Record<string, unknown>): void;
+  /** Calls that finally failed. */
   error?(message: string, data?: Record<string, unknown>): void;
 }
 

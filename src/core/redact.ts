@@ -1,7 +1,6 @@
 /**
  * Redaction of secrets: the one place that decides what a token looks like to the SDK.
  *
- * @internal
  * @module
  */
 

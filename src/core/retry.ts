@@ -2,7 +2,6 @@
  * The retry policy: which failures are retried and how long to wait. One place, used by every
  * request.
  *
- * @internal
  * @module
  */
 

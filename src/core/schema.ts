@@ -2,7 +2,6 @@
  * Lenient parsing of answers: the one place that runs a response schema and turns a mismatch
  * into a {@link ResponseValidationError}.
  *
- * @internal
  * @module
  */
 

@@ -24,7 +24,9 @@ export interface AssignerState {
  * JSON-able objects, keyed by {@link AssignerOptions.key}.
  */
 export interface AssignerStore {
+  /** The saved rotation state under `key`, or `undefined` when there is none yet. */
   get(key: string): Promise<AssignerState | undefined> | AssignerState | undefined;
+  /** Saves the rotation state under `key`. */
   set(key: string, state: AssignerState): Promise<void> | void;
 }
 
@@ -32,11 +34,13 @@ export interface AssignerStore {
 export class MemoryAssignerStore implements AssignerStore {
   readonly #states = new Map<string, AssignerState>();
 
+  /** {@inheritDoc AssignerStore.get} */
   get(key: string): AssignerState | undefined {
     const state = this.#states.get(key);
     return state === undefined ? undefined : { ...state };
   }
 
+  /** {@inheritDoc AssignerStore.set} */
   set(key: string, state: AssignerState): void {
     this.#states.set(key, { ...state });
   }
@@ -78,11 +82,13 @@ export class FileAssignerStore implements AssignerStore {
     }
   }
 
+  /** {@inheritDoc AssignerStore.get} */
   async get(key: string): Promise<AssignerState | undefined> {
     await this.#queue;
     return (await this.#readAll())[key];
   }
 
+  /** {@inheritDoc AssignerStore.set} */
   set(key: string, state: AssignerState): Promise<void> {
     // Writes of one store run one after another, so two never race on the temporary file.
     const write = this.#queue.then(async () => {

@@ -1,7 +1,6 @@
 /**
  * The per-call request options inside a helper's options object.
  *
- * @internal
  * @module
  */
 

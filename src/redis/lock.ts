@@ -33,14 +33,14 @@ export interface RedisLockOptions {
   lockTtlMs?: number;
   /**
    * How long a caller waits for a lock held by someone else before giving up with
-   * {@link TokenStoreError}. Keep it above the longest refresh (the token request's timeout
+   * `TokenStoreError` (from `kommo-sdk`). Keep it above the longest refresh (the token request's timeout
    * and retries).
    * @defaultValue 60000
    */
   lockWaitMs?: number;
   /**
    * Time allowed for one Redis command. A client that is reconnecting queues commands; after
-   * this the call fails with {@link TokenStoreError} instead of hanging.
+   * this the call fails with `TokenStoreError` (from `kommo-sdk`) instead of hanging.
    * @defaultValue 3000
    */
   commandTimeoutMs?: number;
@@ -77,7 +77,7 @@ export class RedisLock {
 
   /**
    * @param client - A connected ioredis or node-redis client. It is not closed by this class.
-   * @throws {@link ConfigurationError} on a missing client or a non-positive duration.
+   * @throws `ConfigurationError` (from `kommo-sdk`) on a missing client or a non-positive duration.
    */
   constructor(client: RedisClientLike, options: RedisLockOptions = {}) {
     this.lockTtlMs = positiveNumber(options.lockTtlMs, 'lockTtlMs', 10_000);
@@ -94,7 +94,7 @@ export class RedisLock {
    * Runs `fn` while holding the lock of `key`; waits (polling) while another process holds it.
    * Not reentrant: calling it again for the same key inside `fn` waits for itself.
    *
-   * @throws {@link TokenStoreError} when Redis cannot be reached or the lock stays taken
+   * @throws `TokenStoreError` (from `kommo-sdk`) when Redis cannot be reached or the lock stays taken
    * longer than `lockWaitMs`; `fn` has not run then. Errors of `fn` pass through unchanged.
    */
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {

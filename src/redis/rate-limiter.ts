@@ -67,7 +67,7 @@ export interface RedisRateLimiterOptions {
   /**
    * Used instead of Redis while Redis is unreachable (for example
    * `new SlidingWindowRateLimiter({ requestsPerSecond: 2 })`: a share of the budget per
-   * process). Without it, a request that cannot reach Redis fails with {@link ConnectionError}.
+   * process). Without it, a request that cannot reach Redis fails with `ConnectionError` (from `kommo-sdk`).
    * @defaultValue none: fail
    */
   fallback?: RateLimiter;
@@ -141,7 +141,7 @@ function aborted(): RequestAbortedError {
  *   first come, first served; across processes, waiting processes hold a place in a shared
  *   queue and take slots in the order they started waiting.
  * - **Cool-down**: after a 429 the SDK calls `penalize`, and every process pauses.
- * - **Redis unreachable**: `acquire` fails with {@link ConnectionError}, or uses `fallback`.
+ * - **Redis unreachable**: `acquire` fails with `ConnectionError` (from `kommo-sdk`), or uses `fallback`.
  *
  * Why a script of our own rather than rate-limiter-flexible: its Redis limiters count fixed
  * windows or leaky buckets that let up to twice the limit through around a window edge, and
@@ -173,7 +173,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   /**
    * @param client - A connected ioredis or node-redis client. It is not closed by the limiter.
-   * @throws {@link ConfigurationError} on a missing client or invalid numbers.
+   * @throws `ConfigurationError` (from `kommo-sdk`) on a missing client or invalid numbers.
    */
   constructor(client: RedisClientLike, options: RedisRateLimiterOptions = {}) {
     const own = budget(options.requestsPerSecond, options.windowMs, options.spacingMs, 'rateLimit');
@@ -235,9 +235,9 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   /**
-   * {@inheritDoc RateLimiter.acquire}
-   * @throws {@link ConnectionError} when Redis is unreachable and no `fallback` is set.
-   * @throws {@link RequestAbortedError} when `signal` aborts first.
+   * Resolves when one request for `key` may start; rejects if `signal` aborts first.
+   * @throws `ConnectionError` (from `kommo-sdk`) when Redis is unreachable and no `fallback` is set.
+   * @throws `RequestAbortedError` (from `kommo-sdk`) when `signal` aborts first.
    */
   acquire(key: string, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(aborted());
@@ -258,7 +258,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   /**
-   * {@inheritDoc RateLimiter.penalize}
+   * Pauses every start for `key` during `ms` milliseconds.
    *
    * The pause applies at once in this process and, through Redis, in every other one. A
    * failure to reach Redis is ignored (this process still pauses).

@@ -2,7 +2,6 @@
  * The Lua scripts. Each runs atomically on the Redis server, so a check and the write that
  * depends on it can never interleave with another process.
  *
- * @internal
  * @module
  */
 

@@ -56,7 +56,7 @@ function isTokenSet(value: unknown): value is TokenSet {
  * - `set` is a compare-and-set on the pair it replaces (`previous`): a holder whose lock ran out
  *   cannot overwrite the newer pair of the process that took over; it gets
  *   {@link StaleTokenWriteError}.
- * - When Redis is unreachable every method throws {@link TokenStoreError}; nothing falls back
+ * - When Redis is unreachable every method throws `TokenStoreError` (from `kommo-sdk`); nothing falls back
  *   to a local copy, because two processes refreshing on their own would spend the same
  *   single-use refresh token twice.
  *
@@ -86,7 +86,7 @@ export class RedisTokenStore implements TokenStore {
 
   /**
    * @param client - A connected ioredis or node-redis client. It is not closed by the store.
-   * @throws {@link ConfigurationError} on a missing client or a non-positive duration.
+   * @throws `ConfigurationError` (from `kommo-sdk`) on a missing client or a non-positive duration.
    */
   constructor(client: RedisClientLike, options: RedisTokenStoreOptions = {}) {
     this.#prefix = options.keyPrefix ?? 'kommo:';
@@ -102,8 +102,8 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * {@inheritDoc TokenStore.get}
-   * @throws {@link TokenStoreError} when Redis is unreachable or holds something that is not a pair.
+   * Returns the stored pair for the account, or `null`.
+   * @throws `TokenStoreError` (from `kommo-sdk`) when Redis is unreachable or holds something that is not a pair.
    */
   async get(key: string): Promise<TokenSet | null> {
     let raw: unknown;
@@ -129,14 +129,14 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * {@inheritDoc TokenStore.set}
+   * Stores the pair durably.
    *
    * With `previous` the write is a compare-and-set: it succeeds only while the stored pair is
    * still `previous` (or nothing is stored; `previous: null` needs an empty store). Writing the
    * pair that is already stored again always succeeds, so a retry after a lost reply is safe.
    *
    * @throws {@link StaleTokenWriteError} when another process stored a newer pair meanwhile.
-   * @throws {@link TokenStoreError} when Redis is unreachable (the write may or may not have
+   * @throws `TokenStoreError` (from `kommo-sdk`) when Redis is unreachable (the write may or may not have
    * landed; writing the same pair again is safe).
    */
   async set(key: string, tokens: TokenSet, options: TokenStoreSetOptions = {}): Promise<void> {
@@ -160,8 +160,8 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * {@inheritDoc TokenStore.delete}
-   * @throws {@link TokenStoreError} when Redis is unreachable.
+   * Forgets the account's pair.
+   * @throws `TokenStoreError` (from `kommo-sdk`) when Redis is unreachable.
    */
   async delete(key: string): Promise<void> {
     try {
@@ -174,8 +174,8 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * {@inheritDoc TokenStore.withLock}
-   * @throws {@link TokenStoreError} when Redis is unreachable or the lock stays taken longer
+   * Runs `fn` while holding the account's refresh lock across processes.
+   * @throws `TokenStoreError` (from `kommo-sdk`) when Redis is unreachable or the lock stays taken longer
    * than `lockWaitMs`.
    */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {

@@ -231,6 +231,7 @@ export class EventFollower implements AsyncIterable<Event> {
     this.#stop.abort();
   }
 
+  /** Yields new events oldest first, polling until `stop()`, the signal, or `once`. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Event, void, undefined> {
     const {
       signal: userSignal,

@@ -1,7 +1,6 @@
 /**
  * What a route handler gets, and what it returns.
  *
- * @internal
  * @module
  */
 

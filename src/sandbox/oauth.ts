@@ -3,7 +3,6 @@
  * Kommo's error hints, access-token expiry, and rotating refresh tokens in `strict` or
  * `grace` mode.
  *
- * @internal
  * @module
  */
 

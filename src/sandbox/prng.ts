@@ -1,7 +1,6 @@
 /**
  * A small seeded PRNG, so seed data and injected faults are the same on every run.
  *
- * @internal
  * @module
  */
 

@@ -2,7 +2,6 @@
  * Kommo's error answers: problem JSON (`application/problem+json`), the validation-error
  * shape keyed by `request_id`, the OAuth errors with `hint`, and the HTML pages nginx answers.
  *
- * @internal
  * @module
  */
 

@@ -2,7 +2,6 @@
  * Reads PHP bracket query strings (`filter[id][]=1&filter[statuses][0][pipeline_id]=2`) into
  * nested records, the way Kommo's PHP backend does, without trusting the input.
  *
- * @internal
  * @module
  */
 

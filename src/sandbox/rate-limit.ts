@@ -2,7 +2,6 @@
  * Kommo's rate limit as the server sees it: arrivals counted per sliding second, and an
  * optional block (403 with nginx's HTML) after repeated violations.
  *
- * @internal
  * @module
  */
 

@@ -2,7 +2,6 @@
  * Kommo's HAL shapes: `_links.self`, collections with `_page` and page links, and the
  * entities with their `_embedded` parts.
  *
- * @internal
  * @module
  */
 

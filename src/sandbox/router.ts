@@ -2,7 +2,6 @@
  * A small exact-segment router: `/api/v4/leads/:id/notes/:noteId`, where `:` segments take
  * positive integers and `*` segments take a safe word. No regex from user input.
  *
- * @internal
  * @module
  */
 

@@ -2,7 +2,6 @@
  * The seeded account: users, pipelines, custom fields, loss reasons, and a realistic set of
  * contacts, companies, leads and notes. Deterministic for a given `random` seed.
  *
- * @internal
  * @module
  */
 

@@ -370,7 +370,7 @@ class TagStore {
   }
 }
 
-/** Everything the sandbox knows. Rebuilt from the seed by `reset()`. @internal */
+/** Everything the sandbox knows. Rebuilt from the seed by `reset()`. */
 export class Store implements SandboxState {
   account!: SandboxAccount;
   leads = new LeadTable();

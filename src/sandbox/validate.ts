@@ -2,7 +2,6 @@
  * Input checks with Kommo's validation-error codes and dot paths, and the normalisation of
  * `custom_fields_values` into the shape Kommo answers with.
  *
- * @internal
  * @module
  */
 

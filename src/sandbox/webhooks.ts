@@ -3,7 +3,6 @@
  * headers, a 2 s timeout and Kommo's retry rule with shortened delays. Deliveries run in the
  * background; `flush()` waits for all of them, retries included.
  *
- * @internal
  * @module
  */
 

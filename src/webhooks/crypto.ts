@@ -2,7 +2,6 @@
  * Web Crypto helpers for webhook verification and signing: HMAC, constant-time comparison and
  * the encodings. `globalThis.crypto.subtle` exists in Node 20+, Deno, Bun and edge runtimes.
  *
- * @internal
  * @module
  */
 

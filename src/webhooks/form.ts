@@ -6,7 +6,6 @@
  * invalid UTF-8 is refused, keys that could reach `Object.prototype` are dropped, and huge
  * indexes never allocate arrays (a map becomes an array only when its keys are exactly 0…n-1).
  *
- * @internal
  * @module
  */
 

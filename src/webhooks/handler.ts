@@ -387,8 +387,11 @@ export interface NodeRequestLike extends AsyncIterable<unknown> {
 
 /** The parts of a `node:http` / Express response {@link toNodeHandler} writes. */
 export interface NodeResponseLike {
+  /** The status to answer. */
   statusCode: number;
+  /** Sets one response header. */
   setHeader(name: string, value: string): unknown;
+  /** Sends the body and finishes the answer. */
   end(chunk?: Uint8Array | string): unknown;
 }
 

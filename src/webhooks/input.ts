@@ -2,7 +2,6 @@
  * Reading what a webhook request carries (URL, headers, raw body) from a Web `Request` or a
  * plain `{ url, headers, body }`, with a bound on the body size.
  *
- * @internal
  * @module
  */
 

@@ -3,7 +3,6 @@
  * `X-Auth-Token` and Salesbot `widget_request`). Only the one algorithm the caller names is
  * accepted, so `alg: none` and algorithm swaps fail.
  *
- * @internal
  * @module
  */
 

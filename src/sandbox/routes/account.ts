@@ -1,7 +1,6 @@
 /**
  * Account, users, loss reasons, custom fields and groups, and webhook subscriptions.
  *
- * @internal
  * @module
  */
 

@@ -2,7 +2,6 @@
  * Leads, contacts and companies: lists with filter/query/order/with/page/limit, get, batch
  * create and update with `request_id` echo, single PATCH, `leads/complex`, links and tags.
  *
- * @internal
  * @module
  */
 

@@ -3,7 +3,6 @@
  * entity_id, type; `[]` or comma lists), `/api/v4/events/{id}` and `/api/v4/events/types`.
  * Entity changes the API makes are recorded as events by {@link recordChangeEvents}.
  *
- * @internal
  * @module
  */
 

@@ -2,7 +2,6 @@
  * Unsorted (forms and sip create, list, get, accept, decline, link, summary), loss-reason
  * writes, the integration's sources, and catalogs with their elements.
  *
- * @internal
  * @module
  */
 

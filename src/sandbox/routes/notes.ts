@@ -1,7 +1,6 @@
 /**
  * Notes of leads, contacts and companies: entity-scoped lists, get, batch create and update.
  *
- * @internal
  * @module
  */
 

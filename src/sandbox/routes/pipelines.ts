@@ -2,7 +2,6 @@
  * Pipelines and their stages: list, get, create (arrays), update and delete, with Kommo's
  * system stages (incoming leads, 142 won, 143 lost) in every pipeline.
  *
- * @internal
  * @module
  */
 

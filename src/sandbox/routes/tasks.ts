@@ -2,7 +2,6 @@
  * Tasks: list with filters and order, get, batch create/update with `request_id` echo, single
  * `PATCH` (completion with a result). Writes add `task_added` / `task_completed` events.
  *
- * @internal
  * @module
  */
 
