@@ -8,21 +8,42 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; name: string };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  version: string;
+  name: string;
+};
 const problems: string[] = [];
 
-if (!/^0\.\d+\.\d+(-[\w.]+)?$/.test(pkg.version)) problems.push(`version ${pkg.version} is not 0.x`);
+if (!/^0\.\d+\.\d+(-[\w.]+)?$/.test(pkg.version))
+  problems.push(`version ${pkg.version} is not 0.x`);
 const changelog = readFileSync(join(root, 'CHANGELOG.md'), 'utf8');
-if (!changelog.includes(`## [${pkg.version}]`)) problems.push(`CHANGELOG.md has no "## [${pkg.version}]" section`);
+if (!changelog.includes(`## [${pkg.version}]`))
+  problems.push(`CHANGELOG.md has no "## [${pkg.version}]" section`);
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const packed = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as Array<{
+const packed = JSON.parse(
+  execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+  }),
+) as Array<{
   files: Array<{ path: string }>;
 }>;
 const files = packed[0]?.files.map((f) => f.path) ?? [];
-const allowed = /^(dist\/[\w.-]+\.(js|cjs|d\.ts|d\.cts)|package\.json|README\.md|LICENSE|CHANGELOG\.md|THIRD_PARTY_NOTICES\.md)$/;
+const allowed =
+  /^(dist\/[\w.-]+\.(js|cjs|d\.ts|d\.cts)|package\.json|README\.md|LICENSE|CHANGELOG\.md|THIRD_PARTY_NOTICES\.md)$/;
 for (const file of files) if (!allowed.test(file)) problems.push(`the tarball would ship ${file}`);
-for (const needed of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/webhooks.js', 'dist/sandbox.js', 'dist/redis.js', 'dist/sandbox-cli.js', 'LICENSE']) {
+for (const needed of [
+  'dist/index.js',
+  'dist/index.cjs',
+  'dist/index.d.ts',
+  'dist/index.d.cts',
+  'dist/webhooks.js',
+  'dist/sandbox.js',
+  'dist/redis.js',
+  'dist/sandbox-cli.js',
+  'LICENSE',
+]) {
   if (!files.includes(needed)) problems.push(`the tarball lacks ${needed}`);
 }
 
@@ -32,4 +53,6 @@ if (problems.length > 0) {
   console.error(`release check failed:\n- ${problems.join('\n- ')}`);
   process.exit(1);
 }
-console.log(`release check: ${pkg.name}@${pkg.version}, ${files.length} files, publish --dry-run ok`);
+console.log(
+  `release check: ${pkg.name}@${pkg.version}, ${files.length} files, publish --dry-run ok`,
+);

@@ -33,28 +33,50 @@ async function measure(entry: string, withDeps: boolean): Promise<SizeRow> {
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  return { entry, withDeps, minifiedBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength };
+  return {
+    entry,
+    withDeps,
+    minifiedBytes: code.byteLength,
+    gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+  };
 }
 
 /** Cold `import('kommo-sdk')` time in a fresh Node process, median of 5, in milliseconds. */
 export function coldImportMs(): number {
   const script = `const t=performance.now();await import(${JSON.stringify(join(root, 'dist/index.js'))});console.log(performance.now()-t)`;
-  const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim()));
+  const runs = Array.from({ length: 5 }, () =>
+    Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+      }).trim(),
+    ),
+  );
   runs.sort((a, b) => a - b);
   return Math.round((runs[2] ?? 0) * 10) / 10;
 }
 
 export async function measureSizes(): Promise<SizeRow[]> {
-  return [await measure('index', false), await measure('index', true), await measure('webhooks', false), await measure('webhooks', true)];
+  return [
+    await measure('index', false),
+    await measure('index', true),
+    await measure('webhooks', false),
+    await measure('webhooks', true),
+  ];
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const rows = await measureSizes();
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  for (const r of rows) console.log(`${r.entry.padEnd(9)} ${r.withDeps ? 'with deps   ' : 'without deps'}  min ${kb(r.minifiedBytes).padStart(10)}  gzip ${kb(r.gzipBytes).padStart(9)}`);
+  for (const r of rows)
+    console.log(
+      `${r.entry.padEnd(9)} ${r.withDeps ? 'with deps   ' : 'without deps'}  min ${kb(r.minifiedBytes).padStart(10)}  gzip ${kb(r.gzipBytes).padStart(9)}`,
+    );
   console.log(`cold import of kommo-sdk: ${coldImportMs()} ms`);
   if (process.argv.includes('--check')) {
-    const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')) as Record<string, number>;
+    const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')) as Record<
+      string,
+      number
+    >;
     let failed = false;
     for (const r of rows) {
       const key = `${r.entry}${r.withDeps ? '+deps' : ''}.gzip`;

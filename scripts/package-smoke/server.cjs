@@ -5,7 +5,12 @@ exports.start = () =>
   new Promise((resolve) => {
     const seen = [];
     const server = http.createServer((req, res) => {
-      seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, ua: req.headers['user-agent'] });
+      seen.push({
+        method: req.method,
+        url: req.url,
+        auth: req.headers.authorization,
+        ua: req.headers['user-agent'],
+      });
       if (req.url === '/api/v4/account') {
         res.writeHead(200, { 'content-type': 'application/hal+json', 'x-request-id': 'smoke' });
         res.end(JSON.stringify({ id: 31204999, name: 'Smoke', subdomain: 'smoke' }));
@@ -14,5 +19,11 @@ exports.start = () =>
         res.end();
       }
     });
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, seen, close: () => server.close() }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        seen,
+        close: () => server.close(),
+      }),
+    );
   });

@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import { Kommo } from 'kommo-sdk';
 import { startSandbox } from 'kommo-sdk/sandbox';
 
-const child = spawn('npx', ['--no-install', 'kommo-sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn('npx', ['--no-install', 'kommo-sandbox', '--port', '0'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let out = '';
 const { url, token } = await new Promise((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error(`kommo-sandbox did not start: ${out}`)), 20_000);

@@ -9,7 +9,10 @@ const { start } = require('./server.cjs');
     const account = await kommo.request({ method: 'GET', path: '/api/v4/account' });
     assert.equal(account.id, 31204999);
     assert.equal(server.seen[0].auth, 'Bearer smoke-token-cjs');
-    assert.throws(() => new Kommo({ domain: 'evil.io', accessToken: 'x' }), (e) => e instanceof ConfigurationError && isKommoError(e));
+    assert.throws(
+      () => new Kommo({ domain: 'evil.io', accessToken: 'x' }),
+      (e) => e instanceof ConfigurationError && isKommoError(e),
+    );
     console.log('require: ok');
   } finally {
     server.close();

@@ -12,7 +12,10 @@ try {
   assert.equal(await kommo.request({ method: 'GET', path: '/api/v4/leads' }), null);
   assert.equal(server.seen[0].auth, 'Bearer smoke-token-esm');
   assert.equal(server.seen[0].ua, `kommo-sdk/${VERSION}`);
-  assert.throws(() => new Kommo({ domain: 'evil.io', accessToken: 'x' }), (e) => e instanceof ConfigurationError && isKommoError(e));
+  assert.throws(
+    () => new Kommo({ domain: 'evil.io', accessToken: 'x' }),
+    (e) => e instanceof ConfigurationError && isKommoError(e),
+  );
   console.log('import: ok');
 } finally {
   server.close();

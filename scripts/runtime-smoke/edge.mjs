@@ -6,7 +6,11 @@ import { EdgeRuntime } from 'edge-runtime';
 import { buildWebhookBody } from 'kommo-sdk/webhooks';
 
 const bundle = await build({
-  stdin: { contents: "export * from 'kommo-sdk/webhooks';", resolveDir: process.cwd(), loader: 'js' },
+  stdin: {
+    contents: "export * from 'kommo-sdk/webhooks';",
+    resolveDir: process.cwd(),
+    loader: 'js',
+  },
   bundle: true,
   format: 'iife',
   globalName: 'KommoWebhooks',
@@ -24,7 +28,11 @@ const runtime = new EdgeRuntime({
     addEventListener('fetch', (event) => event.respondWith(handler(event.request)));`,
 });
 const body = buildWebhookBody({ id: 1, subdomain: 'acme' }, [
-  { entity: 'leads', action: 'status', data: { id: 77, status_id: 142, old_status_id: 7, pipeline_id: 1 } },
+  {
+    entity: 'leads',
+    action: 'status',
+    data: { id: 77, status_id: 142, old_status_id: 7, pipeline_id: 1 },
+  },
 ]);
 const post = (secret) =>
   runtime.dispatchFetch(`https://edge.example.com/kommo?secret=${secret}`, {

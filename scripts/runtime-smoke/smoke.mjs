@@ -4,8 +4,12 @@
 import { Kommo, WON_STATUS_ID } from 'kommo-sdk';
 import { buildWebhookBody, parseWebhook, verifyWebhook } from 'kommo-sdk/webhooks';
 
-const [url, token] = (globalThis.Deno ? Deno.args : process.argv.slice(2));
-const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.version}`;
+const [url, token] = globalThis.Deno ? Deno.args : process.argv.slice(2);
+const runtime = globalThis.Deno
+  ? `deno ${Deno.version.deno}`
+  : globalThis.Bun
+    ? `bun ${Bun.version}`
+    : `node ${process.version}`;
 const assert = (ok, what) => {
   if (!ok) throw new Error(`${runtime}: ${what}`);
 };
@@ -20,7 +24,11 @@ for await (const page of kommo.leads.list({ limit: 5 }).pages()) if (++pages >= 
 assert(pages === 2, 'pagination');
 
 const body = buildWebhookBody({ id: 31204999, subdomain: 'acme' }, [
-  { entity: 'leads', action: 'status', data: { id: lead.id, status_id: 142, old_status_id: 7, pipeline_id: 1 } },
+  {
+    entity: 'leads',
+    action: 'status',
+    data: { id: lead.id, status_id: 142, old_status_id: 7, pipeline_id: 1 },
+  },
 ]);
 const request = new Request('https://hooks.example.com/kommo?secret=s3cret-value', {
   method: 'POST',
@@ -29,10 +37,16 @@ const request = new Request('https://hooks.example.com/kommo?secret=s3cret-value
 });
 await verifyWebhook(request.clone(), { secret: 's3cret-value' });
 let refused = false;
-await verifyWebhook(new Request('https://hooks.example.com/kommo?secret=wrong', { method: 'POST', body }), { secret: 's3cret-value' }).catch(() => {
+await verifyWebhook(
+  new Request('https://hooks.example.com/kommo?secret=wrong', { method: 'POST', body }),
+  { secret: 's3cret-value' },
+).catch(() => {
   refused = true;
 });
 assert(refused, 'a wrong secret is refused');
 const parsed = parseWebhook(body);
-assert(parsed.events[0]?.type === 'leads.status' && parsed.events[0]?.id === lead.id, 'webhook parse');
+assert(
+  parsed.events[0]?.type === 'leads.status' && parsed.events[0]?.id === lead.id,
+  'webhook parse',
+);
 console.log(`${runtime}: ok`);

@@ -126,12 +126,10 @@ describe('errors', () => {
   ] as const)(
     'maps %i (%s) to the right class with its code',
     async (status, file, Class, code) => {
-      nock(HOST)
-        .get('/api/v4/leads')
-        .reply(status, fixture(file), {
-          'content-type': 'application/problem+json',
-          'x-request-id': 'abc123',
-        });
+      nock(HOST).get('/api/v4/leads').reply(status, fixture(file), {
+        'content-type': 'application/problem+json',
+        'x-request-id': 'abc123',
+      });
       const error = (await testClient({ maxRetries: 0 })
         .request({ method: 'GET', path: '/api/v4/leads' })
         .catch((e: unknown) => e)) as KommoApiError;
@@ -148,11 +146,9 @@ describe('errors', () => {
   );
 
   it('reads validation errors keyed by request_id and writes a readable message', async () => {
-    nock(HOST)
-      .post('/api/v4/leads')
-      .reply(400, fixture('error_400_validation.json'), {
-        'content-type': 'application/problem+json',
-      });
+    nock(HOST).post('/api/v4/leads').reply(400, fixture('error_400_validation.json'), {
+      'content-type': 'application/problem+json',
+    });
     const error = (await testClient()
       .request({ method: 'POST', path: '/api/v4/leads', body: [{}, {}] })
       .catch((e: unknown) => e)) as BadRequestError;
@@ -425,7 +421,9 @@ describe('timeouts and cancellation', () => {
     const controller = new AbortController();
     controller.abort();
     const kommo = testClient({ hooks: { onError: (e) => errors.push(e) } });
-    await expect(kommo.request({ method: 'GET', path: '/api/v4/leads' }, { signal: controller.signal })).rejects.toBeInstanceOf(RequestAbortedError);
+    await expect(
+      kommo.request({ method: 'GET', path: '/api/v4/leads' }, { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(RequestAbortedError);
     expect(errors).toEqual([]);
   });
 

@@ -70,14 +70,12 @@ describe('no token or secret escapes', () => {
     nock(HOST)
       .get('/api/v4/account')
       .reply(401, { status: 401, detail: 'Invalid user name or password' });
-    nock(HOST)
-      .post('/oauth2/access_token')
-      .reply(200, {
-        token_type: 'Bearer',
-        expires_in: 86400,
-        access_token: SECRETS.newAccess,
-        refresh_token: SECRETS.newRefresh,
-      });
+    nock(HOST).post('/oauth2/access_token').reply(200, {
+      token_type: 'Bearer',
+      expires_in: 86400,
+      access_token: SECRETS.newAccess,
+      refresh_token: SECRETS.newRefresh,
+    });
     nock(HOST).get('/api/v4/account').reply(200, {});
     await kommo.request({ method: 'GET', path: '/api/v4/account' });
     // 429 twice, 500 twice, 400
