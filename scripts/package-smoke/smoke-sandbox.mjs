@@ -1,4 +1,4 @@
-// `npx kommo-sandbox` from the installed tarball: starts, prints its URL and token, serves the
+// The `kommo-sandbox` bin from the installed tarball: starts, prints its URL and token, serves the
 // SDK (imported from the same tarball), and stops on SIGTERM.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -31,8 +31,12 @@ try {
 } finally {
   child.kill('SIGTERM');
 }
-const code = await new Promise((resolve) => child.on('exit', resolve));
-assert.equal(code, 0, 'kommo-sandbox exits 0 on SIGTERM');
+const [code, signal] = await new Promise((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+// A clean stop: exit 0, or the CLI re-raising SIGTERM after closing the server.
+assert.ok(
+  code === 0 || signal === 'SIGTERM',
+  `kommo-sandbox stops cleanly on SIGTERM (code ${code}, signal ${signal})`,
+);
 
 // The library entry of the sandbox works from the tarball too.
 const sandbox = await startSandbox();

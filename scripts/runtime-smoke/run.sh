@@ -5,7 +5,7 @@
 set -euo pipefail
 
 log=$(mktemp)
-npx --no-install kommo-sandbox --port 0 --quiet > "$log" &
+./node_modules/.bin/kommo-sandbox --port 0 --quiet > "$log" &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do
@@ -16,7 +16,7 @@ url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$log" | head -n1)
 token=$(sed -n 's/^Access token: \(.*\)$/\1/p' "$log" | head -n1)
 [ -n "$url" ] && [ -n "$token" ] || { echo "the sandbox did not start"; cat "$log"; exit 1; }
 
-node smoke.mjs "$url" "$token"
-npx -y bun@1.4.5 smoke.mjs "$url" "$token"
-npx -y deno@2.9.6 run --allow-net --allow-read --allow-env smoke.mjs "$url" "$token"
+node runtime.mjs "$url" "$token"
+npx -y bun@1.4.5 runtime.mjs "$url" "$token"
+npx -y deno@2.9.6 run --allow-net --allow-read --allow-env runtime.mjs "$url" "$token"
 node edge.mjs

@@ -1,6 +1,6 @@
 // Runs under Bun, Deno and Node against a sandbox started by Node: the packed package's main
 // entry makes real requests, and kommo-sdk/webhooks verifies and parses a webhook.
-// Usage: <runtime> smoke.mjs <sandbox url> <token>
+// Usage: <runtime> runtime.mjs <sandbox url> <token>
 import { Kommo, WON_STATUS_ID } from 'kommo-sdk';
 import { buildWebhookBody, parseWebhook, verifyWebhook } from 'kommo-sdk/webhooks';
 
