@@ -47,3 +47,5 @@ try {
   await sandbox.close();
 }
 console.log('npx kommo-sandbox: ok');
+// The killed child's stdio pipes can outlive it on some systems; nothing of the SDK is pending.
+process.exit(0);
