@@ -16,14 +16,7 @@ import {
 import type { RequestOptions } from '../core/options.js';
 import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
 import { assertId, path } from '../core/path.js';
-import {
-  EntityLinkInputSchema,
-  WriteRefSchema,
-  joinWith,
-  parseInput,
-  type EntityLinkInput,
-  type WriteRef,
-} from '../schemas/common.js';
+import { joinWith, parseInput, type EntityLinkInput } from '../schemas/common.js';
 import {
   CompanyCollectionSchema,
   CompanyCreateParamsSchema,
@@ -43,9 +36,8 @@ import {
   type CompanyUpdateItem,
   type CompanyUpdateParams,
 } from '../schemas/company.js';
-import { APIResource } from './resource.js';
-
-const LINKS_MAX = 250;
+import type { NoteRef } from '../schemas/note.js';
+import { APIResource, addTextNote, sendEntityLinks } from './resource.js';
 
 /**
  * Companies (organisations). Phones and e-mails are `multitext` custom fields (`PHONE`,
@@ -247,48 +239,17 @@ export class Companies extends APIResource {
    * await kommo.companies.link(7, [{ to_entity_id: 42, to_entity_type: 'leads' }]);
    * ```
    */
-  async link(
-    id: number,
-    links: readonly EntityLinkInput[],
-    options?: RequestOptions,
-  ): Promise<void> {
-    assertId(id);
-    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
-    await this._client._send(
-      { method: 'POST', path: path`/api/v4/companies/${id}/link`, body },
-      options,
-    );
+  link(id: number, links: readonly EntityLinkInput[], options?: RequestOptions): Promise<void> {
+    return sendEntityLinks(this._client, 'companies', id, 'link', links, options);
   }
 
   /** Removes links from a company. */
-  async unlink(
-    id: number,
-    links: readonly EntityLinkInput[],
-    options?: RequestOptions,
-  ): Promise<void> {
-    assertId(id);
-    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
-    await this._client._send(
-      { method: 'POST', path: path`/api/v4/companies/${id}/unlink`, body },
-      options,
-    );
+  unlink(id: number, links: readonly EntityLinkInput[], options?: RequestOptions): Promise<void> {
+    return sendEntityLinks(this._client, 'companies', id, 'unlink', links, options);
   }
 
   /** Adds a common (text) note to a company. */
-  async addNote(id: number, text: string, options?: RequestOptions): Promise<WriteRef> {
-    assertId(id);
-    const params = parseInput(z.strictObject({ text: z.string().min(1) }), { text }, 'note');
-    return sendWriteOne(
-      this._client,
-      {
-        method: 'POST',
-        path: path`/api/v4/companies/${id}/notes`,
-        body: [{ note_type: 'common', params }],
-      },
-      'notes',
-      WriteRefSchema,
-      'note',
-      options,
-    );
+  addNote(id: number, text: string, options?: RequestOptions): Promise<NoteRef> {
+    return addTextNote(this._client, 'companies', id, text, options);
   }
 }

@@ -16,13 +16,7 @@ import {
 import type { RequestOptions } from '../core/options.js';
 import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
 import { assertId, path } from '../core/path.js';
-import {
-  EntityLinkInputSchema,
-  joinWith,
-  parseInput,
-  requireSomeField,
-  type EntityLinkInput,
-} from '../schemas/common.js';
+import { joinWith, parseInput, requireSomeField, type EntityLinkInput } from '../schemas/common.js';
 import {
   ContactCollectionSchema,
   ContactCreateParamsSchema,
@@ -42,10 +36,8 @@ import {
   type ContactUpdateItem,
   type ContactUpdateParams,
 } from '../schemas/contact.js';
-import { NoteRefSchema, type NoteRef } from '../schemas/note.js';
-import { APIResource } from './resource.js';
-
-const LINKS_MAX = 250;
+import type { NoteRef } from '../schemas/note.js';
+import { APIResource, addTextNote, sendEntityLinks } from './resource.js';
 
 /**
  * Contacts (people). Phones and e-mails are `multitext` custom fields.
@@ -243,48 +235,17 @@ export class Contacts extends APIResource {
    * await kommo.contacts.link(7, [{ to_entity_id: 42, to_entity_type: 'leads' }]);
    * ```
    */
-  async link(
-    id: number,
-    links: readonly EntityLinkInput[],
-    options?: RequestOptions,
-  ): Promise<void> {
-    assertId(id);
-    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
-    await this._client._send(
-      { method: 'POST', path: path`/api/v4/contacts/${id}/link`, body },
-      options,
-    );
+  link(id: number, links: readonly EntityLinkInput[], options?: RequestOptions): Promise<void> {
+    return sendEntityLinks(this._client, 'contacts', id, 'link', links, options);
   }
 
   /** Removes links from a contact. */
-  async unlink(
-    id: number,
-    links: readonly EntityLinkInput[],
-    options?: RequestOptions,
-  ): Promise<void> {
-    assertId(id);
-    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
-    await this._client._send(
-      { method: 'POST', path: path`/api/v4/contacts/${id}/unlink`, body },
-      options,
-    );
+  unlink(id: number, links: readonly EntityLinkInput[], options?: RequestOptions): Promise<void> {
+    return sendEntityLinks(this._client, 'contacts', id, 'unlink', links, options);
   }
 
   /** Adds a common (text) note to a contact. */
-  async addNote(id: number, text: string, options?: RequestOptions): Promise<NoteRef> {
-    assertId(id);
-    const params = parseInput(z.strictObject({ text: z.string().min(1) }), { text }, 'note');
-    return sendWriteOne(
-      this._client,
-      {
-        method: 'POST',
-        path: path`/api/v4/contacts/${id}/notes`,
-        body: [{ note_type: 'common', params }],
-      },
-      'notes',
-      NoteRefSchema,
-      'note',
-      options,
-    );
+  addNote(id: number, text: string, options?: RequestOptions): Promise<NoteRef> {
+    return addTextNote(this._client, 'contacts', id, text, options);
   }
 }

@@ -15,13 +15,7 @@ import {
 import type { RequestOptions } from '../core/options.js';
 import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
 import { assertId, path } from '../core/path.js';
-import {
-  EntityLinkInputSchema,
-  joinWith,
-  parseInput,
-  requireSomeField,
-  type EntityLinkInput,
-} from '../schemas/common.js';
+import { joinWith, parseInput, requireSomeField, type EntityLinkInput } from '../schemas/common.js';
 import {
   LeadCollectionSchema,
   LeadComplexParamsSchema,
@@ -46,14 +40,13 @@ import {
   type LeadUpdateParams,
 } from '../schemas/lead.js';
 import { z } from 'zod';
-import { NoteRefSchema, type NoteRef } from '../schemas/note.js';
-import { APIResource } from './resource.js';
+import type { NoteRef } from '../schemas/note.js';
+import { APIResource, addTextNote, sendEntityLinks } from './resource.js';
 
 export { WON_STATUS_ID, LOST_STATUS_ID } from '../schemas/lead.js';
 
 /** Leads per request of `/leads/complex`: Kommo's limit. */
 const COMPLEX_MAX = 50;
-const LINKS_MAX = 250;
 
 /**
  * Leads (deals).
@@ -270,51 +263,20 @@ export class Leads extends APIResource {
    * await kommo.leads.link(42, [{ to_entity_id: 7, to_entity_type: 'contacts', metadata: { is_main: true } }]);
    * ```
    */
-  async link(
-    id: number,
-    links: readonly EntityLinkInput[],
-    options?: RequestOptions,
-  ): Promise<void> {
-    assertId(id);
-    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
-    await this._client._send(
-      { method: 'POST', path: path`/api/v4/leads/${id}/link`, body },
-      options,
-    );
+  link(id: number, links: readonly EntityLinkInput[], options?: RequestOptions): Promise<void> {
+    return sendEntityLinks(this._client, 'leads', id, 'link', links, options);
   }
 
   /** Removes links from a lead. */
-  async unlink(
-    id: number,
-    links: readonly EntityLinkInput[],
-    options?: RequestOptions,
-  ): Promise<void> {
-    assertId(id);
-    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
-    await this._client._send(
-      { method: 'POST', path: path`/api/v4/leads/${id}/unlink`, body },
-      options,
-    );
+  unlink(id: number, links: readonly EntityLinkInput[], options?: RequestOptions): Promise<void> {
+    return sendEntityLinks(this._client, 'leads', id, 'unlink', links, options);
   }
 
   /**
    * Adds a common (text) note to a lead; `\n` makes line breaks. For other note types use
    * `kommo.notes.create('leads', id, note)`.
    */
-  async addNote(id: number, text: string, options?: RequestOptions): Promise<NoteRef> {
-    assertId(id);
-    const params = parseInput(z.strictObject({ text: z.string().min(1) }), { text }, 'note');
-    return sendWriteOne(
-      this._client,
-      {
-        method: 'POST',
-        path: path`/api/v4/leads/${id}/notes`,
-        body: [{ note_type: 'common', params }],
-      },
-      'notes',
-      NoteRefSchema,
-      'note',
-      options,
-    );
+  addNote(id: number, text: string, options?: RequestOptions): Promise<NoteRef> {
+    return addTextNote(this._client, 'leads', id, text, options);
   }
 }
