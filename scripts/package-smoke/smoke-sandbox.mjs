@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import { Kommo } from 'kommo-sdk';
 import { startSandbox } from 'kommo-sdk/sandbox';
 
-const child = spawn('npx', ['--no-install', 'kommo-sandbox', '--port', '0'], {
+// The installed bin (what `npx kommo-sandbox` runs), started with this node binary so that
+// SIGTERM reaches the server itself: npx, or a `node` shim on PATH, would orphan it.
+const child = spawn(process.execPath, ['./node_modules/.bin/kommo-sandbox', '--port', '0'], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 let out = '';
