@@ -9,6 +9,7 @@
  * @module
  */
 
+import { HTTP_STATUS_TITLES } from '../facts.js';
 import { redactUrl } from './redact.js';
 
 const BRAND = Symbol.for('kommo-sdk.error');
@@ -302,22 +303,7 @@ export class TokenStoreError extends KommoError {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  402: 'Payment Required',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
+const STATUS_TEXT = HTTP_STATUS_TITLES;
 
 function apiErrorMessage(init: KommoApiErrorInit): string {
   const reason = STATUS_TEXT[init.status] ?? (init.status >= 500 ? 'Server Error' : 'HTTP Error');

@@ -7,7 +7,7 @@
 
 import type { Kommo } from '../client.js';
 import { KommoError, isKommoError } from '../core/errors.js';
-import { NOTE_TEXT_MAX_LENGTH } from '../sandbox/limits.js';
+import { NOTE_TEXT_MAX_LENGTH } from '../facts.js';
 import type { TagInput } from '../schemas/common.js';
 import type { CustomFieldValueInput } from '../schemas/custom-field-values.js';
 import type { Pipeline } from '../schemas/pipeline.js';

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { MAX_LINKS } from '../facts.js';
 import { z } from 'zod';
 import {
   refRequestIds,
@@ -46,8 +47,6 @@ import {
   type CatalogUpdateParams,
 } from '../schemas/catalog.js';
 import { APIResource } from './resource.js';
-
-const LINKS_MAX = 250;
 
 /**
  * Elements of a catalog (`/api/v4/catalogs/{catalog_id}/elements`). Writes return the full
@@ -179,7 +178,7 @@ export class CatalogElements extends APIResource {
     options?: RequestOptions,
   ): Promise<void> {
     const body = parseInput(
-      z.array(CatalogElementLinkInputSchema).min(1).max(LINKS_MAX),
+      z.array(CatalogElementLinkInputSchema).min(1).max(MAX_LINKS),
       links,
       'links',
     );
@@ -197,7 +196,7 @@ export class CatalogElements extends APIResource {
     options?: RequestOptions,
   ): Promise<void> {
     const body = parseInput(
-      z.array(CatalogElementLinkInputSchema).min(1).max(LINKS_MAX),
+      z.array(CatalogElementLinkInputSchema).min(1).max(MAX_LINKS),
       links,
       'links',
     );

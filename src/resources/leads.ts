@@ -40,13 +40,11 @@ import {
   type LeadUpdateParams,
 } from '../schemas/lead.js';
 import { z } from 'zod';
+import { MAX_COMPLEX_ITEMS } from '../facts.js';
 import type { NoteRef } from '../schemas/note.js';
 import { APIResource, addTextNote, sendEntityLinks } from './resource.js';
 
 export { WON_STATUS_ID, LOST_STATUS_ID } from '../schemas/lead.js';
-
-/** Leads per request of `/leads/complex`: Kommo's limit. */
-const COMPLEX_MAX = 50;
 
 /**
  * Leads (deals).
@@ -219,7 +217,7 @@ export class Leads extends APIResource {
     const refs = await runBatch(
       bodies,
       {
-        maxChunkSize: COMPLEX_MAX,
+        maxChunkSize: MAX_COMPLEX_ITEMS,
         what: 'complex leads',
         requestIds: refRequestIds,
         send: (chunk, opts) =>

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { MAX_LINKS } from '../facts.js';
 import { z } from 'zod';
 import { runBatch, sendWrite, type BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
@@ -29,8 +30,6 @@ import {
   type LinkSourceType,
 } from '../schemas/link.js';
 import { APIResource } from './resource.js';
-
-const LINKS_MAX = 250;
 
 function sourceType(value: LinkSourceType): LinkSourceType {
   return parseInput(LinkSourceTypeSchema, value, 'link entity type');
@@ -91,7 +90,7 @@ export class Links extends APIResource {
       this._client,
       () => {
         const e = sourceType(type);
-        const entityIds = parseInput(z.array(IdSchema).min(1).max(LINKS_MAX), ids, 'entity ids');
+        const entityIds = parseInput(z.array(IdSchema).min(1).max(MAX_LINKS), ids, 'entity ids');
         const p = parseInput(LinkListParamsSchema, params ?? {}, 'link list params');
         return {
           path: path`/api/v4/${e}/links`,
@@ -120,7 +119,7 @@ export class Links extends APIResource {
   ): Promise<EntityLink[]> {
     const e = sourceType(type);
     assertId(id);
-    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
+    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(MAX_LINKS), links, 'links');
     return sendWrite(
       this._client,
       { method: 'POST', path: path`/api/v4/${e}/${id}/link`, body },
@@ -140,7 +139,7 @@ export class Links extends APIResource {
   ): Promise<void> {
     const e = sourceType(type);
     assertId(id);
-    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
+    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(MAX_LINKS), links, 'links');
     await this._client._send(
       { method: 'POST', path: path`/api/v4/${e}/${id}/unlink`, body },
       options,
@@ -163,7 +162,7 @@ export class Links extends APIResource {
     return runBatch(
       bodies as Array<(typeof bodies)[number] & { request_id?: string }>,
       {
-        maxChunkSize: LINKS_MAX,
+        maxChunkSize: MAX_LINKS,
         what: `${e} links`,
         // Kommo's link answers carry no request_id: results match by position.
         requestIds: () => [],
@@ -197,7 +196,7 @@ export class Links extends APIResource {
     return runBatch(
       bodies as Array<(typeof bodies)[number] & { request_id?: string }>,
       {
-        maxChunkSize: LINKS_MAX,
+        maxChunkSize: MAX_LINKS,
         what: `${e} unlinks`,
         requestIds: () => [],
         send: async (chunk, opts) => {

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { MAX_LINKS } from '../facts.js';
 import { z } from 'zod';
 import type { Kommo } from '../client.js';
 import { sendWriteOne } from '../core/batch.js';
@@ -25,9 +26,6 @@ export abstract class APIResource {
 /** Entities with `/{id}/link`, `/{id}/unlink` and `/{id}/notes` routes shared by several resources. */
 type NotableEntity = 'leads' | 'contacts' | 'companies';
 
-// Kommo's batch limit for links.
-const LINKS_MAX = 250;
-
 /**
  * `POST /api/v4/{entity}/{id}/link|unlink`: the one implementation behind `leads.link`,
  * `contacts.unlink`, `companies.link`… Validates the links before sending.
@@ -42,7 +40,7 @@ export async function sendEntityLinks(
   links: readonly EntityLinkInput[],
   options?: RequestOptions,
 ): Promise<void> {
-  const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(LINKS_MAX), links, 'links');
+  const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(MAX_LINKS), links, 'links');
   await client._send(
     { method: 'POST', path: `/api/v4/${entity}/${assertId(id)}/${action}`, body },
     options,

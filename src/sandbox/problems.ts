@@ -5,6 +5,8 @@
  * @module
  */
 
+import { HTTP_STATUS_TITLES } from '../facts.js';
+
 /** One entry of `validation-errors[].errors`. */
 export interface ValidationIssue {
   code: string;
@@ -35,23 +37,7 @@ export class HttpProblem extends Error {
   }
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  402: 'Payment Required',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
+const TITLES = HTTP_STATUS_TITLES;
 
 /** A problem-JSON reply like Kommo's: `{title, type, status, detail}`. */
 export function problem(

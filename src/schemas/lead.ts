@@ -28,10 +28,7 @@ import {
 } from './common.js';
 import { CustomFieldValuesInputSchema, CustomFieldValuesSchema } from './custom-field-values.js';
 
-/** Status id of "Closed – won", the same in every pipeline. */
-export const WON_STATUS_ID = 142;
-/** Status id of "Closed – lost", the same in every pipeline. */
-export const LOST_STATUS_ID = 143;
+export { WON_STATUS_ID, LOST_STATUS_ID } from '../facts.js';
 
 /** A loss reason as embedded with `with=loss_reason`. */
 export const LossReasonSchema = z.looseObject({

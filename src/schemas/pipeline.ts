@@ -6,6 +6,7 @@
  */
 
 import { z } from 'zod';
+import { STATUS_COLORS } from '../facts.js';
 import {
   LinksSchema,
   NumberOrStringSchema,
@@ -84,29 +85,7 @@ export const PipelineStatusRefSchema = WriteRefSchema;
 export type PipelineStatusRef = z.infer<typeof PipelineStatusRefSchema>;
 
 /** The colours Kommo allows for statuses. */
-export const STATUS_COLORS = [
-  '#fffeb2',
-  '#fffd7f',
-  '#fff000',
-  '#ffeab2',
-  '#ffdc7f',
-  '#ffce5a',
-  '#ffdbdb',
-  '#ffc8c8',
-  '#ff8f92',
-  '#d6eaff',
-  '#c1e0ff',
-  '#98cbff',
-  '#ebffb1',
-  '#deff81',
-  '#87f2c0',
-  '#f9deff',
-  '#f3beff',
-  '#ccc8f9',
-  '#eb93ff',
-  '#f2f3f4',
-  '#e6e8ea',
-] as const;
+export { STATUS_COLORS };
 /** A status colour from Kommo's palette. */
 export type StatusColor = (typeof STATUS_COLORS)[number];
 

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { MAX_PIPELINES, MAX_STATUSES, STATUS_COLORS } from '../../facts.js';
 import type { Ctx } from '../context.js';
 import { ISSUE, fail, type Reply } from '../problems.js';
 import { self, withSet } from '../render.js';
@@ -21,31 +22,7 @@ import {
 } from '../validate.js';
 import { batchBody, runPlans } from './entities.js';
 
-const COLORS = new Set([
-  '#fffeb2',
-  '#fffd7f',
-  '#fff000',
-  '#ffeab2',
-  '#ffdc7f',
-  '#ffce5a',
-  '#ffdbdb',
-  '#ffc8c8',
-  '#ff8f92',
-  '#d6eaff',
-  '#c1e0ff',
-  '#98cbff',
-  '#ebffb1',
-  '#deff81',
-  '#87f2c0',
-  '#f9deff',
-  '#f3beff',
-  '#ccc8f9',
-  '#eb93ff',
-  '#f2f3f4',
-  '#e6e8ea',
-]);
-const MAX_PIPELINES = 50;
-const MAX_STATUSES = 100;
+const COLORS: ReadonlySet<string> = new Set(STATUS_COLORS);
 
 function renderStatus(ctx: Ctx, s: SandboxStatus, descriptions: boolean): Record<string, unknown> {
   const { descriptions: d, ...fields } = s;

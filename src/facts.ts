@@ -1,0 +1,97 @@
+/**
+ * Kommo's facts: documented limits, system ids, the status palette and HTTP titles. The one
+ * place both the SDK and the sandbox read them from. Import-free on purpose, so that any entry
+ * (the main one, `kommo-sdk/webhooks`, the sandbox) can use it without loading anything else.
+ *
+ * Where Kommo publishes no number, the value is a conservative guess and says so.
+ *
+ * @module
+ */
+
+/** The status id of "Closed - won", the same in every pipeline. */
+export const WON_STATUS_ID = 142;
+
+/** The status id of "Closed - lost", the same in every pipeline. */
+export const LOST_STATUS_ID = 143;
+
+/**
+ * The longest `params.text` of a note the sandbox accepts by default.
+ *
+ * Kommo publishes no limit for note texts; this is a conservative cap that helpers splitting
+ * long texts (a chat history) share with the sandbox, so that a text that fits here is unlikely
+ * to be refused by a real account.
+ */
+export const NOTE_TEXT_MAX_LENGTH = 20_000;
+
+/** The most items one list page may hold (`limit`). */
+export const MAX_PAGE_LIMIT = 250;
+
+/** The most entities one batch `POST`/`PATCH` may carry. */
+export const MAX_BATCH_ITEMS = 250;
+
+/** The most links one `POST /api/v4/{entity}/link` (or `/unlink`) may carry. */
+export const MAX_LINKS = 250;
+
+/** The most leads one `POST /api/v4/leads/complex` may carry. */
+export const MAX_COMPLEX_ITEMS = 50;
+
+/** The page size of a list request without `limit`. */
+export const DEFAULT_PAGE_LIMIT = 50;
+
+/** The longest value of a `text` custom field the API accepts (the UI allows more). */
+export const TEXT_FIELD_MAX_LENGTH = 256;
+
+/** The most webhook subscriptions one account may have. */
+export const MAX_WEBHOOK_SUBSCRIPTIONS = 100;
+
+/** The most pipelines one account may have. */
+export const MAX_PIPELINES = 50;
+
+/** The most statuses one pipeline may have. */
+export const MAX_STATUSES = 100;
+
+/** The colours Kommo allows for statuses. */
+export const STATUS_COLORS = [
+  '#fffeb2',
+  '#fffd7f',
+  '#fff000',
+  '#ffeab2',
+  '#ffdc7f',
+  '#ffce5a',
+  '#ffdbdb',
+  '#ffc8c8',
+  '#ff8f92',
+  '#d6eaff',
+  '#c1e0ff',
+  '#98cbff',
+  '#ebffb1',
+  '#deff81',
+  '#87f2c0',
+  '#f9deff',
+  '#f3beff',
+  '#ccc8f9',
+  '#eb93ff',
+  '#f2f3f4',
+  '#e6e8ea',
+] as const;
+
+/** The reason phrases of the HTTP statuses Kommo answers with. */
+export const HTTP_STATUS_TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
