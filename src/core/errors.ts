@@ -25,6 +25,7 @@ export type KommoErrorCode =
   | 'not_found'
   | 'rate_limited'
   | 'server_error'
+  | 'unexpected_redirect'
   | 'connection_error'
   | 'timeout'
   | 'aborted'
@@ -190,6 +191,31 @@ export class RateLimitError extends KommoApiError {
 }
 /** 5xx. For writes `writeOutcome` is `unknown`: the SDK does not replay them. */
 export class ServerError extends KommoApiError {}
+
+/**
+ * 3xx: the SDK never follows a redirect, to the same host or another. Kommo's API does not
+ * redirect a valid request, so a redirect means a wrong `domain`/`baseUrl`, a moved account or a
+ * proxy in the way; following it would send the token (and replay a write, or turn a POST into
+ * a GET) wherever the answer points. Fix the address instead: `location` says where it pointed.
+ * A write answered with a redirect was not applied, except after `303 See Other`
+ * (`writeOutcome: 'unknown'`).
+ */
+export class RedirectError extends KommoApiError {
+  /**
+   * The absolute target of the redirect (`Location` resolved against the request URL), with
+   * credentials, secret-looking parameters and the SDK's own secrets redacted. `undefined` when
+   * the answer had no `Location`.
+   */
+  readonly location?: string;
+  constructor(init: KommoApiErrorInit & { location?: string | undefined }) {
+    super(
+      'unexpected_redirect',
+      init,
+      `${init.status} Redirect ${init.location ? `to ${init.location} ` : ''}not followed (${init.method} ${init.path}): check \`domain\`/\`baseUrl\``,
+    );
+    if (init.location !== undefined) this.location = init.location;
+  }
+}
 
 /** The request did not get an HTTP answer (DNS, refused, reset). */
 export class ConnectionError extends KommoError {
@@ -359,6 +385,8 @@ export interface ErrorResponseInfo {
   body: unknown;
   requestId?: string | undefined;
   retryAfterMs?: number | undefined;
+  /** A redirect's target, already resolved and scrubbed. */
+  location?: string | undefined;
   /** Set when the SDK itself decided the token cannot be refreshed any more. */
   reauthorizationRequired?: boolean;
   cause?: unknown;
@@ -378,7 +406,10 @@ export function isWriteMethod(method: HttpMethod): boolean {
 export function toKommoError(info: ErrorResponseInfo): KommoApiError {
   const body = info.body;
   const json = isRecord(body) ? body : undefined;
-  const init: KommoApiErrorInit & { retryAfterMs?: number | undefined } = {
+  const init: KommoApiErrorInit & {
+    retryAfterMs?: number | undefined;
+    location?: string | undefined;
+  } = {
     status: info.status,
     method: info.method,
     url: info.url,
@@ -391,12 +422,16 @@ export function toKommoError(info: ErrorResponseInfo): KommoApiError {
     validationErrors: parseValidationErrors(json),
     body,
     retryAfterMs: info.retryAfterMs,
+    location: info.location,
     cause: info.cause,
   };
-  if (isWriteMethod(info.method)) {
-    init.writeOutcome = info.status >= 500 ? 'unknown' : 'not_applied';
-  }
   const s = info.status;
+  if (isWriteMethod(info.method)) {
+    // 303 See Other is how a server says "done, the result is over there".
+    init.writeOutcome = s >= 500 || s === 303 ? 'unknown' : 'not_applied';
+  }
+  // Status 0: a fetch that hides manual redirects behind an opaque answer (browsers).
+  if ((s >= 300 && s < 400) || s === 0) return new RedirectError(init);
   if (s === 400 || s === 422) return new BadRequestError('bad_request', init);
   if (s === 401) {
     return new AuthenticationError(

@@ -28,7 +28,7 @@ import {
 import type { Hooks, Logger, RequestEvent, RequestOptions, RetryOptions } from './options.js';
 import { toSearchParams, type QueryInput } from './query.js';
 import type { RateLimiter } from './rate-limit.js';
-import { redactUrl, scrubText } from './redact.js';
+import { redactUrl, scrubKnownSecrets, scrubText } from './redact.js';
 import {
   DEFAULT_BASE_DELAY_MS,
   DEFAULT_MAX_DELAY_MS,
@@ -40,14 +40,21 @@ import {
 } from './retry.js';
 import { VERSION } from '../version.js';
 
-/** A raw answer: status, headers and the body (parsed JSON, text, or `undefined` when empty). */
+/**
+ * A raw answer: status, headers and the body (parsed JSON, text, or `undefined` when empty).
+ * Everything in it but `headers` is already scrubbed of the request's secrets (see
+ * {@link HttpClient.send}).
+ */
 export interface RawResponse {
   status: number;
+  /** The answer's headers as received (not scrubbed: read only what you need, never log them). */
   headers: Headers;
   /** Parsed JSON; the text when it is not JSON; `undefined` for 204 or an empty body. */
   body: unknown;
   /** Kommo's `X-Request-Id`. */
   requestId: string | undefined;
+  /** For a redirect: where it pointed, resolved against the request URL and redacted. */
+  location?: string | undefined;
   /** Whether `body` came from JSON. */
   isJson: boolean;
 }
@@ -71,6 +78,12 @@ export interface AuthProvider {
    * token is ready and the request should be replayed, `false` when there is nothing to do.
    */
   refreshAfterUnauthorized(usedToken: string | undefined, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Every secret the provider knows now (the current pair, the client secret), scrubbed from
+   * each answer along with the token that request actually carried. Synchronous and cheap: it
+   * is called once per attempt.
+   */
+  secrets?(): ReadonlyArray<string | undefined>;
 }
 
 /** Settings of {@link HttpClient}. */
@@ -141,6 +154,24 @@ function validatePath(path: unknown): string {
   return path;
 }
 
+/** The redirect target of an answer, resolved against the request URL and scrubbed. */
+function redirectTarget(
+  response: Response,
+  requestUrl: string,
+  secrets: ReadonlyArray<string | undefined>,
+): string | undefined {
+  const raw = response.headers.get('location');
+  if (raw === null) return undefined;
+  let absolute: string;
+  try {
+    absolute = new URL(scrubText(raw, secrets), requestUrl).toString();
+  } catch {
+    absolute = raw;
+  }
+  // Twice: the raw value may hold the secret in a form URL parsing re-encodes.
+  return scrubText(redactUrl(absolute), secrets).slice(0, 2000);
+}
+
 /** Parses an answer body: JSON when it looks like JSON, text otherwise, `undefined` when empty. */
 function parseBody(text: string, contentType: string | null): { body: unknown; isJson: boolean } {
   if (text === '' || text.trim() === '') return { body: undefined, isJson: false };
@@ -189,6 +220,14 @@ export class HttpClient {
   /**
    * One attempt: no pacing, no retries, no auth. Throws only {@link ConnectionError},
    * {@link RequestTimeoutError} or {@link RequestAbortedError}; any status resolves.
+   *
+   * The one place an answer enters the SDK, so the one place it is scrubbed: a server or proxy
+   * may reflect the request's secrets (the `Authorization` header, the OAuth body) into a body,
+   * a header or a `Location`. Every known secret (`token`, `secrets`), in its usual encodings,
+   * is replaced by `[REDACTED]` in the body text before it is parsed, in `X-Request-Id` and in
+   * the redirect target; error answers also lose anything that looks like a bearer token or a
+   * secret parameter. Errors, log lines and hook events are all built from this result.
+   * Redirects are never followed (`redirect: 'manual'`): they come back as 3xx answers.
    */
   async send(
     request: CoreRequest,
@@ -198,8 +237,13 @@ export class HttpClient {
       timeoutMs?: number | undefined;
       headers?: Record<string, string> | undefined;
       baseUrl?: string;
-      /** More secrets to scrub from low-level error messages (the OAuth body's secret and tokens). */
-      secrets?: ReadonlyArray<string | undefined>;
+      /** More secrets to scrub from the answer and from low-level errors (besides `token`). */
+      secrets?: ReadonlyArray<string | undefined> | undefined;
+      /**
+       * Return a 2xx body unscrubbed: the token endpoint's answer *is* the new pair, and a
+       * server that does not rotate refresh tokens sends the one it received back.
+       */
+      keepSuccessBody?: boolean;
     } = {},
   ): Promise<RawResponse> {
     const url = this.url(request, options.baseUrl);
@@ -223,6 +267,7 @@ export class HttpClient {
     const timeoutMs = options.timeoutMs ?? this.#config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const write = isWriteMethod(request.method);
     const userFetch = this.#config.fetch;
+    const secrets = [options.token, ...(options.secrets ?? [])];
     let response: Response;
     try {
       response = await ky(url, {
@@ -232,6 +277,9 @@ export class HttpClient {
         retry: 0,
         throwHttpErrors: false,
         timeout: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : false,
+        // Never follow a redirect: fetch keeps the token on a same-host hop, and a cross-host
+        // `Location` may itself carry the reflected token. See RedirectError.
+        redirect: 'manual',
         ...(options.signal ? { signal: options.signal } : {}),
         // Look fetch up on every call: a reference captured at import time bypasses
         // interceptors and polyfills installed later.
@@ -239,27 +287,28 @@ export class HttpClient {
           (userFetch ?? globalThis.fetch)(input, init),
       });
     } catch (error) {
-      throw this.#networkError(error, request, url, write, options.signal, timeoutMs, [
-        options.token,
-        ...(options.secrets ?? []),
-      ]);
+      throw this.#networkError(error, request, url, write, options.signal, timeoutMs, secrets);
     }
     let text: string;
     try {
       text = response.status === 204 || request.method === 'HEAD' ? '' : await response.text();
     } catch (error) {
-      throw this.#networkError(error, request, url, write, options.signal, timeoutMs, [
-        options.token,
-        ...(options.secrets ?? []),
-      ]);
+      throw this.#networkError(error, request, url, write, options.signal, timeoutMs, secrets);
     }
+    const ok = response.status >= 200 && response.status < 300;
+    if (!ok) text = scrubText(text, secrets);
+    else if (!options.keepSuccessBody) text = scrubKnownSecrets(text, secrets);
     const parsed = parseBody(text, response.headers.get('content-type'));
+    const requestId = response.headers.get('x-request-id');
+    const redirect =
+      (response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect';
     return {
       status: response.status,
       headers: response.headers,
       body: parsed.body,
       isJson: parsed.isJson,
-      requestId: response.headers.get('x-request-id') ?? undefined,
+      requestId: requestId === null ? undefined : scrubText(requestId, secrets).slice(0, 200),
+      ...(redirect ? { location: redirectTarget(response, url, secrets) } : {}),
     };
   }
 
@@ -356,6 +405,8 @@ export class HttpClient {
           signal,
           timeoutMs: options.timeoutMs,
           headers: options.headers,
+          // Read per attempt: a refresh may have rotated the pair since the last one.
+          secrets: auth?.secrets?.(),
         });
       } catch (error) {
         const failure = error as KommoError;
@@ -434,6 +485,7 @@ export class HttpClient {
         body: response.body,
         requestId: response.requestId,
         retryAfterMs: hint,
+        location: response.location,
       });
       if (isRetryableStatus(request.method, response.status) && retries < maxRetries) {
         const delayMs = retryDelayMs(retries, hint, {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ConfigurationError, OAuthError, ResponseValidationError, isKommoError } from './errors.js';
 import { normalizeDomain } from './domain.js';
 import { HttpClient, type RawResponse } from './http.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets, scrubKnownSecrets } from './redact.js';
 import { sleep } from './retry.js';
 import type { TokenSet } from './token-store.js';
 
@@ -123,6 +123,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 const TOKEN_PATH = '/oauth2/access_token';
+
+/** A JSON-like value with the known secrets scrubbed from its strings and keys. */
+function scrubJson(value: unknown, secrets: ReadonlyArray<string | undefined>): unknown {
+  if (value === undefined) return value;
+  return JSON.parse(scrubKnownSecrets(JSON.stringify(value), secrets)) as unknown;
+}
 
 /**
  * OAuth 2.0 for a Kommo integration, usable before any account is known (a public
@@ -306,12 +312,14 @@ export class KommoOAuth {
       ...grant,
     };
     const baseUrl = this.#baseUrl ?? `https://${host}`;
+    // The client secret and the grant (refresh token or code): scrubbed from whatever comes back.
+    const secrets = [this.#clientSecret, ...Object.values(grant)];
     let response: RawResponse | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
         response = await this.#http.send(
           { method: 'POST', path: TOKEN_PATH, body },
-          { baseUrl, secrets: [this.#clientSecret, ...Object.values(grant)] },
+          { baseUrl, secrets, keepSuccessBody: true },
         );
         break;
       } catch (error) {
@@ -327,7 +335,8 @@ export class KommoOAuth {
         throw new ResponseValidationError(
           'The token endpoint answered without a usable token pair',
           {
-            body: redactSecrets(response.body),
+            // The 2xx body was kept as sent (it should be the new pair): scrub it here.
+            body: redactSecrets(scrubJson(response.body, secrets)),
             requestId: response.requestId,
             issues: parsed.error.issues.map((i) => ({
               path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
@@ -343,16 +352,21 @@ export class KommoOAuth {
     const title = typeof json?.['title'] === 'string' ? json['title'] : undefined;
     const detail = typeof json?.['detail'] === 'string' ? json['detail'] : undefined;
     const what = grant['grant_type'] === 'refresh_token' ? 'Token refresh' : 'Code exchange';
-    throw new OAuthError(
-      `${what} failed: ${status}${hint ? ` ${hint}` : title ? ` ${title}` : ''} (POST ${TOKEN_PATH} on ${host})`,
-      {
-        status,
-        hint,
-        title,
-        detail,
-        body: redactSecrets(response.body),
-      },
-    );
+    const why =
+      response.location !== undefined || (status >= 300 && status < 400) || status === 0
+        ? ` redirect${response.location ? ` to ${response.location}` : ''} not followed`
+        : hint
+          ? ` ${hint}`
+          : title
+            ? ` ${title}`
+            : '';
+    throw new OAuthError(`${what} failed: ${status}${why} (POST ${TOKEN_PATH} on ${host})`, {
+      status,
+      hint,
+      title,
+      detail,
+      body: redactSecrets(response.body),
+    });
   }
 
   /** @internal */

@@ -51,24 +51,79 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** Secrets shorter than this are not searched for: they would match ordinary text. */
+const MIN_SECRET_LENGTH = 8;
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
 /**
- * Replaces every occurrence of the given secrets inside a text, plus anything that looks like a
- * bearer token or a secret query parameter (for messages of low-level errors, which some fetch
- * implementations fill with the request's URL and headers).
+ * The forms a secret takes when a server or proxy echoes it back: as sent, URL-encoded (a
+ * `Location` or a query string), form-encoded, JSON-escaped (with and without PHP's `\/`) and
+ * HTML-escaped (an error page). Tokens are usually plain base64url, so most forms coincide.
  */
-export function scrubText(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
-  let out = text
-    .replace(/(bearer\s+)[^\s"',;]+/gi, `$1${REDACTED}`)
-    .replace(
-      /([?&](?:access_token|refresh_token|client_secret|code|secret|token)=)[^&#\s"']*/gi,
-      `$1${REDACTED}`,
-    )
-    .replace(
-      /("(?:access_token|refresh_token|client_secret|authorization)"\s*:\s*")[^"]*/gi,
-      `$1${REDACTED}`,
-    );
+function secretForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  return [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    json,
+    json.replace(/\//g, '\\/'),
+    secret.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c),
+  ];
+}
+
+/** Every searchable form of every known secret, longest first (a form may contain another). */
+function knownForms(secrets: ReadonlyArray<string | undefined>): string[] {
+  const forms = new Set<string>();
   for (const secret of secrets) {
-    if (secret && secret.length >= 8) out = out.split(secret).join(REDACTED);
+    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
+    for (const form of secretForms(secret)) forms.add(form);
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Replaces every occurrence of the given known secrets (the values themselves and their
+ * encoded forms) inside a text, and nothing else. Safe on any answer: it changes a text only
+ * where it holds one of the secrets, so data that does not contain them is returned unchanged.
+ */
+export function scrubKnownSecrets(
+  text: string,
+  secrets: ReadonlyArray<string | undefined>,
+): string {
+  let out = text;
+  for (const form of knownForms(secrets)) {
+    if (out.includes(form)) out = out.replaceAll(form, REDACTED);
   }
   return out;
+}
+
+/**
+ * Replaces every occurrence of the given secrets inside a text (see {@link scrubKnownSecrets}),
+ * plus anything that looks like a bearer token or a secret parameter. For texts the SDK builds
+ * into errors, logs and events (error answers, headers, messages of low-level errors, which
+ * some fetch implementations fill with the request's URL and headers) — never for the data of
+ * a successful answer, where such patterns may be legitimate.
+ */
+export function scrubText(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
+  return scrubKnownSecrets(
+    text
+      .replace(/(bearer(?:\s+|%20|\+))[^\s"',;&<]+/gi, `$1${REDACTED}`)
+      .replace(
+        /([?&](?:access_token|refresh_token|client_secret|code|secret|token)=)[^&#\s"']*/gi,
+        `$1${REDACTED}`,
+      )
+      .replace(
+        /("(?:access_token|refresh_token|client_secret|authorization)"\s*:\s*")[^"]*/gi,
+        `$1${REDACTED}`,
+      ),
+    secrets,
+  );
 }

@@ -70,7 +70,10 @@ function tokenEndpoint(
   return calls;
 }
 
-/** Answers 401 to `bad` tokens and 200 with the token name to good ones. */
+/**
+ * Answers 401 to `bad` tokens and 200 with the token's name to good ones (`B` for `access-B`:
+ * the SDK scrubs the token itself from any answer).
+ */
 function api(times: number, good: string[]) {
   const seen: string[] = [];
   nock(HOST)
@@ -81,7 +84,7 @@ function api(times: number, good: string[]) {
       seen.push(auth);
       const token = auth.replace('Bearer ', '');
       return good.includes(token)
-        ? [200, { token }]
+        ? [200, { token: token.replace('access-', '') }]
         : [
             401,
             {
@@ -115,7 +118,7 @@ describe('OAuth refresh', () => {
       client_secret: 'very-secret-value',
       redirect_uri: oauth.redirectUri,
     });
-    expect(results.every((r) => r?.token === 'access-B')).toBe(true);
+    expect(results.every((r) => r?.token === 'B')).toBe(true);
     expect((await store.get(KEY))?.refresh_token).toBe('refresh-B');
     expect(refreshes).toHaveLength(1);
     expect(refreshes[0]).toMatchObject({ account: KEY, reason: 'unauthorized' });
