@@ -217,6 +217,7 @@ export class Kommo {
         store: options.tokenStore,
         oauth: { refresh: (_key, refreshToken) => oauth.refresh(this.domain, refreshToken) },
         initial: options.tokens === undefined ? undefined : toTokenSet(options.tokens),
+        clientSecret: options.oauth.clientSecret,
         marginSec: options.refreshMarginSec ?? 300,
         hooks: options.hooks,
         logger: options.logger,

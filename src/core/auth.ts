@@ -28,10 +28,35 @@ export class StaticAuth implements AuthProvider {
   refreshAfterUnauthorized(): Promise<boolean> {
     return Promise.resolve(false);
   }
+  /** {@inheritDoc AuthProvider.secrets} */
+  secrets(): readonly string[] {
+    return [this.#token];
+  }
 }
 
 // One refresh in flight per store and account, shared by every client of the process.
 const inflight = new WeakMap<TokenStore, Map<string, Promise<TokenSet>>>();
+
+/** A stored pair whose refresh token Kommo rejected (revoked, expired, already used). */
+interface DeadPair {
+  readonly access_token: string;
+  readonly refresh_token: string;
+  /** Whether the access token is unusable too: it got a 401, or it has expired. */
+  accessDead: boolean;
+  /** Kommo's hint (or the status), for the message of every fast failure. */
+  readonly reason: string;
+  /** The rejection itself, the `cause` of every fast failure. */
+  readonly cause: unknown;
+}
+
+// Known-dead pairs per store and account, shared by every client of the process: once Kommo
+// has rejected a pair's refresh token, asking again only spends requests (Kommo counts them).
+// Cleared as soon as the store holds a different pair.
+const deadPairs = new WeakMap<TokenStore, Map<string, DeadPair>>();
+
+function samePair(a: Pick<TokenSet, 'access_token' | 'refresh_token'>, b: TokenSet): boolean {
+  return a.access_token === b.access_token && a.refresh_token === b.refresh_token;
+}
 
 /** Settings of {@link OAuthTokenManager}. */
 export interface OAuthTokenManagerConfig {
@@ -41,6 +66,8 @@ export interface OAuthTokenManagerConfig {
   oauth: Pick<KommoOAuth, 'refresh'>;
   /** Pair to write when the store is empty. */
   initial?: TokenSet | undefined;
+  /** The integration's client secret: never used here, only scrubbed from answers. */
+  clientSecret?: string | undefined;
   /** Refresh when the token expires within this many seconds. */
   marginSec: number;
   hooks?: Hooks | undefined;
@@ -125,6 +152,60 @@ export class OAuthTokenManager implements AuthProvider {
     return this.#loading;
   }
 
+  #dead(): DeadPair | undefined {
+    return deadPairs.get(this.#config.store)?.get(this.#config.key);
+  }
+
+  #markDead(pair: TokenSet, accessDead: boolean, error: OAuthError): void {
+    const { store, key } = this.#config;
+    let perStore = deadPairs.get(store);
+    if (!perStore) {
+      perStore = new Map();
+      deadPairs.set(store, perStore);
+    }
+    perStore.set(key, {
+      access_token: pair.access_token,
+      refresh_token: pair.refresh_token,
+      accessDead,
+      reason: error.hint ?? String(error.status),
+      cause: error,
+    });
+  }
+
+  #clearDead(dead: DeadPair): void {
+    const perStore = deadPairs.get(this.#config.store);
+    if (perStore?.get(this.#config.key) === dead) perStore.delete(this.#config.key);
+  }
+
+  #deadError(dead: DeadPair): AuthenticationError {
+    return this.#reauth(
+      `the refresh token of the stored pair was rejected earlier (${dead.reason}) and the store holds no other pair; no request was sent`,
+      dead.cause,
+    );
+  }
+
+  /**
+   * {@link token} while the stored pair is known dead: no network at all. The store is re-read
+   * on every call (cheap), so a pair saved meanwhile by another client, another process or a
+   * new authorization is picked up without a restart.
+   */
+  async #tokenWhileDead(dead: DeadPair): Promise<string> {
+    const stored = await this.#readStore();
+    if (!stored || !samePair(dead, stored)) {
+      // A different pair (or none: the normal path then writes `initial` or fails fast).
+      this.#clearDead(dead);
+      this.#current = stored;
+      this.#proactiveBackoffUntil = 0;
+      return this.token();
+    }
+    this.#current = stored;
+    // The access token may outlive its refresh token: use it until it fails or expires, but
+    // never try the refresh again.
+    if (!dead.accessDead && !this.#expired(stored)) return stored.access_token;
+    dead.accessDead = true;
+    throw this.#deadError(dead);
+  }
+
   #reauth(message: string, cause?: unknown): AuthenticationError {
     const status = cause instanceof OAuthError && cause.status !== undefined ? cause.status : 401;
     return new AuthenticationError(
@@ -145,6 +226,8 @@ export class OAuthTokenManager implements AuthProvider {
   /** {@inheritDoc AuthProvider.token} */
   async token(): Promise<string> {
     if (this.#unsaved) await this.#retryUnsaved();
+    const dead = this.#dead();
+    if (dead) return this.#tokenWhileDead(dead);
     const tokens = await this.#load();
     if (!tokens) throw this.#reauth('the token store has no pair for this account');
     if (!this.#expiring(tokens) || this.#now() < this.#proactiveBackoffUntil) {
@@ -172,6 +255,17 @@ export class OAuthTokenManager implements AuthProvider {
     if (current && current.access_token !== usedToken) return true; // someone refreshed meanwhile
     await this.#refresh('unauthorized', usedToken);
     return true;
+  }
+
+  /** {@inheritDoc AuthProvider.secrets} */
+  secrets(): ReadonlyArray<string | undefined> {
+    return [
+      this.#current?.access_token,
+      this.#current?.refresh_token,
+      this.#unsaved?.tokens.access_token,
+      this.#unsaved?.tokens.refresh_token,
+      this.#config.clientSecret,
+    ];
   }
 
   async #retryUnsaved(): Promise<void> {
@@ -222,6 +316,11 @@ export class OAuthTokenManager implements AuthProvider {
         }
         let base = stored ?? this.#current;
         if (!base) throw this.#reauth('the token store has no pair for this account');
+        const dead = this.#dead();
+        if (dead && dead.refresh_token === base.refresh_token) throw this.#deadError(dead);
+        // Rejected refresh tokens are remembered, so the next calls fail without a request.
+        const accessIsDead = (pair: TokenSet): boolean =>
+          reason === 'unauthorized' || this.#expired(pair);
         let fresh: TokenSet;
         try {
           fresh = await this.#config.oauth.refresh(key, base.refresh_token);
@@ -229,11 +328,13 @@ export class OAuthTokenManager implements AuthProvider {
           if (!isRejected(error)) throw error;
           // Rejected: maybe another process rotated it between our read and our call.
           const again = await this.#readStore();
-          if (!again || again.refresh_token === base.refresh_token)
+          if (!again || again.refresh_token === base.refresh_token) {
+            this.#markDead(base, accessIsDead(base), error);
             throw this.#reauth(
               `the refresh token was rejected (${error.hint ?? error.status})`,
               error,
             );
+          }
           if (!this.#expiring(again)) {
             effectiveReason = 'store';
             return again;
@@ -242,12 +343,12 @@ export class OAuthTokenManager implements AuthProvider {
           try {
             fresh = await this.#config.oauth.refresh(key, again.refresh_token);
           } catch (second) {
-            if (isRejected(second))
-              throw this.#reauth(
-                `the refresh token was rejected (${second.hint ?? second.status})`,
-                second,
-              );
-            throw second;
+            if (!isRejected(second)) throw second;
+            this.#markDead(again, accessIsDead(again), second);
+            throw this.#reauth(
+              `the refresh token was rejected (${second.hint ?? second.status})`,
+              second,
+            );
           }
         }
         try {
@@ -269,6 +370,10 @@ export class OAuthTokenManager implements AuthProvider {
     try {
       tokens = await running;
     } catch (error) {
+      // This caller's 401 proves the access token dead too, whatever the leader's reason was.
+      const dead = this.#dead();
+      if (dead && reason === 'unauthorized' && dead.access_token === staleAccessToken)
+        dead.accessDead = true;
       throw isKommoError(error)
         ? error
         : new KommoError('reauthorization_required', `Token refresh failed: ${String(error)}`, {
