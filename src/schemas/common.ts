@@ -39,6 +39,46 @@ export const TagSchema = z.looseObject({
 /** A tag embedded in an entity. */
 export type Tag = z.infer<typeof TagSchema>;
 
+/**
+ * One entry of an `_embedded` list, which Kommo sends as the object (`{ id, … }`) or as the
+ * bare id: a role lists its users as ids (`"users": [5012345, 5012346]`), and every list of
+ * references is read the same way, so an answer in either shape parses. The entry is kept as
+ * Kommo sent it; get the ids with {@link embeddedIds}, or narrow with
+ * `typeof entry === 'number'` before reading other fields. The one place this union is built.
+ *
+ * @internal
+ */
+export function idOrObject<T extends z.ZodType>(item: T) {
+  return z.union([z.number(), item]);
+}
+/**
+ * An entry of an `_embedded` list: the bare id, or the object (see {@link embeddedIds}).
+ *
+ * @example
+ * ```ts
+ * for (const user of role._embedded?.users ?? []) {
+ *   const id = typeof user === 'number' ? user : user.id;
+ * }
+ * ```
+ */
+export type IdOrObject<T> = number | T;
+
+/**
+ * The ids of an `_embedded` list, whichever shape each entry came in (bare ids or objects);
+ * `[]` for a missing list.
+ *
+ * @example
+ * ```ts
+ * const userIds = embeddedIds(role._embedded?.users); // [5012345, 5012346]
+ * const contactIds = embeddedIds(lead._embedded?.contacts);
+ * ```
+ */
+export function embeddedIds(
+  list: ReadonlyArray<number | { id: number }> | null | undefined,
+): number[] {
+  return (list ?? []).map((entry) => (typeof entry === 'number' ? entry : entry.id));
+}
+
 /** A reference to another entity (`{ id, _links }`, plus `is_main` for contacts). */
 export const EntityRefSchema = z.looseObject({
   id: z.number(),

@@ -26,6 +26,7 @@ import {
   UserIdsFilterSchema,
   WriteRefSchema,
   collectionSchema,
+  idOrObject,
 } from './common.js';
 import { CustomFieldValuesInputSchema, CustomFieldValuesSchema } from './custom-field-values.js';
 import { CustomFieldsFilterSchema, EmbeddedCatalogElementSchema } from './lead.js';
@@ -48,11 +49,11 @@ export const CompanySchema = z.looseObject({
   _embedded: z
     .looseObject({
       /** Company tags never have a color (`null`). */
-      tags: z.array(TagSchema).nullish(),
-      contacts: z.array(EntityRefSchema).nullish(),
-      leads: z.array(EntityRefSchema).nullish(),
-      customers: z.array(EntityRefSchema).nullish(),
-      catalog_elements: z.array(EmbeddedCatalogElementSchema).nullish(),
+      tags: z.array(idOrObject(TagSchema)).nullish(),
+      contacts: z.array(idOrObject(EntityRefSchema)).nullish(),
+      leads: z.array(idOrObject(EntityRefSchema)).nullish(),
+      customers: z.array(idOrObject(EntityRefSchema)).nullish(),
+      catalog_elements: z.array(idOrObject(EmbeddedCatalogElementSchema)).nullish(),
     })
     .nullish(),
 });

@@ -26,6 +26,7 @@ import {
   UserIdsFilterSchema,
   WriteRefSchema,
   collectionSchema,
+  idOrObject,
 } from './common.js';
 import { CustomFieldValuesInputSchema, CustomFieldValuesSchema } from './custom-field-values.js';
 import { CustomFieldsFilterSchema, EmbeddedCatalogElementSchema } from './lead.js';
@@ -50,11 +51,11 @@ export const ContactSchema = z.looseObject({
   _links: LinksSchema.nullish(),
   _embedded: z
     .looseObject({
-      tags: z.array(TagSchema).nullish(),
-      companies: z.array(EntityRefSchema).nullish(),
-      leads: z.array(EntityRefSchema).nullish(),
-      customers: z.array(EntityRefSchema).nullish(),
-      catalog_elements: z.array(EmbeddedCatalogElementSchema).nullish(),
+      tags: z.array(idOrObject(TagSchema)).nullish(),
+      companies: z.array(idOrObject(EntityRefSchema)).nullish(),
+      leads: z.array(idOrObject(EntityRefSchema)).nullish(),
+      customers: z.array(idOrObject(EntityRefSchema)).nullish(),
+      catalog_elements: z.array(idOrObject(EmbeddedCatalogElementSchema)).nullish(),
     })
     .nullish(),
 });

@@ -4,7 +4,9 @@
  *
  * @module
  */
+export { embeddedIds } from './common.js';
 export type {
+  IdOrObject,
   NumberOrString,
   HalLinks,
   Tag,

@@ -25,6 +25,7 @@ import {
   UserIdsFilterSchema,
   WriteRefSchema,
   collectionSchema,
+  idOrObject,
 } from './common.js';
 import { CustomFieldValuesInputSchema, CustomFieldValuesSchema } from './custom-field-values.js';
 
@@ -84,12 +85,15 @@ export const LeadSchema = z.looseObject({
   _links: LinksSchema.nullish(),
   _embedded: z
     .looseObject({
-      tags: z.array(TagSchema).nullish(),
-      contacts: z.array(EntityRefSchema).nullish(),
-      companies: z.array(EntityRefSchema).nullish(),
+      // Lists of references: each entry is the object or the bare id (see idOrObject).
+      tags: z.array(idOrObject(TagSchema)).nullish(),
+      contacts: z.array(idOrObject(EntityRefSchema)).nullish(),
+      companies: z.array(idOrObject(EntityRefSchema)).nullish(),
       // Documented as an object, returned as an array: accept both.
-      loss_reason: z.union([z.array(LossReasonSchema), LossReasonSchema]).nullish(),
-      catalog_elements: z.array(EmbeddedCatalogElementSchema).nullish(),
+      loss_reason: z
+        .union([z.array(idOrObject(LossReasonSchema)), idOrObject(LossReasonSchema)])
+        .nullish(),
+      catalog_elements: z.array(idOrObject(EmbeddedCatalogElementSchema)).nullish(),
       source: z.looseObject({ id: z.number().nullish(), name: z.string().nullish() }).nullish(),
     })
     .nullish(),

@@ -18,6 +18,7 @@ import {
   TimeFilterSchema,
   UnixTimeSchema,
   collectionSchema,
+  idOrObject,
 } from './common.js';
 import { CompanyCreateParamsSchema } from './company.js';
 import { ContactCreateParamsSchema } from './contact.js';
@@ -36,10 +37,10 @@ export const UnsortedUidSchema = z
 
 const embeddedRefs = z
   .looseObject({
-    leads: z.array(EntityRefSchema).nullish(),
-    contacts: z.array(EntityRefSchema).nullish(),
-    companies: z.array(EntityRefSchema).nullish(),
-    customers: z.array(EntityRefSchema).nullish(),
+    leads: z.array(idOrObject(EntityRefSchema)).nullish(),
+    contacts: z.array(idOrObject(EntityRefSchema)).nullish(),
+    companies: z.array(idOrObject(EntityRefSchema)).nullish(),
+    customers: z.array(idOrObject(EntityRefSchema)).nullish(),
   })
   .nullish();
 

@@ -6,7 +6,7 @@
  */
 
 import { z } from 'zod';
-import { LimitSchema, LinksSchema, PageSchema, collectionSchema } from './common.js';
+import { LimitSchema, LinksSchema, PageSchema, collectionSchema, idOrObject } from './common.js';
 import { openEnum } from './custom-field-values.js';
 
 /** A right letter: `A` all, `G` own group, `M` only where responsible, `D` denied. */
@@ -82,8 +82,8 @@ export const UserSchema = z.looseObject({
   _links: LinksSchema.nullish(),
   _embedded: z
     .looseObject({
-      roles: z.array(RoleRefSchema).nullish(),
-      groups: z.array(UserGroupRefSchema).nullish(),
+      roles: z.array(idOrObject(RoleRefSchema)).nullish(),
+      groups: z.array(idOrObject(UserGroupRefSchema)).nullish(),
     })
     .nullish(),
 });
@@ -119,7 +119,10 @@ export const RoleSchema = z.looseObject({
   rights: UserRightsSchema.nullish(),
   _links: LinksSchema.nullish(),
   _embedded: z
-    .looseObject({ users: z.array(z.looseObject({ id: z.number() })).nullish() })
+    .looseObject({
+      /** With `with=users`: Kommo sends user ids (`[5012345, 5012346]`); objects are accepted too. */
+      users: z.array(idOrObject(z.looseObject({ id: z.number() }))).nullish(),
+    })
     .nullish(),
 });
 /** A role: a named set of rights. */

@@ -7,6 +7,7 @@ import {
   getEmails,
   getFieldValue,
   getPhones,
+  embeddedIds,
 } from '../../src/index.js';
 import { HOST, testClient } from '../support/client.js';
 import { fixture, queryPairs } from './support.js';
@@ -29,7 +30,7 @@ describe('contacts.list and search', () => {
       { value: 'sam@example.com', enum_code: 'PRIV', enum_id: 126302 },
     ]);
     expect(getFieldValue(sam, 'POSITION')).toBe('CTO');
-    expect(sam!._embedded?.leads?.[0]?.id).toBe(19030890);
+    expect(embeddedIds(sam!._embedded?.leads)[0]).toBe(19030890);
     expect(getPhones(ivan)).toEqual([{ value: '+79123', enum_code: 'WORK', enum_id: 1 }]);
     expect(ivan!.is_deleted).toBeUndefined();
     expect(unsorted).toMatchObject({

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { Kommo } from '../../src/index.js';
@@ -136,9 +138,76 @@ const CASES: Case[] = [
     call: async (k) => (await k.customFields.groups.list('leads')).items,
     expected: (a) => a._embedded.custom_field_groups,
   },
+  {
+    file: 'roles_list_user_ids.json',
+    method: 'GET',
+    path: '/api/v4/roles',
+    call: async (k) => (await k.users.roles.list({ with: ['users'] })).items,
+    expected: (a) => a._embedded.roles,
+  },
+  {
+    file: 'tasks_list.json',
+    method: 'GET',
+    path: '/api/v4/tasks',
+    call: async (k) => (await k.tasks.list()).items,
+    expected: (a) => a._embedded.tasks,
+  },
+  {
+    file: 'events_list.json',
+    method: 'GET',
+    path: '/api/v4/events',
+    call: async (k) => (await k.events.list()).items,
+    expected: (a) => a._embedded.events,
+  },
+  {
+    file: 'links_list.json',
+    method: 'GET',
+    path: '/api/v4/leads/7593303/links',
+    call: async (k) => (await k.links.list('leads', 7593303)).items,
+    expected: (a) => a._embedded.links,
+  },
+  {
+    file: 'webhooks_subscriptions_list.json',
+    method: 'GET',
+    path: '/api/v4/webhooks',
+    call: async (k) => (await k.webhooks.list()).items,
+    expected: (a) => a._embedded.webhooks,
+  },
 ];
 
+/**
+ * The JSON fixtures that are not API answers of a resource, and the tests that parse them: error
+ * bodies go through the error mapping, OAuth answers through KommoOAuth, webhook bodies and
+ * signature vectors through the webhook parser and verifiers.
+ */
+const PARSED_ELSEWHERE: Record<string, string> = {
+  'error_400_validation.json': 'test/core/http.test.ts',
+  'error_401_unauthorized.json': 'test/core/http.test.ts',
+  'error_402_payment_required.json': 'test/core/http.test.ts',
+  'error_404_route.json': 'test/core/http.test.ts',
+  'error_422_limit.json': 'test/core/http.test.ts',
+  'error_429_too_many_requests.json': 'test/core/http.test.ts',
+  'error_500_internal.json': 'test/core/http.test.ts',
+  'oauth_error_code_expired.json': 'test/core/oauth.test.ts',
+  'oauth_error_refresh_revoked_401.json': 'test/core/oauth.test.ts',
+  'oauth_token_response.json': 'test/core/oauth.test.ts',
+  'chats_webhook_v2.json': 'test/webhooks/parse.test.ts',
+  'signature_vectors.json': 'test/webhooks/verify.test.ts',
+  'webhook_lead_status_won.decoded.json': 'test/webhooks/parse.test.ts',
+};
+
 describe('every API fixture of these resources parses and keeps unknown fields', () => {
+  it('covers every JSON fixture in test/fixtures: a new one needs a case here or a parser test', () => {
+    const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
+    const json = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const covered = new Set([...CASES.map((c) => c.file), ...Object.keys(PARSED_ELSEWHERE)]);
+    expect(json.filter((f) => !covered.has(f))).toEqual([]);
+    for (const [file, test] of Object.entries(PARSED_ELSEWHERE)) {
+      const source = readFileSync(fileURLToPath(new URL(`../../${test}`, import.meta.url)), 'utf8');
+      expect(source, `${test} reads ${file}`).toContain(file);
+    }
+  });
+
   it.each(CASES.map((c) => [c.file, c] as const))('%s', async (_file, c) => {
     const answer = probe(fixture(c.file));
     const scope = nock(HOST);

@@ -228,7 +228,7 @@ describe('leads.get', () => {
     const lead = await testClient().leads.get(3912171, { with: ['contacts', 'catalog_elements'] });
     expect(lead.id).toBe(3912171);
     expect(lead.is_price_modified_by_robot).toBe(false);
-    expect(lead._embedded?.catalog_elements?.[0]?.metadata?.catalog_id).toBe(4521);
+    expect(lead._embedded?.catalog_elements?.[0]).toMatchObject({ metadata: { catalog_id: 4521 } });
     expect(lead._embedded?.loss_reason).toEqual([
       expect.objectContaining({ name: 'Пропала потребность' }),
     ]);

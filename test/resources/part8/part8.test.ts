@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { NotFoundError, RequestValidationError } from '../../../src/index.js';
+import { NotFoundError, RequestValidationError, embeddedIds } from '../../../src/index.js';
 import { Catalogs } from '../../../src/resources/catalogs.js';
 import { Companies } from '../../../src/resources/companies.js';
 import { Events } from '../../../src/resources/events.js';
@@ -359,7 +359,7 @@ describe('unsorted, loss reasons, sources, catalogs', () => {
     const [ref] = await unsorted.createForms([form]);
     expect(ref).toMatchObject({ uid: 'abc123', _embedded: { leads: [{ id: 5 }] } });
     const result = await unsorted.decline('abc123', { user_id: 7 });
-    expect(result._embedded?.leads?.[0]?.id).toBe(5);
+    expect(embeddedIds(result._embedded?.leads)).toEqual([5]);
     expect(bodies).toEqual([[form], { user_id: 7 }]);
     await expect(
       unsorted.createForms([{ ...form, _embedded: { leads: [] } }]),
