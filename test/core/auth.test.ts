@@ -5,29 +5,13 @@ import {
   Kommo,
   MemoryTokenStore,
   TokenStoreError,
-  type KommoOptions,
   type RefreshEvent,
-  type TokenSet,
   type TokenStore,
 } from '../../src/index.js';
 import { HOST } from '../support/client.js';
+import { KEY, credentials, now, oauthClient, pair } from '../support/oauth.js';
 
-const KEY = 'acme.kommo.com';
-const oauth = {
-  clientId: 'client-uuid',
-  clientSecret: 'very-secret-value',
-  redirectUri: 'https://app.example.com/cb',
-};
-const now = () => Math.floor(Date.now() / 1000);
-
-function pair(name: string, expiresInSec = 86_400): TokenSet {
-  return {
-    access_token: `access-${name}`,
-    refresh_token: `refresh-${name}`,
-    token_type: 'Bearer',
-    expires_at: now() + expiresInSec,
-  };
-}
+const oauth = credentials;
 
 function tokenAnswer(name: string) {
   return {
@@ -37,17 +21,6 @@ function tokenAnswer(name: string) {
     refresh_token: `refresh-${name}`,
     server_time: now(),
   };
-}
-
-function oauthClient(store: TokenStore, extra: Partial<KommoOptions> = {}): Kommo {
-  return new Kommo({
-    domain: KEY,
-    oauth,
-    tokenStore: store,
-    rateLimit: false,
-    retry: { baseDelayMs: 0, maxDelayMs: 0, sleep: async () => {} },
-    ...extra,
-  });
 }
 
 /** Counts token requests and answers each refresh token with the next pair. */

@@ -13,39 +13,9 @@ import {
   Kommo,
   KommoOAuth,
   MemoryTokenStore,
-  type KommoOptions,
-  type TokenSet,
-  type TokenStore,
 } from '../../src/index.js';
 import { HOST } from '../support/client.js';
-
-const KEY = 'acme.kommo.com';
-const credentials = {
-  clientId: 'client-uuid',
-  clientSecret: 'very-secret-value',
-  redirectUri: 'https://app.example.com/cb',
-};
-const now = () => Math.floor(Date.now() / 1000);
-
-function pair(name: string, expiresInSec = 86_400): TokenSet {
-  return {
-    access_token: `access-${name}`,
-    refresh_token: `refresh-${name}`,
-    token_type: 'Bearer',
-    expires_at: now() + expiresInSec,
-  };
-}
-
-function client(store: TokenStore, extra: Partial<KommoOptions> = {}): Kommo {
-  return new Kommo({
-    domain: KEY,
-    oauth: credentials,
-    tokenStore: store,
-    rateLimit: false,
-    retry: { baseDelayMs: 0, maxDelayMs: 0, sleep: async () => {} },
-    ...extra,
-  });
-}
+import { KEY, credentials, now, oauthClient, pair } from '../support/oauth.js';
 
 /**
  * Kommo, counting requests: the token endpoint answers each refresh token or code from
@@ -110,7 +80,7 @@ afterEach(() => {
 describe('a revoked refresh token', () => {
   it('50 concurrent calls make one token request and all reject with reauthorization_required; 20 more make none', async () => {
     const store = new MemoryTokenStore({ [KEY]: pair('A') });
-    const kommo = client(store);
+    const kommo = oauthClient(store);
     const server = kommoServer({}, 25);
     const errors = await Promise.all(Array.from({ length: 50 }, () => rejection(call(kommo))));
     expect(server.tokenRequests).toHaveLength(1);
@@ -131,7 +101,7 @@ describe('a revoked refresh token', () => {
 
   it('20 sequential calls make one token request and one API request in all', async () => {
     const store = new MemoryTokenStore({ [KEY]: pair('A') });
-    const kommo = client(store);
+    const kommo = oauthClient(store);
     const server = kommoServer();
     for (let i = 0; i < 20; i++) {
       expect((await rejection(call(kommo))).code).toBe('reauthorization_required');
@@ -143,8 +113,8 @@ describe('a revoked refresh token', () => {
   it('another client of the same store fails fast too, without a request of its own', async () => {
     const store = new MemoryTokenStore({ [KEY]: pair('A') });
     const server = kommoServer();
-    await rejection(call(client(store)));
-    const other = client(store);
+    await rejection(call(oauthClient(store)));
+    const other = oauthClient(store);
     expect((await rejection(call(other))).code).toBe('reauthorization_required');
     expect(server.tokenRequests).toHaveLength(1);
     expect(server.apiRequests).toHaveLength(1);
@@ -152,7 +122,7 @@ describe('a revoked refresh token', () => {
 
   it('an expired token whose refresh is rejected fails fast afterwards, without sending the dead token', async () => {
     const store = new MemoryTokenStore({ [KEY]: pair('A', -10) });
-    const kommo = client(store);
+    const kommo = oauthClient(store);
     const server = kommoServer();
     for (let i = 0; i < 5; i++) await rejection(call(kommo));
     expect(server.tokenRequests).toHaveLength(1);
@@ -161,7 +131,7 @@ describe('a revoked refresh token', () => {
 
   it('a still-valid access token is used until Kommo refuses it, with no second refresh attempt', async () => {
     const store = new MemoryTokenStore({ [KEY]: pair('A', 60) }); // within the 300 s margin
-    const kommo = client(store);
+    const kommo = oauthClient(store);
     const server = kommoServer();
     server.live.add('access-A');
     for (let i = 0; i < 5; i++) expect(await call(kommo)).toEqual({ ok: 'A' });
@@ -175,7 +145,7 @@ describe('a revoked refresh token', () => {
 
   it('recovers without a restart once the user re-authorizes and another client saves and rotates the new pair', async () => {
     const store = new MemoryTokenStore({ [KEY]: pair('A') });
-    const kommo = client(store);
+    const kommo = oauthClient(store);
     const server = kommoServer({ 'code-1': 'N', 'refresh-N': 'N2' });
     await rejection(call(kommo));
     await rejection(call(kommo));
@@ -188,7 +158,7 @@ describe('a revoked refresh token', () => {
     });
     await store.set(domain, { ...tokens, expires_at: now() + 60 }); // expiring soon
     // Another client instance of the process uses it first, and rotates it (proactive refresh).
-    const other = client(store);
+    const other = oauthClient(store);
     expect(await call(other)).toEqual({ ok: 'N2' });
     expect((await store.get(KEY))?.refresh_token).toBe('refresh-N2');
     expect(server.tokenRequests.map((r) => r['grant_type'])).toEqual([
@@ -209,7 +179,7 @@ describe('a revoked refresh token', () => {
       const file = join(dir, 'tokens.json');
       const store = new FileTokenStore(file);
       await store.set(KEY, pair('A'));
-      const kommo = client(store);
+      const kommo = oauthClient(store);
       const server = kommoServer();
       await rejection(call(kommo));
       await rejection(call(kommo));
@@ -237,7 +207,7 @@ describe('a revoked refresh token', () => {
 
   it('keeps the error shape: AuthenticationError, status 401, Kommo hint, the rejection as cause', async () => {
     const store = new MemoryTokenStore({ [KEY]: pair('A') });
-    const kommo = client(store);
+    const kommo = oauthClient(store);
     kommoServer();
     const first = await rejection(call(kommo));
     const fast = await rejection(call(kommo));
