@@ -4,6 +4,13 @@
  *
  * @module
  */
+// The rule for every family's schemas (here, in src/resources, anywhere): a schema stays out of
+// the public API by NOT being re-exported from an entry; never tag it, nor anything else a public
+// type names, `@internal`. `stripInternal` deletes an `@internal` declaration from the .d.ts
+// even while a public type (`type Catalog = z.infer<typeof CatalogSchema>`) still names it: the
+// shipped types then fail to compile, and under skipLibCheck they silently become `any`.
+// `npm run test:package` catches it; add each new item type to the probe table in
+// scripts/package-smoke/types/consumer.ts.
 export type {
   NumberOrString,
   HalLinks,
