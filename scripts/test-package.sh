@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The package as users install it: pack, install the tarball in an empty project, run publint +
-# attw (every resolution profile), type-check a consumer against the packed declarations under
-# four module resolutions, then make a real request (to a local server) through both `import`
-# and `require`.
+# attw (every resolution profile), check that the packed declarations export every source name
+# and type-check a consumer against them under four module resolutions, then make a real
+# request (to a local server) through both `import` and `require`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -57,8 +57,11 @@ tsc="$repo/node_modules/typescript/bin/tsc"
   # `.d.cts` by the importing file's format); Bundler and node10 read it as `.ts`.
   cp types/consumer.ts types/consumer.mts
   cp types/consumer.ts types/consumer.cts
-  # Four independent checks of a few seconds each, most of it zod's and @types/node's own
-  # declarations (skipLibCheck false): run them side by side.
+  # Independent checks of a few seconds each (the tsc runs spend most of it in zod's and
+  # @types/node's own declarations, skipLibCheck false): run them side by side.
+  "$repo/node_modules/.bin/tsx" "$repo/scripts/check-dts-exports.ts" node_modules/kommo-sdk \
+    >types/exports.log 2>&1 &
+  exports_pid=$!
   resolutions=(nodenext node16 bundler node10)
   pids=()
   for resolution in "${resolutions[@]}"; do
@@ -66,6 +69,7 @@ tsc="$repo/node_modules/typescript/bin/tsc"
     pids+=($!)
   done
   failed=0
+  if wait "$exports_pid"; then cat types/exports.log; else cat types/exports.log >&2; failed=1; fi
   for i in "${!resolutions[@]}"; do
     resolution=${resolutions[$i]}
     if wait "${pids[$i]}"; then
