@@ -7,6 +7,10 @@ const entry = {
   redis: 'src/redis/index.ts',
 };
 
+// The .d.ts files honour tsconfig's `stripInternal`: an `@internal` declaration is dropped even
+// when a public type names it, so schemas are never `@internal` (see src/schemas/index.ts).
+// scripts/test-package.sh type-checks the packed declarations with skipLibCheck false.
+//
 // ky is ESM-only. A CJS build that `require`s it fails at run time
 // (`import_ky.default.create is not a function`) while publint and attw still pass,
 // so the CJS build bundles ky in; the ESM build keeps it external.

@@ -58,7 +58,7 @@ export const WEBHOOK_SETTINGS = [
  */
 export type WebhookSubscriptionSetting = (typeof WEBHOOK_SETTINGS)[number] | (string & {});
 
-/** @internal */
+/** A subscription as Kommo lists it (lenient). */
 const WebhookSubscriptionSchema = z.looseObject({
   id: z.number(),
   destination: z.string(),
@@ -75,7 +75,7 @@ const WebhookSubscriptionSchema = z.looseObject({
 /** A webhook subscription as Kommo lists it. */
 export type WebhookSubscription = z.infer<typeof WebhookSubscriptionSchema>;
 
-/** @internal */
+/** The list answer (lenient). */
 const WebhookSubscriptionCollectionSchema = z.looseObject({
   _total_items: z.number().nullish(),
   _embedded: z.looseObject({ webhooks: z.array(WebhookSubscriptionSchema) }).nullish(),
@@ -87,7 +87,7 @@ export interface WebhookListParams {
   filter?: { destination?: string };
 }
 
-/** @internal */
+/** Checks {@link WebhookListParams} (strict). */
 const WebhookListParamsSchema = z.strictObject({
   filter: z.strictObject({ destination: z.string().min(1).optional() }).optional(),
 });
@@ -105,7 +105,7 @@ export interface WebhookSubscribeParams {
   sort?: number;
 }
 
-/** @internal */
+/** Checks {@link WebhookSubscribeParams} (strict). */
 const WebhookSubscribeParamsSchema = z.strictObject({
   destination: z.string().min(1),
   settings: z.array(z.string().min(1)).min(1),

@@ -24,7 +24,7 @@ import {
 /** Catalog types. */
 export type CatalogType = 'regular' | 'invoices' | 'products' | 'suppliers';
 
-/** A catalog as Kommo returns it. @internal */
+/** A catalog as Kommo returns it. */
 export const CatalogSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -47,10 +47,10 @@ export const CatalogSchema = z.looseObject({
 /** A catalog (list). Unknown fields Kommo adds are kept. Writes return the full catalog. */
 export type Catalog = z.infer<typeof CatalogSchema>;
 
-/** A page of catalogs. @internal */
+/** A page of catalogs. */
 export const CatalogCollectionSchema = collectionSchema('catalogs', CatalogSchema);
 
-/** Params of `catalogs.list`. @internal */
+/** Params of `catalogs.list`. */
 export const CatalogListParamsSchema = z.strictObject({
   page: PageSchema.optional(),
   limit: LimitSchema.optional(),
@@ -58,7 +58,7 @@ export const CatalogListParamsSchema = z.strictObject({
 /** Params of `catalogs.list`. */
 export type CatalogListParams = z.infer<typeof CatalogListParamsSchema>;
 
-/** The body of a catalog create. @internal */
+/** The body of a catalog create. */
 export const CatalogCreateParamsSchema = z.strictObject({
   name: z.string().trim().min(1),
   /** At most one `invoices` and one `products` catalog per account. @defaultValue `'regular'` */
@@ -71,7 +71,7 @@ export const CatalogCreateParamsSchema = z.strictObject({
 /** The body of a catalog create. */
 export type CatalogCreateParams = z.input<typeof CatalogCreateParamsSchema>;
 
-/** The body of a catalog update (Kommo's doc marks `name` required). @internal */
+/** The body of a catalog update (Kommo's doc marks `name` required). */
 export const CatalogUpdateParamsSchema = z.strictObject({
   name: z.string().trim().min(1),
   can_add_elements: z.boolean().optional(),
@@ -80,7 +80,7 @@ export const CatalogUpdateParamsSchema = z.strictObject({
 /** The body of `catalogs.update`: `name` is required by Kommo even here. */
 export type CatalogUpdateParams = z.input<typeof CatalogUpdateParamsSchema>;
 
-/** One item of `catalogs.updateMany`. @internal */
+/** One item of `catalogs.updateMany`. */
 export const CatalogUpdateItemSchema = CatalogUpdateParamsSchema.extend({
   id: IdSchema,
   request_id: RequestIdSchema.optional(),
@@ -88,7 +88,7 @@ export const CatalogUpdateItemSchema = CatalogUpdateParamsSchema.extend({
 /** One item of `catalogs.updateMany`. */
 export type CatalogUpdateItem = z.input<typeof CatalogUpdateItemSchema>;
 
-/** A catalog element as Kommo returns it. @internal */
+/** A catalog element as Kommo returns it. */
 export const CatalogElementSchema = z.looseObject({
   id: z.number(),
   catalog_id: z.number().nullish(),
@@ -116,10 +116,10 @@ export const CatalogElementSchema = z.looseObject({
 /** An element of a catalog (a product, an invoice…). Writes return the full element. */
 export type CatalogElement = z.infer<typeof CatalogElementSchema>;
 
-/** A page of catalog elements. @internal */
+/** A page of catalog elements. */
 export const CatalogElementCollectionSchema = collectionSchema('elements', CatalogElementSchema);
 
-/** Params of `catalogs.elements.list`. @internal */
+/** Params of `catalogs.elements.list`. */
 export const CatalogElementListParamsSchema = z.strictObject({
   page: PageSchema.optional(),
   limit: LimitSchema.optional(),
@@ -131,14 +131,14 @@ export const CatalogElementListParamsSchema = z.strictObject({
 /** Params of `catalogs.elements.list`. */
 export type CatalogElementListParams = z.infer<typeof CatalogElementListParamsSchema>;
 
-/** Params of `catalogs.elements.get`. @internal */
+/** Params of `catalogs.elements.get`. */
 export const CatalogElementGetParamsSchema = z.strictObject({
   with: z.array(z.enum(['invoice_link'])).optional(),
 });
 /** Params of `catalogs.elements.get`. */
 export type CatalogElementGetParams = z.infer<typeof CatalogElementGetParamsSchema>;
 
-/** The body of an element create. @internal */
+/** The body of an element create. */
 export const CatalogElementCreateParamsSchema = z.strictObject({
   name: z.string().trim().min(1),
   custom_fields_values: CustomFieldValuesInputSchema.optional(),
@@ -147,7 +147,7 @@ export const CatalogElementCreateParamsSchema = z.strictObject({
 /** The body of an element create (products: `SKU`, `PRICE`, `DESCRIPTION`, `GROUP` fields). */
 export type CatalogElementCreateParams = z.input<typeof CatalogElementCreateParamsSchema>;
 
-/** The body of an element update (Kommo's doc marks `name` required). @internal */
+/** The body of an element update (Kommo's doc marks `name` required). */
 export const CatalogElementUpdateParamsSchema = z.strictObject({
   name: z.string().trim().min(1),
   custom_fields_values: CustomFieldValuesInputSchema.optional(),
@@ -155,7 +155,7 @@ export const CatalogElementUpdateParamsSchema = z.strictObject({
 /** The body of `catalogs.elements.update`: `name` is required by Kommo even here. */
 export type CatalogElementUpdateParams = z.input<typeof CatalogElementUpdateParamsSchema>;
 
-/** One item of `catalogs.elements.updateMany`. @internal */
+/** One item of `catalogs.elements.updateMany`. */
 export const CatalogElementUpdateItemSchema = CatalogElementUpdateParamsSchema.extend({
   id: IdSchema,
   request_id: RequestIdSchema.optional(),
@@ -163,7 +163,7 @@ export const CatalogElementUpdateItemSchema = CatalogElementUpdateParamsSchema.e
 /** One item of `catalogs.elements.updateMany`. */
 export type CatalogElementUpdateItem = z.input<typeof CatalogElementUpdateItemSchema>;
 
-/** A link from an element to a lead or customer. @internal */
+/** A link from an element to a lead or customer. */
 export const CatalogElementLinkInputSchema = z.strictObject({
   to_entity_id: IdSchema,
   to_entity_type: z.enum(['leads', 'customers']),

@@ -87,7 +87,7 @@ export type EventType = KnownEventType | `custom_field_${number}_value_changed` 
 
 /**
  * One entry of `value_before` / `value_after`: a single-key object such as
- * `{ lead_status: { id, pipeline_id } }` or `{ tag: { name } }`. @internal
+ * `{ lead_status: { id, pipeline_id } }` or `{ tag: { name } }`.
  */
 const EventValueSchema = z.looseObject({
   lead_status: z
@@ -123,7 +123,7 @@ const EventValueSchema = z.looseObject({
 /** One value of an event (`value_after[0]`…): a single-key object. */
 export type EventValue = z.infer<typeof EventValueSchema>;
 
-/** An event as Kommo returns it. @internal */
+/** An event as Kommo returns it. */
 export const EventSchema = z.looseObject({
   /** A string, e.g. `01pz58t6p04ymgsgfbmfyfy1mf`. */
   id: z.string(),
@@ -156,14 +156,14 @@ export const EventSchema = z.looseObject({
 /** An event of the audit log. Unknown fields Kommo adds are kept. */
 export type Event = z.infer<typeof EventSchema>;
 
-/** A page of events. @internal */
+/** A page of events. */
 export const EventCollectionSchema = z.looseObject({
   _page: z.number().nullish(),
   _links: LinksSchema.nullish(),
   _embedded: z.looseObject({ events: z.array(EventSchema).nullish() }).nullish(),
 });
 
-/** An event type of `events.types()`. @internal */
+/** An event type of `events.types()`. */
 const EventTypeInfoSchema = z.looseObject({
   /** Use this in `filter.type`. */
   key: z.string(),
@@ -175,7 +175,7 @@ const EventTypeInfoSchema = z.looseObject({
 /** An event type: `{ key, type, lang }`. */
 export type EventTypeInfo = z.infer<typeof EventTypeInfoSchema>;
 
-/** The answer of `GET /api/v4/events/types`. @internal */
+/** The answer of `GET /api/v4/events/types`. */
 export const EventTypeCollectionSchema = z.looseObject({
   _total_items: z.number().nullish(),
   _embedded: z.looseObject({ events_types: z.array(EventTypeInfoSchema).nullish() }).nullish(),
@@ -193,7 +193,7 @@ const EventWithSchema = z.enum([
 /** Extra names an event list can include (`with=`). */
 export type EventWith = z.infer<typeof EventWithSchema>;
 
-/** An event entity in a filter (singular; catalogs as `catalog_{id}`). @internal */
+/** An event entity in a filter (singular; catalogs as `catalog_{id}`). */
 const EventEntitySchema = z.union([
   z.enum(['lead', 'contact', 'company', 'customer', 'task']),
   z.string().regex(/^catalog_\d+$/, 'Expected catalog_{id}'),
@@ -204,7 +204,7 @@ export type EventEntity =
 
 const EventTypeFilterSchema = z.string().regex(/^[a-z0-9_]+$/, 'Expected an event type key');
 
-/** `filter.value_before` / `filter.value_after`. @internal */
+/** `filter.value_before` / `filter.value_after`. */
 const EventValueFilterSchema = z.strictObject({
   /** For `lead_status_changed`: both keys per item. */
   leads_statuses: z
@@ -247,7 +247,7 @@ const ONE_ENTITY = {
   path: ['entity'],
 };
 
-/** Filters of the event list. @internal */
+/** Filters of the event list. */
 const EventFilterSchema = z
   .strictObject({
     id: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(100)]).optional(),
@@ -258,7 +258,7 @@ const EventFilterSchema = z
 /** Filters of `events.list`. */
 export type EventFilter = z.input<typeof EventFilterSchema>;
 
-/** Params of `events.list`. @internal */
+/** Params of `events.list`. */
 export const EventListParamsSchema = z.strictObject({
   with: z.array(EventWithSchema).optional(),
   page: PageSchema.optional(),
@@ -272,7 +272,7 @@ export type EventListParams = z.input<typeof EventListParamsSchema>;
 /**
  * Where a follower stands: every event up to `lastTs` (unix seconds) was delivered, plus the
  * events at exactly `lastTs` listed in `seenIds`. Store it after handling each event and pass
- * it back to resume. @internal
+ * it back to resume.
  */
 const EventCursorSchema = z.strictObject({
   lastTs: UnixTimeSchema,
@@ -281,7 +281,7 @@ const EventCursorSchema = z.strictObject({
 /** A follower's position, safe to `JSON.stringify` and store. */
 export type EventCursor = z.infer<typeof EventCursorSchema>;
 
-/** Params of `events.follow`. @internal */
+/** Params of `events.follow`. */
 export const EventFollowParamsSchema = z.strictObject({
   /** Where to start: a saved cursor, or `{ lastTs: since, seenIds: [] }`. */
   cursor: EventCursorSchema,
@@ -299,7 +299,7 @@ export const EventFollowParamsSchema = z.strictObject({
 /** Params of `events.follow`. */
 export type EventFollowParams = z.input<typeof EventFollowParamsSchema>;
 
-/** Params of `events.types`. @internal */
+/** Params of `events.types`. */
 export const EventTypesParamsSchema = z.strictObject({
   /** Language of `lang`; default: the user's. */
   language_code: z.enum(['en', 'es', 'ru', 'pt']).optional(),

@@ -4,6 +4,14 @@
  *
  * @module
  */
+// The rule for every family's schemas (here, in src/resources, anywhere): a schema stays out of
+// the public API by NOT being re-exported from an entry; never give it, nor anything else a
+// public type names, the TSDoc "internal" tag. `stripInternal` deletes such a declaration from
+// the .d.ts even while a public type (`type Catalog = z.infer<typeof CatalogSchema>`) names
+// it: the shipped types then fail to compile, and under skipLibCheck they silently become `any`.
+// (It reads the tag in any comment, `//` ones too, and would drop the export below: so the tag
+// is not spelled out here.) `npm run test:package` catches both; add each new item type to the
+// probe table in scripts/package-smoke/types/consumer.ts.
 export { embeddedIds } from './common.js';
 export type {
   IdOrObject,

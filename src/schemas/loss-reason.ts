@@ -10,17 +10,17 @@ import { z } from 'zod';
 import { LimitSchema, PageSchema, RequestIdSchema, collectionSchema } from './common.js';
 import { LossReasonSchema } from './lead.js';
 
-/** A page of loss reasons. @internal */
+/** A page of loss reasons. */
 export const LossReasonCollectionSchema = collectionSchema('loss_reasons', LossReasonSchema);
 
-/** What a loss-reason write returns (Kommo sends `id`, `name`, `sort` back). @internal */
+/** What a loss-reason write returns (Kommo sends `id`, `name`, `sort` back). */
 export const LossReasonRefSchema = LossReasonSchema.extend({
   request_id: z.union([z.string(), z.number()]).nullish(),
 });
 /** What a loss-reason write returns. */
 export type LossReasonRef = z.infer<typeof LossReasonRefSchema>;
 
-/** Params of `lossReasons.list`. @internal */
+/** Params of `lossReasons.list`. */
 export const LossReasonListParamsSchema = z.strictObject({
   page: PageSchema.optional(),
   limit: LimitSchema.optional(),
@@ -28,7 +28,7 @@ export const LossReasonListParamsSchema = z.strictObject({
 /** Params of `lossReasons.list`. */
 export type LossReasonListParams = z.infer<typeof LossReasonListParamsSchema>;
 
-/** The body of a loss-reason create. @internal */
+/** The body of a loss-reason create. */
 export const LossReasonCreateParamsSchema = z.strictObject({
   name: z.string().trim().min(1),
   sort: z.number().int().optional(),
@@ -37,7 +37,7 @@ export const LossReasonCreateParamsSchema = z.strictObject({
 /** The body of a loss-reason create. */
 export type LossReasonCreateParams = z.input<typeof LossReasonCreateParamsSchema>;
 
-/** The body of a loss-reason update. @internal */
+/** The body of a loss-reason update. */
 export const LossReasonUpdateParamsSchema = z
   .strictObject({
     name: z.string().trim().min(1).optional(),

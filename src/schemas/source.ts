@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { IdSchema, LinksSchema, RequestIdSchema } from './common.js';
 
-/** One WhatsApp page of a source service. @internal */
+/** One WhatsApp page of a source service. */
 const SourcePageSchema = z.looseObject({
   id: z.string().nullish(),
   name: z.string().nullish(),
@@ -17,7 +17,7 @@ const SourcePageSchema = z.looseObject({
   link: z.string().nullish(),
 });
 
-/** A service of a source (only `whatsapp` exists). @internal */
+/** A service of a source (only `whatsapp` exists). */
 const SourceServiceSchema = z.looseObject({
   type: z.string().nullish(),
   params: z
@@ -26,7 +26,7 @@ const SourceServiceSchema = z.looseObject({
   pages: z.array(SourcePageSchema).nullish(),
 });
 
-/** A source as Kommo returns it. @internal */
+/** A source as Kommo returns it. */
 export const SourceSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
@@ -41,21 +41,21 @@ export const SourceSchema = z.looseObject({
 /** A source of the integration. Unknown fields Kommo adds are kept. */
 export type Source = z.infer<typeof SourceSchema>;
 
-/** The source list (at most 100, no pages). @internal */
+/** The source list (at most 100, no pages). */
 export const SourceCollectionSchema = z.looseObject({
   _total_items: z.number().nullish(),
   _links: LinksSchema.nullish(),
   _embedded: z.looseObject({ sources: z.array(SourceSchema).nullish() }).nullish(),
 });
 
-/** `external_id`: at most 36 printable ASCII characters, unique per integration. @internal */
+/** `external_id`: at most 36 printable ASCII characters, unique per integration. */
 const SourceExternalIdSchema = z
   .string()
   .min(1)
   .max(36)
   .regex(/^[\x20-\x7E]+$/, 'Printable ASCII only');
 
-/** Params of `sources.list`. @internal */
+/** Params of `sources.list`. */
 export const SourceListParamsSchema = z.strictObject({
   filter: z
     .strictObject({
@@ -68,7 +68,7 @@ export const SourceListParamsSchema = z.strictObject({
 /** Params of `sources.list`. */
 export type SourceListParams = z.infer<typeof SourceListParamsSchema>;
 
-/** A source service to write. @internal */
+/** A source service to write. */
 const SourceServiceInputSchema = z.strictObject({
   type: z.literal('whatsapp'),
   params: z
@@ -94,7 +94,7 @@ const sourceWriteShape = {
   services: z.array(SourceServiceInputSchema).optional(),
 };
 
-/** The body of a source create. @internal */
+/** The body of a source create. */
 export const SourceCreateParamsSchema = z.strictObject({
   name: z.string().trim().min(1),
   external_id: SourceExternalIdSchema,
@@ -104,7 +104,7 @@ export const SourceCreateParamsSchema = z.strictObject({
 /** The body of a source create: `name` and `external_id` (immutable afterwards). */
 export type SourceCreateParams = z.input<typeof SourceCreateParamsSchema>;
 
-/** The body of a source update (`external_id` cannot change). @internal */
+/** The body of a source update (`external_id` cannot change). */
 export const SourceUpdateParamsSchema = z.strictObject({
   name: z.string().trim().min(1).optional(),
   ...sourceWriteShape,
@@ -112,7 +112,7 @@ export const SourceUpdateParamsSchema = z.strictObject({
 /** The body of `sources.update`. */
 export type SourceUpdateParams = z.input<typeof SourceUpdateParamsSchema>;
 
-/** One item of `sources.updateMany`. @internal */
+/** One item of `sources.updateMany`. */
 export const SourceUpdateItemSchema = SourceUpdateParamsSchema.extend({
   id: IdSchema,
   request_id: RequestIdSchema.optional(),

@@ -30,7 +30,7 @@ const UnsortedCategorySchema = z.enum(['sip', 'mail', 'forms', 'chats']);
 /** An unsorted category: `sip` (calls), `mail`, `forms`, `chats`. */
 export type UnsortedCategory = z.infer<typeof UnsortedCategorySchema>;
 
-/** An unsorted item's `uid` (a long hex string). @internal */
+/** An unsorted item's `uid` (a long hex string). */
 export const UnsortedUidSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,128}$/, 'Expected an unsorted uid');
@@ -44,7 +44,7 @@ const embeddedRefs = z
   })
   .nullish();
 
-/** An unsorted item as Kommo returns it. @internal */
+/** An unsorted item as Kommo returns it. */
 export const UnsortedSchema = z.looseObject({
   uid: z.string(),
   source_uid: z.string().nullish(),
@@ -61,10 +61,10 @@ export const UnsortedSchema = z.looseObject({
 /** An unsorted item: one lead with at most one contact and one company, waiting to be accepted. */
 export type Unsorted = z.infer<typeof UnsortedSchema>;
 
-/** A page of unsorted items. @internal */
+/** A page of unsorted items. */
 export const UnsortedCollectionSchema = collectionSchema('unsorted', UnsortedSchema);
 
-/** What a create returns per item. @internal */
+/** What a create returns per item. */
 export const UnsortedRefSchema = z.looseObject({
   uid: z.string(),
   account_id: z.number().nullish(),
@@ -75,7 +75,7 @@ export const UnsortedRefSchema = z.looseObject({
 /** What an unsorted create returns per item: `uid` and the ids of the lead/contact/company. */
 export type UnsortedRef = z.infer<typeof UnsortedRefSchema>;
 
-/** What accept, decline and link return. @internal */
+/** What accept, decline and link return. */
 export const UnsortedActionResultSchema = z.looseObject({
   uid: z.string().nullish(),
   pipeline_id: z.number().nullish(),
@@ -86,7 +86,7 @@ export const UnsortedActionResultSchema = z.looseObject({
 /** What accept, decline and link return: the uid and the entities involved. */
 export type UnsortedActionResult = z.infer<typeof UnsortedActionResultSchema>;
 
-/** The unsorted summary. @internal */
+/** The unsorted summary. */
 export const UnsortedSummarySchema = z.looseObject({
   total: z.number().nullish(),
   accepted: z.number().nullish(),
@@ -98,7 +98,7 @@ export const UnsortedSummarySchema = z.looseObject({
 /** Counts of unsorted items: total, accepted, declined, per category. */
 export type UnsortedSummary = z.infer<typeof UnsortedSummarySchema>;
 
-/** Params of `unsorted.list`. @internal */
+/** Params of `unsorted.list`. */
 export const UnsortedListParamsSchema = z.strictObject({
   page: PageSchema.optional(),
   limit: LimitSchema.optional(),
@@ -119,7 +119,7 @@ export const UnsortedListParamsSchema = z.strictObject({
 /** Params of `unsorted.list`. */
 export type UnsortedListParams = z.infer<typeof UnsortedListParamsSchema>;
 
-/** Params of `unsorted.summary`. @internal */
+/** Params of `unsorted.summary`. */
 export const UnsortedSummaryParamsSchema = z.strictObject({
   filter: z
     .strictObject({
@@ -132,7 +132,7 @@ export const UnsortedSummaryParamsSchema = z.strictObject({
 /** Params of `unsorted.summary`. */
 export type UnsortedSummaryParams = z.infer<typeof UnsortedSummaryParamsSchema>;
 
-/** `metadata` of a form submission. @internal */
+/** `metadata` of a form submission. */
 const UnsortedFormMetadataSchema = z.strictObject({
   form_id: z.union([z.string().min(1), z.number()]),
   form_name: z.string().min(1),
@@ -147,7 +147,7 @@ const UnsortedFormMetadataSchema = z.strictObject({
 /** `metadata` of a form submission. */
 export type UnsortedFormMetadata = z.input<typeof UnsortedFormMetadataSchema>;
 
-/** `metadata` of an incoming call. @internal */
+/** `metadata` of an incoming call. */
 const UnsortedCallMetadataSchema = z.strictObject({
   /** The call's unique id. */
   uniq: z.string().min(1),
@@ -186,17 +186,17 @@ function createItemSchema<M extends z.ZodType>(metadata: M) {
   });
 }
 
-/** One form submission to create. @internal */
+/** One form submission to create. */
 export const UnsortedFormCreateParamsSchema = createItemSchema(UnsortedFormMetadataSchema);
 /** One form submission to put into Unsorted. */
 export type UnsortedFormCreateParams = z.input<typeof UnsortedFormCreateParamsSchema>;
 
-/** One incoming call to create. @internal */
+/** One incoming call to create. */
 export const UnsortedCallCreateParamsSchema = createItemSchema(UnsortedCallMetadataSchema);
 /** One incoming call to put into Unsorted (the call must be incoming). */
 export type UnsortedCallCreateParams = z.input<typeof UnsortedCallCreateParamsSchema>;
 
-/** Params of `unsorted.accept`. @internal */
+/** Params of `unsorted.accept`. */
 export const UnsortedAcceptParamsSchema = z.strictObject({
   /** Who accepts it. */
   user_id: IdSchema.optional(),
@@ -206,12 +206,12 @@ export const UnsortedAcceptParamsSchema = z.strictObject({
 /** Params of `unsorted.accept`. */
 export type UnsortedAcceptParams = z.infer<typeof UnsortedAcceptParamsSchema>;
 
-/** Params of `unsorted.decline`. @internal */
+/** Params of `unsorted.decline`. */
 export const UnsortedDeclineParamsSchema = z.strictObject({ user_id: IdSchema.optional() });
 /** Params of `unsorted.decline`. */
 export type UnsortedDeclineParams = z.infer<typeof UnsortedDeclineParamsSchema>;
 
-/** Params of `unsorted.link`. @internal */
+/** Params of `unsorted.link`. */
 export const UnsortedLinkParamsSchema = z.strictObject({
   user_id: IdSchema.optional(),
   link: z.strictObject({
