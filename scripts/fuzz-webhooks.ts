@@ -76,91 +76,57 @@ function report(name: string, tally: Tally, ms: number): number {
   return total;
 }
 
-const newTally = (): Tally => ({ inputs: 0, failures: new Map(), families: new Map() });
 let failed = 0;
 
+/**
+ * Runs one campaign: every input is checked and tallied (the run never stops early), then,
+ * if anything failed, the same seed runs again so fast-check shrinks the first failure.
+ */
+async function campaign<T>(
+  name: string,
+  arbitrary: fc.Arbitrary<T>,
+  numRuns: number,
+  check: (value: T) => Failure | undefined | Promise<Failure | undefined>,
+  family: (value: T) => string,
+  before: Array<[T, string]> = [],
+): Promise<void> {
+  if (numRuns === 0 && before.length === 0) return;
+  const tally: Tally = { inputs: 0, failures: new Map(), families: new Map() };
+  const started = performance.now();
+  for (const [value, label] of before) record(tally, await check(value), label);
+  await fc.assert(
+    fc.asyncProperty(arbitrary, async (value) => {
+      record(tally, await check(value), family(value));
+    }),
+    { seed, numRuns },
+  );
+  const count = report(name, tally, performance.now() - started);
+  if (count === 0) return;
+  failed += count;
+  try {
+    await fc.assert(
+      fc.asyncProperty(arbitrary, async (value) => (await check(value)) === undefined),
+      { seed, numRuns },
+    );
+  } catch (error) {
+    const text = String(error).slice(0, 4000);
+    console.log(`\nShrunk counterexample (seed ${String(seed)}):\n${text}`);
+  }
+}
+
 // 1. parseWebhook: the deterministic sweep of built-in names at every depth, then random inputs.
-{
-  const tally = newTally();
-  const started = performance.now();
-  for (const body of builtinKeySweep()) record(tally, checkParse(body), 'builtin-sweep');
-  fc.assert(
-    fc.property(parseCase, ({ family, input }) => {
-      record(tally, checkParse(input), family);
-    }),
-    { seed, numRuns: runs },
-  );
-  const count = report('parseWebhook', tally, performance.now() - started);
-  if (count > 0) {
-    failed += count;
-    shrink(() =>
-      fc.assert(
-        fc.property(parseCase, ({ input }) => checkParse(input) === undefined),
-        { seed, numRuns: runs },
-      ),
-    );
-  }
-}
-
+await campaign(
+  'parseWebhook',
+  parseCase,
+  runs,
+  (c) => checkParse(c.input),
+  (c) => c.family,
+  builtinKeySweep().map((body) => [{ family: 'builtin-sweep', input: body }, 'builtin-sweep']),
+);
 // 2. verifyWebhook on every scheme, with hostile URLs, headers and bodies.
-if (verifyRuns > 0) {
-  const tally = newTally();
-  const started = performance.now();
-  await fc.assert(
-    fc.asyncProperty(verifyCase, async (c) => {
-      record(tally, await checkVerify(c), c.scheme);
-    }),
-    { seed, numRuns: verifyRuns },
-  );
-  const count = report('verifyWebhook', tally, performance.now() - started);
-  if (count > 0) {
-    failed += count;
-    await shrinkAsync(() =>
-      fc.assert(
-        fc.asyncProperty(verifyCase, async (c) => (await checkVerify(c)) === undefined),
-        { seed, numRuns: verifyRuns },
-      ),
-    );
-  }
-}
-
+await campaign('verifyWebhook', verifyCase, verifyRuns, checkVerify, (c) => c.scheme);
 // 3. createWebhookHandler: statuses and what onError receives.
-if (handlerRuns > 0) {
-  const tally = newTally();
-  const started = performance.now();
-  await fc.assert(
-    fc.asyncProperty(handlerBody, async (body) => {
-      record(tally, await checkHandler(body), 'handler');
-    }),
-    { seed, numRuns: handlerRuns },
-  );
-  const count = report('createWebhookHandler', tally, performance.now() - started);
-  if (count > 0) {
-    failed += count;
-    await shrinkAsync(() =>
-      fc.assert(
-        fc.asyncProperty(handlerBody, async (body) => (await checkHandler(body)) === undefined),
-        { seed, numRuns: handlerRuns },
-      ),
-    );
-  }
-}
-
-function shrink(run: () => void): void {
-  try {
-    run();
-  } catch (error) {
-    console.log(`\nShrunk counterexample (seed ${String(seed)}):\n${String(error).slice(0, 4000)}`);
-  }
-}
-
-async function shrinkAsync(run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    console.log(`\nShrunk counterexample (seed ${String(seed)}):\n${String(error).slice(0, 4000)}`);
-  }
-}
+await campaign('createWebhookHandler', handlerBody, handlerRuns, checkHandler, () => 'handler');
 
 if (failed > 0) {
   console.log(`\n${String(failed)} failing inputs (seed ${String(seed)})`);

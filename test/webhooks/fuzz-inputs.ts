@@ -542,10 +542,26 @@ export function checkParse(input: unknown): Failure | undefined {
     const shape = failure ?? unsafeShape(payload, 'payload');
     if (typeof shape === 'string') failure = { category: 'unsafe payload shape', detail: shape };
   } catch (error) {
-    if (!(error instanceof WebhookParseError)) failure = describeError(error);
+    failure = untypedOrMasked(error);
   }
   const damage = prototypeDamage();
   return damage === undefined ? failure : { category: 'prototype pollution', detail: damage };
+}
+
+/**
+ * A thrown error the promise does not allow: anything but a `WebhookParseError`, or one made by
+ * `parseWebhook`'s last-resort guard around something other than the deliberately hostile
+ * Proxy traps. The guard keeps the typed promise, but a real bug behind it (a prototype lookup,
+ * a getter that ran) must still fail the campaign.
+ */
+function untypedOrMasked(error: unknown): Failure | undefined {
+  if (!(error instanceof WebhookParseError)) return describeError(error);
+  const cause: unknown = error.cause;
+  // The guard's mark: `invalid_input` with a foreign cause (`invalid_utf8` has a cause too).
+  if (error.reason !== 'invalid_input' || cause === undefined) return undefined;
+  if (cause instanceof Error && /^hostile \w+ trap$/.test(cause.message)) return undefined;
+  const hidden = describeError(cause);
+  return { category: `guard hid ${hidden.category}`, detail: hidden.detail };
 }
 
 /* ------------------------ verifyWebhook and the handler ------------------------ */
@@ -703,12 +719,8 @@ export async function checkHandler(body: string): Promise<Failure | undefined> {
     failure = describeError(error);
   }
   for (const error of lastErrors) {
-    if (!(error instanceof WebhookParseError) && !(error instanceof WebhookVerificationError)) {
-      failure ??= {
-        ...describeError(error),
-        category: `onError got ${describeError(error).category}`,
-      };
-    }
+    const wrong = error instanceof WebhookVerificationError ? undefined : untypedOrMasked(error);
+    if (wrong !== undefined) failure ??= { ...wrong, category: `onError got ${wrong.category}` };
   }
   const damage = prototypeDamage();
   return damage === undefined ? failure : { category: 'prototype pollution', detail: damage };
