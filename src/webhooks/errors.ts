@@ -49,16 +49,21 @@ export class WebhookVerificationError extends KommoError {
 /**
  * Why a webhook body could not be parsed. Stable: branch on these.
  *
- * - `too_large`: the body exceeds `maxBytes`.
+ * - `too_large`: the body exceeds `maxBytes` (answered 413 by {@link createWebhookHandler}).
+ * - `read_timeout`: the body did not arrive within `readTimeoutMs` (answered 408).
+ * - `read_failed`: the body stream broke off (the client went away) or was already read.
  * - `too_deep`: a key has more bracket levels than `maxDepth`.
  * - `too_many_fields`: the body has more fields than `maxFields`.
  * - `invalid_utf8`: the body or a percent-decoded value is not valid UTF-8.
  * - `not_form_encoded`: the body is JSON or another format, not `x-www-form-urlencoded`.
  * - `missing_account`: there is no `account[...]` part, so it is not a Kommo webhook.
- * - `invalid_input`: the argument is not a string, bytes, `URLSearchParams`, `FormData` or object.
+ * - `invalid_input`: the argument is not a string, bytes, `URLSearchParams`, `FormData` or a plain
+ *   object, or the object contains a cycle.
  */
 export type WebhookParseReason =
   | 'too_large'
+  | 'read_timeout'
+  | 'read_failed'
   | 'too_deep'
   | 'too_many_fields'
   | 'invalid_utf8'
@@ -66,7 +71,11 @@ export type WebhookParseReason =
   | 'missing_account'
   | 'invalid_input';
 
-/** A webhook body is not a well-formed Kommo webhook. Answer it with 400. */
+/**
+ * A webhook body is not a well-formed Kommo webhook, or could not be read within the limits.
+ * Answer it with 400 (413 for `too_large`, 408 for `read_timeout`). {@link parseWebhook} throws
+ * nothing else, whatever the input.
+ */
 export class WebhookParseError extends KommoError {
   /** What is wrong with the body. */
   readonly reason: WebhookParseReason;

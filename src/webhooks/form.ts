@@ -46,8 +46,24 @@ export const DEFAULT_MAX_BYTES = 1_048_576;
 const DEFAULT_MAX_DEPTH = 32;
 const DEFAULT_MAX_FIELDS = 10_000;
 
-/** Keys that would reach a prototype if a consumer copied the tree with `Object.assign`. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that would reach a prototype if a consumer copied or merged a parsed value
+ * (`Object.assign`, a deep merge). The one list both the form decoder and {@link safeJsonParse}
+ * drop.
+ */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * `JSON.parse` without the keys of {@link FORBIDDEN_KEYS} at any depth. `JSON.parse` creates an
+ * own `__proto__` property for `{"__proto__":…}`, which `Object.assign({}, value)` then turns
+ * into the prototype of the copy; the reviver drops such keys before anyone sees them.
+ *
+ * @throws SyntaxError when `text` is not JSON.
+ * @internal
+ */
+export function safeJsonParse(text: string): unknown {
+  return JSON.parse(text, (key, value: unknown) => (FORBIDDEN_KEYS.has(key) ? undefined : value));
+}
 
 type Node = string | Map<string, Node>;
 
@@ -125,10 +141,9 @@ export function decodeForm(input: WebhookBody, limits?: WebhookParseLimits): Web
     return decodePairs(pairs, resolved);
   }
   if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
-    return decodeObject(input as { readonly [key: string]: unknown }, resolved);
+    return decodeObject(input, resolved);
   }
-  throw new WebhookParseError(
-    'invalid_input',
+  throw invalidInput(
     'parseWebhook expects a string, bytes, URLSearchParams, FormData or a decoded object',
   );
 }
@@ -293,33 +308,57 @@ function finalize(node: Node): WebhookFormValue {
   return out;
 }
 
-function decodeObject(
-  input: { readonly [key: string]: unknown },
-  limits: ResolvedLimits,
-): WebhookFormTree {
+function invalidInput(message: string): WebhookParseError {
+  return new WebhookParseError('invalid_input', message);
+}
+
+/**
+ * A plain data object: `{}`, `Object.create(null)`, or the like from another realm (its
+ * prototype's prototype is `null`). Dates, maps, files and class instances are not form data.
+ */
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * Decodes an object a framework already decoded. It is read structurally: only own enumerable
+ * data properties of plain objects and arrays (a getter is never run, a sparse array's holes
+ * are skipped without walking its length), other objects, functions and symbols are dropped, and
+ * a cycle is refused.
+ */
+function decodeObject(input: object, limits: ResolvedLimits): WebhookFormTree {
+  if (!isPlainObject(input)) {
+    throw invalidInput('parseWebhook expects a plain object, not a class instance');
+  }
   let count = 0;
+  // The objects on the path from the root: meeting one again is a cycle.
+  const path = new Set<object>();
   const toNode = (value: unknown, depth: number): Node | undefined => {
     if (++count > limits.maxFields) throw tooManyFields(limits.maxFields);
-    if (value === null || value === undefined) return undefined;
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'bigint') return String(value);
     if (typeof value === 'boolean') return value ? '1' : '0';
-    if (typeof value !== 'object') return undefined;
+    if (typeof value !== 'object' || value === null) return undefined;
+    if (!Array.isArray(value) && !isPlainObject(value)) return undefined;
+    if (path.has(value)) throw invalidInput('The webhook object contains a cycle');
     if (depth > limits.maxDepth) {
       throw new WebhookParseError(
         'too_deep',
         `A webhook key is nested deeper than ${String(limits.maxDepth)} levels`,
       );
     }
+    path.add(value);
     const map = new Map<string, Node>();
-    const entries: Array<[string, unknown]> = Array.isArray(value)
-      ? value.map((v, i) => [String(i), v])
-      : Object.entries(value);
-    for (const [key, child] of entries) {
+    // Object.keys lists only the indexes a sparse array holds, never its whole length.
+    for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) continue;
-      const node = toNode(child, depth + 1);
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (descriptor === undefined || !('value' in descriptor)) continue;
+      const node = toNode(descriptor.value, depth + 1);
       if (node !== undefined) map.set(key, node);
     }
+    path.delete(value);
     return map;
   };
   const root = toNode(input, 0);

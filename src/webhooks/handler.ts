@@ -8,9 +8,9 @@
 
 import { isKommoError } from '../core/errors.js';
 import { appendValue, encodePairs, type WebhookInputValue } from './encode.js';
-import { WebhookParseError, WebhookVerificationError } from './errors.js';
+import { WebhookParseError } from './errors.js';
 import { DEFAULT_MAX_BYTES, type WebhookParseLimits } from './form.js';
-import { readBody } from './input.js';
+import { DEFAULT_READ_TIMEOUT_MS, readBody, readCapped, type ReadLimits } from './input.js';
 import { parseWebhook } from './parse.js';
 import type { WebhookEvent, WebhookEventOf, WebhookEventType, WebhookPayload } from './types.js';
 import { verifyWebhook, type VerifyWebhookOptions, type WebhookVerification } from './verify.js';
@@ -105,6 +105,14 @@ export interface WebhookDedupeOptions {
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions extends WebhookParseLimits {
   /**
+   * Longest the request body may take to arrive, in milliseconds. A slower body is answered
+   * 408 (`WebhookParseError` reason `read_timeout` to `onError`), so a sender trickling bytes
+   * cannot hold the request. `Infinity` waits for ever.
+   *
+   * @defaultValue `10_000` (10 s; Kommo itself gives up on a webhook after 2 s)
+   */
+  readTimeoutMs?: number;
+  /**
    * How to authenticate requests: {@link verifyWebhook} options (usually
    * `{ secret }` for the URL-secret scheme), a function that throws to refuse the request, or
    * `false` to accept everything (only behind your own authentication).
@@ -114,7 +122,10 @@ export interface WebhookHandlerOptions extends WebhookParseLimits {
   on?: WebhookRoutes;
   /**
    * Called with every failure: refused verification, malformed body, a throwing listener. Never
-   * receives the secret. Errors it throws are ignored.
+   * receives the secret. Errors it throws are ignored. What the SDK itself refuses arrives
+   * typed: `WebhookParseError` in phase `parse`, `WebhookVerificationError` in phase `verify`,
+   * `ConfigurationError` in phase `config`; a custom verifier's and a listener's own errors
+   * arrive as they threw them.
    *
    * @defaultValue none (failures only shape the answer)
    */
@@ -217,13 +228,27 @@ function text(status: number, body: string, headers: Record<string, string> = {}
 }
 
 /**
+ * The answer to a body that could not be read or parsed: 413 when too large, 408 when too
+ * slow, else 400. The first two close the connection: the rest of the body is never read, so
+ * the connection cannot carry another request.
+ */
+function refuseBody(error: unknown): Response {
+  const reason = error instanceof WebhookParseError ? error.reason : undefined;
+  if (reason === 'too_large') return text(413, 'Payload Too Large', { connection: 'close' });
+  if (reason === 'read_timeout') return text(408, 'Request Timeout', { connection: 'close' });
+  return text(400, 'Bad Request');
+}
+
+/**
  * Creates a `(request: Request) => Promise<Response>` that verifies, parses and dispatches
  * Kommo webhooks.
  *
  * Answers: `200` once the events are handled (or handed to `waitUntil`), `401` when
- * verification fails, `400` for a malformed or oversized body, `405` for other methods than
- * POST, `500` when a listener threw (so Kommo retries) or the options are unusable. No listener
- * runs unless the request verified and parsed.
+ * verification fails, `400` for a malformed body, `413` for a body over `maxBytes` (with or
+ * without `Content-Length`), `408` for a body slower than `readTimeoutMs`, `405` for other
+ * methods than POST, `500` when a listener threw (so Kommo retries) or the options are
+ * unusable. No listener runs unless the request verified and parsed. The request may be a
+ * `clone()`: the body read never waits on the original.
  *
  * @param options - How to verify, the listeners, and the delivery options.
  * @returns A Fetch-API handler.
@@ -245,6 +270,7 @@ export function createWebhookHandler(
   options: WebhookHandlerOptions,
 ): (request: Request) => Promise<Response> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const timeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const dedupe = resolveDedupe(options.dedupe);
   const report = async (error: unknown, context: WebhookErrorContext): Promise<void> => {
     try {
@@ -259,10 +285,10 @@ export function createWebhookHandler(
 
     let body: Uint8Array;
     try {
-      body = await readBody(request, maxBytes);
+      body = await readBody(request, { maxBytes, timeoutMs });
     } catch (error) {
       await report(error, { phase: 'parse', request });
-      return text(400, 'Bad Request');
+      return refuseBody(error);
     }
 
     let verification: WebhookVerification | undefined;
@@ -293,7 +319,7 @@ export function createWebhookHandler(
       });
     } catch (error) {
       await report(error, { phase: 'parse', request });
-      return text(400, 'Bad Request');
+      return refuseBody(error);
     }
 
     const context: WebhookHandlerContext = { payload, request, verification };
@@ -398,11 +424,20 @@ export interface NodeResponseLike {
 /** Options of {@link toNodeHandler}. */
 export interface ToNodeHandlerOptions {
   /**
-   * Largest body read from the socket, in bytes.
+   * Largest body read from the socket, in bytes. A larger one is answered 413 with
+   * `Connection: close`, without calling the handler and without reading the rest.
    *
    * @defaultValue `1_048_576` (1 MB)
    */
   maxBytes?: number;
+  /**
+   * Longest the body may take to arrive from the socket, in milliseconds. A slower one is
+   * answered 408 with `Connection: close`, without calling the handler. `Infinity` waits for
+   * ever (Node's own `server.requestTimeout` still applies).
+   *
+   * @defaultValue `10_000` (10 s)
+   */
+  readTimeoutMs?: number;
   /**
    * The origin used to build the request URL (only its path and query are checked).
    *
@@ -428,30 +463,20 @@ export function toNodeHandler(
   handler: (request: Request) => Promise<Response>,
   options: ToNodeHandlerOptions = {},
 ): (req: NodeRequestLike, res: NodeResponseLike) => Promise<void> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const limits = {
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    timeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+  };
   return async (req, res) => {
     let response: Response;
-    try {
-      const host = typeof req.headers['host'] === 'string' ? req.headers['host'] : 'localhost';
-      const url = new URL(req.originalUrl ?? req.url ?? '/', options.origin ?? `http://${host}`);
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value === undefined) continue;
-        for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    const request = await toRequest(req, options.origin, limits).catch(refuseBody);
+    if (request instanceof Response) response = request;
+    else {
+      try {
+        response = await handler(request);
+      } catch {
+        response = text(500, 'Internal Server Error');
       }
-      const method = (req.method ?? 'GET').toUpperCase();
-      const body =
-        method === 'GET' || method === 'HEAD' ? undefined : await nodeBody(req, maxBytes);
-      if (body !== undefined) {
-        headers.delete('content-length');
-        headers.delete('transfer-encoding');
-      }
-      response = await handler(new Request(url, { method, headers, ...(body && { body }) }));
-    } catch (error) {
-      response =
-        error instanceof WebhookParseError || error instanceof WebhookVerificationError
-          ? text(400, 'Bad Request')
-          : text(500, 'Internal Server Error');
     }
     res.statusCode = response.status;
     response.headers.forEach((value, name) => {
@@ -461,7 +486,41 @@ export function toNodeHandler(
   };
 }
 
-async function nodeBody(req: NodeRequestLike, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * Builds the Web `Request` of a Node request.
+ *
+ * @throws {@link WebhookParseError} for a body over the limits, or for a request the Fetch
+ *   API refuses (a malformed `Host`, a `TRACE` method): the sender's fault, answered 4xx.
+ */
+async function toRequest(
+  req: NodeRequestLike,
+  origin: string | undefined,
+  limits: ReadLimits,
+): Promise<Request> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const body = method === 'GET' || method === 'HEAD' ? undefined : await nodeBody(req, limits);
+  try {
+    const host = typeof req.headers['host'] === 'string' ? req.headers['host'] : 'localhost';
+    const url = new URL(req.originalUrl ?? req.url ?? '/', origin ?? `http://${host}`);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    }
+    if (body !== undefined) {
+      headers.delete('content-length');
+      headers.delete('transfer-encoding');
+    }
+    return new Request(url, { method, headers, ...(body && { body }) });
+  } catch (cause) {
+    throw new WebhookParseError('invalid_input', 'The request cannot be represented', { cause });
+  }
+}
+
+async function nodeBody(
+  req: NodeRequestLike,
+  limits: ReadLimits,
+): Promise<Uint8Array<ArrayBuffer>> {
   const given = req.body;
   if (typeof given === 'string') return new TextEncoder().encode(given);
   if (given instanceof Uint8Array) return Uint8Array.from(given);
@@ -470,25 +529,13 @@ async function nodeBody(req: NodeRequestLike, maxBytes: number): Promise<Uint8Ar
     appendValue(pairs, '', given as WebhookInputValue);
     return new TextEncoder().encode(encodePairs(pairs));
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    const bytes =
-      typeof chunk === 'string' ? new TextEncoder().encode(chunk) : (chunk as Uint8Array);
-    total += bytes.byteLength;
-    if (total > maxBytes) {
-      throw new WebhookParseError(
-        'too_large',
-        `The webhook body is larger than ${String(maxBytes)} bytes`,
-      );
-    }
-    chunks.push(bytes);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  const chunks = req[Symbol.asyncIterator]();
+  // Pulled chunk by chunk so each pull can race the deadline. The iterator is not closed on
+  // the way out (that destroys the request mid-answer); the unread rest goes with the
+  // connection, which the `Connection: close` of the 413/408 ends.
+  return readCapped(
+    () => chunks.next(),
+    () => undefined,
+    limits,
+  );
 }

@@ -15,6 +15,7 @@ import {
   type HmacAlgorithm,
 } from './crypto.js';
 import { WebhookVerificationError } from './errors.js';
+import { safeJsonParse } from './form.js';
 
 /** The JWT algorithms Kommo uses. */
 export type JwtAlgorithm = 'HS256' | 'HS512';
@@ -42,7 +43,8 @@ function decodeJsonPart(part: string, what: string): Record<string, unknown> {
     throw malformed(`The token ${what} is not base64url`);
   let value: unknown;
   try {
-    value = JSON.parse(decoder.decode(bytes));
+    // Claims are handed to the caller: no key that could reach a prototype when merged.
+    value = safeJsonParse(decoder.decode(bytes));
   } catch {
     throw malformed(`The token ${what} is not JSON`);
   }

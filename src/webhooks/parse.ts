@@ -7,6 +7,7 @@
 import { WebhookParseError } from './errors.js';
 import {
   decodeForm,
+  safeJsonParse,
   type WebhookBody,
   type WebhookFormTree,
   type WebhookFormValue,
@@ -46,21 +47,25 @@ const ENTITY_ACTIONS: Readonly<Record<Entity, ReadonlySet<string>>> = {
   catalogs: new Set(['add', 'update', 'delete']),
 };
 
-/** Kommo's top-level keys (and the plural spellings some senders use) → SDK entities. */
-const WIRE_ENTITY: Readonly<Record<string, Entity>> = {
-  leads: 'leads',
-  contacts: 'contacts',
-  companies: 'companies',
-  customers: 'customers',
-  task: 'tasks',
-  tasks: 'tasks',
-  unsorted: 'unsorted',
-  message: 'messages',
-  messages: 'messages',
-  talk: 'talks',
-  talks: 'talks',
-  catalogs: 'catalogs',
-};
+/**
+ * Kommo's top-level keys (and the plural spellings some senders use) → SDK entities. A `Map`,
+ * not an object literal: the key comes from the body, and `toString[x]=1` must not find
+ * `Object.prototype.toString`.
+ */
+const WIRE_ENTITY: ReadonlyMap<string, Entity> = new Map([
+  ['leads', 'leads'],
+  ['contacts', 'contacts'],
+  ['companies', 'companies'],
+  ['customers', 'customers'],
+  ['task', 'tasks'],
+  ['tasks', 'tasks'],
+  ['unsorted', 'unsorted'],
+  ['message', 'messages'],
+  ['messages', 'messages'],
+  ['talk', 'talks'],
+  ['talks', 'talks'],
+  ['catalogs', 'catalogs'],
+]);
 
 /** Keys ending in `_id` whose values are uuids or free text, never converted. */
 const STRING_KEYS = new Set([
@@ -131,9 +136,15 @@ interface Context {
  * @param body - The body as received.
  * @param options - Limits for hostile input.
  * @returns The account, the events and the decoded `raw` tree.
- * @throws {@link WebhookParseError} when the body exceeds a limit (`too_large`, `too_deep`,
- *   `too_many_fields`), is not UTF-8 (`invalid_utf8`), is not form-encoded (`not_form_encoded`),
- *   or has no `account[...]` part (`missing_account`).
+ * Hostile input is expected: keys named like built-ins (`toString[x]`) are ordinary keys,
+ * `__proto__`/`constructor`/`prototype` keys are dropped from the form and from note `metadata`
+ * JSON alike, and an object input is read structurally (own data properties only, getters never
+ * run, sparse arrays by their present indexes, cycles refused).
+ *
+ * @throws {@link WebhookParseError} — and nothing else, for any input — when the body exceeds
+ *   a limit (`too_large`, `too_deep`, `too_many_fields`), is not UTF-8 (`invalid_utf8`), is not
+ *   form-encoded (`not_form_encoded`), has no `account[...]` part (`missing_account`), or is
+ *   not a body at all (`invalid_input`: another type, a class instance, a cyclic object).
  *
  * @example
  * ```ts
@@ -146,6 +157,19 @@ interface Context {
  * ```
  */
 export function parseWebhook(body: WebhookBody, options?: ParseWebhookOptions): WebhookPayload {
+  try {
+    return parseBody(body, options);
+  } catch (error) {
+    if (error instanceof WebhookParseError) throw error;
+    // Defence in depth: the decoder reads inputs structurally, so only something hostile
+    // beyond data (a Proxy whose traps throw, say) lands here. The promise stays: a typed error.
+    throw new WebhookParseError('invalid_input', 'The webhook body cannot be read', {
+      cause: error,
+    });
+  }
+}
+
+function parseBody(body: WebhookBody, options: ParseWebhookOptions | undefined): WebhookPayload {
   const raw = decodeForm(body, options);
   const account = parseAccount(raw['account']);
   const events: WebhookEvent[] = [];
@@ -189,7 +213,7 @@ function hostLabel(url: string): string | undefined {
 }
 
 function collectEvents(key: string, value: WebhookFormValue, events: WebhookEvent[]): void {
-  const entity = WIRE_ENTITY[key];
+  const entity = WIRE_ENTITY.get(key);
   if (typeof value === 'string') {
     events.push({ type: 'unknown', entity: key, action: '', data: { value } });
     return;
@@ -286,7 +310,8 @@ function parseJson(value: string): unknown {
   const trimmed = value.trim();
   if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return value;
   try {
-    return JSON.parse(trimmed) as unknown;
+    // The same key filter as the form decoder: no `__proto__`/`constructor`/`prototype` keys.
+    return safeJsonParse(trimmed);
   } catch {
     return value;
   }

@@ -18,7 +18,12 @@ import {
 } from './crypto.js';
 import { WebhookVerificationError } from './errors.js';
 import { bytesToText, DEFAULT_MAX_BYTES, decodeForm } from './form.js';
-import { requestParts, type RequestParts, type VerifyWebhookInput } from './input.js';
+import {
+  DEFAULT_READ_TIMEOUT_MS,
+  requestParts,
+  type RequestParts,
+  type VerifyWebhookInput,
+} from './input.js';
 import { verifyJwt, type JwtAlgorithm } from './jwt.js';
 
 /** The verification schemes. */
@@ -41,11 +46,22 @@ interface CommonVerifyOptions {
   /** The secret: see each scheme for which one. Never logged, never put in an error. */
   secret: WebhookSecret;
   /**
-   * Largest body read, in bytes.
+   * Largest body read, in bytes. A larger body (with or without `Content-Length`) fails with
+   * reason `malformed` as soon as the limit is passed, its cause a `WebhookParseError`
+   * `too_large`.
    *
    * @defaultValue `1_048_576` (1 MB)
    */
   maxBytes?: number;
+  /**
+   * Longest a `Request` body may take to arrive, in milliseconds, for the schemes that read
+   * the body (`chats`, `hmac`, `salesbot-jwt`, `url-secret` with `expectedAccount`). A body
+   * that trickles in slower fails with reason `malformed`, its cause a `WebhookParseError`
+   * `read_timeout`. `Infinity` waits for ever.
+   *
+   * @defaultValue `10_000` (10 s; Kommo itself gives up on a webhook after 2 s)
+   */
+  readTimeoutMs?: number;
 }
 
 /** Options shared by the JWT schemes. */
@@ -247,14 +263,16 @@ export type WebhookVerificationFor<O extends VerifyWebhookOptions> = Extract<
  * body). `disconnect`, `chats`, `widget-jwt`, `salesbot-jwt` check Kommo's real signatures;
  * `hmac` checks a header added by your own signing relay. Everything runs on Web Crypto and
  * compares in constant time. When `input` is a `Request`, its body is read from a clone, so you
- * can still read it afterwards.
+ * can still read it afterwards; the read stops at `maxBytes` and after `readTimeoutMs`, so an
+ * unauthenticated sender cannot hold the request with a huge or trickling body.
  *
  * @param input - A Web `Request`, or `{ url, headers, body }` with the raw body.
  * @param options - The scheme and its secret.
  * @returns `{ scheme }`, plus `claims` for `disconnect` and the JWT schemes.
  * @throws {@link WebhookVerificationError} with `reason` `missing_signature`, `bad_signature`,
  *   `expired`, `not_yet_valid`, `wrong_account`, `wrong_client`, `wrong_audience`,
- *   `unsupported_algorithm` or `malformed`.
+ *   `unsupported_algorithm` or `malformed` (also for a body over `maxBytes`, one slower than
+ *   `readTimeoutMs`, an unparsable URL or an input that is not a request; `cause` says which).
  * @throws {@link ConfigurationError} when the options are unusable (an empty secret, a missing
  *   `clientUuid` or `audience`, an unknown scheme).
  *
@@ -273,7 +291,10 @@ export async function verifyWebhook<const O extends VerifyWebhookOptions>(
   options: O,
 ): Promise<WebhookVerificationFor<O>> {
   const secrets = checkSecrets(options.secret);
-  const parts = requestParts(input, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  const parts = requestParts(input, {
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    timeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+  });
   const result = await verifyParts(parts, options, secrets);
   return result as WebhookVerificationFor<O>;
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -103,18 +103,27 @@ describe('createWebhookHandler with a Web Request', () => {
     expect(listener).not.toHaveBeenCalled();
   });
 
-  it('answers 400 to a malformed or oversized body and runs no listener', async () => {
+  it('answers 400 to a malformed body and 413 to an oversized one, and runs no listener', async () => {
     const listener = vi.fn();
     const { handler, errors } = handlerWith({ on: { '*': listener }, maxBytes: 4096 });
     expect((await handler(post('{"leads":1}'))).status).toBe(400);
     expect((await handler(post('leads[add][0][id]=1'))).status).toBe(400);
-    expect((await handler(post(`account[id]=1&x=${'a'.repeat(5000)}`))).status).toBe(400);
+    expect((await handler(post(`account[id]=1&x=${'a'.repeat(5000)}`))).status).toBe(413);
     expect(listener).not.toHaveBeenCalled();
     expect(errors.map(([e, phase]) => [phase, (e as WebhookParseError).reason])).toEqual([
       ['parse', 'not_form_encoded'],
       ['parse', 'missing_account'],
       ['parse', 'too_large'],
     ]);
+  });
+
+  it('delivers keys named like built-ins as unknown events, with nothing for onError', async () => {
+    const seen: string[] = [];
+    const { handler, errors } = handlerWith({ on: { '*': (e) => void seen.push(e.entity) } });
+    const body = 'account[id]=1&toString[x]=1&valueOf[x]=1&hasOwnProperty[add][0][id]=2';
+    expect((await handler(post(body))).status).toBe(200);
+    expect(seen).toEqual(['toString', 'valueOf', 'hasOwnProperty']);
+    expect(errors).toEqual([]);
   });
 
   it('answers 405 to other methods than POST', async () => {
@@ -298,7 +307,7 @@ describe('toNodeHandler over node:http on loopback', () => {
     expect(received.map((e) => [e.type, e.id])).toEqual([['contacts.update', 37054081]]);
   });
 
-  it('answers 401 to a wrong secret and 400 to a body over the limit', async () => {
+  it('answers 401 to a wrong secret and 413 to a body over the limit', async () => {
     const listener = vi.fn();
     const base = await listen({ on: { '*': listener } }, { maxBytes: 1024 });
     const wrong = await fetch(`${base}/kommo?secret=nope`, {
@@ -312,8 +321,25 @@ describe('toNodeHandler over node:http on loopback', () => {
       headers: FORM,
       body: `account[id]=1&x=${'a'.repeat(4096)}`,
     });
-    expect(big.status).toBe(400);
+    expect(big.status).toBe(413);
     expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('answers 400, not 500, to a request the Fetch API cannot represent', async () => {
+    const base = await listen({});
+    const { port } = new URL(base);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, method: 'TRACE', path: `/kommo?secret=${SECRET}` },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
+      req.on('error', reject);
+      req.end('account[id]=1');
+    });
+    expect(status).toBe(400);
   });
 
   it('re-encodes a body another middleware already decoded', async () => {

@@ -593,6 +593,84 @@ describe('parseWebhook on bad input', () => {
     expect(Object.keys(decoded.raw)).toEqual(['account']);
   });
 
+  it.each(['toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf', 'call'])(
+    'keeps a top-level key named %s as an ordinary unknown event',
+    (name) => {
+      const { events } = parseWebhook(`account[id]=1&${name}[x]=1&${name}[add][0][id]=2`);
+      expect(events).toEqual([
+        { type: 'unknown', entity: name, action: 'x', data: { value: '1' } },
+        { type: 'unknown', entity: name, action: 'add', id: 2, data: { id: 2 } },
+      ]);
+    },
+  );
+
+  it('reads a decoded object with a sparse array by its present indexes only', () => {
+    const items: unknown[] = [];
+    items[3] = { id: '7' };
+    items.length = 4_294_967_295;
+    const { events } = parseWebhook({ account: { id: '1' }, leads: { add: items } });
+    expect(events).toEqual([
+      { type: 'leads.add', entity: 'leads', action: 'add', id: 7, data: { id: 7 } },
+    ]);
+  });
+
+  it('refuses a cyclic decoded object with reason invalid_input', () => {
+    const body: Record<string, unknown> = { account: { id: '1' } };
+    body['leads'] = { add: [body] };
+    expect(parseError(body as never).reason).toBe('invalid_input');
+  });
+
+  it('never runs a getter of a decoded object and ignores non-plain values', () => {
+    let calls = 0;
+    const item = { id: '5', when: new Date(0), tags: new Map(), run: () => 1 };
+    Object.defineProperty(item, 'name', {
+      enumerable: true,
+      get() {
+        calls++;
+        throw new Error('a getter ran');
+      },
+    });
+    const { events } = parseWebhook({ account: { id: '1' }, leads: { add: [item] } });
+    expect(events[0]?.data).toEqual({ id: 5 });
+    expect(calls).toBe(0);
+    expect(parseError(new Date(0) as never).reason).toBe('invalid_input');
+    class Body {
+      id = '1';
+    }
+    expect(parseError(new Body() as never).reason).toBe('invalid_input');
+  });
+
+  it('turns a hostile Proxy into a typed invalid_input error with the cause', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('trap');
+        },
+      },
+    );
+    const error = parseError({ account: { id: '1' }, leads: hostile });
+    expect(error.reason).toBe('invalid_input');
+    expect((error.cause as Error).message).toBe('trap');
+  });
+
+  it('drops __proto__, constructor and prototype keys from note metadata JSON', () => {
+    const metadata = JSON.stringify({ ok: 1 }).replace(
+      '}',
+      ',"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},' +
+        '"deep":[{"__proto__":{"isAdmin":true},"v":2}]}',
+    );
+    const { events } = parseWebhook(
+      `account[id]=1&leads[note][0][note][id]=3&leads[note][0][note][metadata]=${encodeURIComponent(metadata)}`,
+    );
+    const parsed = (events[0]?.data as { metadata: Record<string, unknown> }).metadata;
+    expect(parsed).toEqual({ ok: 1, deep: [{ v: 2 }] });
+    expect(Object.hasOwn(parsed, '__proto__')).toBe(false);
+    expect((Object.assign({}, parsed) as { isAdmin?: boolean }).isAdmin).toBeUndefined();
+    const deep = (parsed['deep'] as object[])[0]!;
+    expect(Object.getPrototypeOf(Object.assign({}, deep))).toBe(Object.prototype);
+  });
+
   it('never allocates a huge array for a huge index', () => {
     const { events } = parseWebhook('account[id]=1&leads[add][99999999][id]=1');
     expect(events).toEqual([
