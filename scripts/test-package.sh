@@ -25,4 +25,5 @@ cp scripts/package-smoke/* scripts/runtime-smoke/* "$consumer/"
   node smoke-sandbox.mjs
   bash run.sh
 )
+bash scripts/examples-smoke.sh "$tarball_path"
 echo "package test passed"
