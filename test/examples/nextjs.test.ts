@@ -6,7 +6,7 @@ import { createMetrics, FileTokenStore, Kommo, KommoOAuth } from '../../src/inde
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { authorize } from '../../examples/nextjs/lib/auth.js';
 import { createKommoApiRoute, type RecentLead } from '../../examples/nextjs/lib/kommo-route.js';
-import { createOAuthRoutes } from '../../examples/nextjs/lib/oauth.js';
+import { createOAuthRoutes, oauthRoutesFromEnv } from '../../examples/nextjs/lib/oauth.js';
 
 // The Next.js app's server logic, framework-free; `npm run test:e2e` clicks the built app.
 let sandbox: Sandbox | undefined;
@@ -137,18 +137,44 @@ describe("the app's authorization hook", () => {
 });
 
 describe('the OAuth routes', () => {
+  it('are off without the OAuth variables', () => {
+    expect(oauthRoutesFromEnv({ KOMMO_DOMAIN: 'acme' })).toBeUndefined();
+  });
+
+  it('refuse a code of another account than KOMMO_DOMAIN', async () => {
+    sandbox = await startSandbox({ rateLimit: false });
+    const routes = createOAuthRoutes({
+      oauth: new KommoOAuth({ ...sandbox.oauth, baseUrl: sandbox.url }),
+      tokenStore: new FileTokenStore(join(tmpdir(), 'never-written.json')),
+      baseUrl: sandbox.url,
+      expectedDomain: 'acme.kommo.com',
+    });
+    const start = await routes.start(new Request('http://app.test/api/crm/connect'));
+    const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+    const response = await routes.callback(
+      new Request(consent.headers.get('location')!, {
+        headers: { cookie: start.headers.get('set-cookie')!.split(';')[0]! },
+      }),
+    );
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ error: 'other_account', domain: 'sandbox.kommo.com' });
+  });
+
   async function oauthSetup() {
     sandbox = await startSandbox({
       rateLimit: false,
       oauth: { redirectUri: 'http://app.test/api/crm/callback' },
     });
     dir = await mkdtemp(join(tmpdir(), 'kommo-next-oauth-'));
-    const file = join(dir, 'tokens.json');
-    const routes = createOAuthRoutes({
-      oauth: new KommoOAuth({ ...sandbox.oauth, baseUrl: sandbox.url }),
-      tokenStore: new FileTokenStore(file),
-      baseUrl: sandbox.url,
-    });
+    // A folder that does not exist yet, like `.kommo/` on a first run.
+    const file = join(dir, 'state', 'tokens.json');
+    const routes = oauthRoutesFromEnv({
+      KOMMO_BASE_URL: sandbox.url,
+      KOMMO_CLIENT_ID: sandbox.oauth.clientId,
+      KOMMO_CLIENT_SECRET: sandbox.oauth.clientSecret,
+      KOMMO_REDIRECT_URI: sandbox.oauth.redirectUri,
+      KOMMO_TOKEN_FILE: file,
+    })!;
     return { s: sandbox, file, routes };
   }
 

@@ -6,6 +6,8 @@
  *
  * Framework-free (Web `Request` → `Response`), so it is tested without Next.js.
  */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
   DEFAULT_TOKEN_FILE,
   FileTokenStore,
@@ -103,6 +105,20 @@ export function createOAuthRoutes(options: OAuthRoutesOptions): {
   };
 }
 
+/** A {@link FileTokenStore} whose folder (`.kommo/` by default) is created on the first save. */
+function tokenFileStore(path: string): TokenStore {
+  const store = new FileTokenStore(path);
+  return {
+    get: (key) => store.get(key),
+    set: async (key, tokens) => {
+      await mkdir(dirname(path), { recursive: true });
+      await store.set(key, tokens);
+    },
+    delete: (key) => store.delete(key),
+    withLock: (key, fn) => store.withLock(key, fn),
+  };
+}
+
 /** The routes from the `KOMMO_*` variables, or `undefined` when OAuth is not configured. */
 export function oauthRoutesFromEnv(
   env: KommoEnv = process.env,
@@ -116,7 +132,7 @@ export function oauthRoutesFromEnv(
       redirectUri: s.redirectUri,
       ...(s.baseUrl ? { baseUrl: s.baseUrl } : {}),
     }),
-    tokenStore: new FileTokenStore(s.tokenFile ?? DEFAULT_TOKEN_FILE),
+    tokenStore: tokenFileStore(s.tokenFile ?? DEFAULT_TOKEN_FILE),
     baseUrl: s.baseUrl,
     expectedDomain: s.domain,
   });
