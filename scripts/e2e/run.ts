@@ -217,6 +217,7 @@ async function main(): Promise<void> {
     app,
   );
   log(`app on ${appUrl}, sandbox on ${sandboxUrl}`);
+  listening.push(appUrl, sandboxUrl);
 
   // This script is the integration's owner: it registers the app's webhook destination.
   const kommo = new Kommo({ baseUrl: sandboxUrl, accessToken: token });
@@ -309,6 +310,9 @@ async function drive(page: Page, kommo: Kommo, appUrl: string): Promise<void> {
   if (browserErrors.length > 0) throw new Error(`Errors in the page: ${browserErrors.join('; ')}`);
 }
 
+/** URLs that must stop answering once every process is stopped. */
+const listening: string[] = [];
+
 let failed = false;
 try {
   await main();
@@ -320,6 +324,18 @@ try {
   process.stderr.write(`  logs: ${ARTIFACTS}/app.log, ${ARTIFACTS}/sandbox.log\n`);
 } finally {
   await stopAll();
+}
+// Nothing left running: every server we started refuses connections now.
+for (const url of listening) {
+  if (
+    await fetch(url).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    failed = true;
+    process.stderr.write(`✗ ${url} still answers after the stop\n`);
+  }
 }
 log(failed ? '✗ e2e failed' : '✓ e2e passed');
 process.exitCode = failed ? 1 : 0;
