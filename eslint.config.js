@@ -14,6 +14,9 @@ export default defineConfig(
       '.tmp/**',
       'scripts/package-smoke/**',
       'scripts/runtime-smoke/**',
+      // The Next.js example is its own project (its own package.json, tsconfig and checks).
+      'examples/nextjs/**',
+      'artifacts/**',
     ],
   },
   js.configs.recommended,

@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
 export default defineConfig({
+  // The examples import the package by name (tsconfig `paths` do the same for tsc and tsx).
+  resolve: {
+    alias: [
+      { find: /^kommo-sdk$/, replacement: src('index.ts') },
+      { find: /^kommo-sdk\/(webhooks|sandbox|redis)$/, replacement: src('$1/index.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/redis/**', 'node_modules/**'],

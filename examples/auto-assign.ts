@@ -2,14 +2,18 @@
  * Scenario: new leads get a responsible manager automatically — round robin over the active
  * managers (the rotation kept in a file, so it continues after a restart), then least loaded.
  *
- * Run: `npx tsx examples/auto-assign.ts` (sandbox), or with `KOMMO_*` set. The state file is
- * `KOMMO_ASSIGNER_FILE` (default: a temporary directory).
+ * Run: `npx tsx examples/auto-assign.ts` (sandbox), or with `KOMMO_*` set and `--yes`. The
+ * rotation is kept in `--state <file>` (or `KOMMO_ASSIGNER_FILE`; default
+ * `.kommo/assigner.json`, a folder `.gitignore` covers).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createAssigner, FileAssignerStore, type Kommo } from '../src/index.js';
-import { connect, isMain, runMain } from './_shared/connect.js';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createAssigner, FileAssignerStore, type Kommo } from 'kommo-sdk';
+import { connectOrSandbox } from 'kommo-sdk/sandbox';
 
 /** One assignment. */
 export interface Assignment {
@@ -90,17 +94,69 @@ export async function autoAssign(
   }
 }
 
-if (isMain(import.meta.url)) {
-  runMain(async () => {
-    const conn = await connect();
-    console.log(`auto-assign → ${conn.target}`);
-    try {
-      const stateFile = process.env['KOMMO_ASSIGNER_FILE'];
-      await autoAssign(conn.kommo, (line) => console.log(`  ${line}`), {
-        ...(stateFile ? { stateFile } : {}),
-      });
-    } finally {
-      await conn.close();
-    }
+const USAGE = `Usage: npx tsx examples/auto-assign.ts [--state <file>] [--yes]
+
+Creates 7 leads and gives each a responsible manager: round robin over the active users (the
+rotation kept in a file, across a simulated restart), then least loaded.
+
+Connects to the account of the KOMMO_* variables (set, or in ./.env; see .env.example),
+or starts a local Kommo sandbox when none is set.
+
+Options:
+  --state <file>  where the rotation is kept (default: KOMMO_ASSIGNER_FILE, else
+                  .kommo/assigner.json)
+  --yes           write to a real account (required there)
+  -h, --help      show this help
+`;
+
+async function main(flags: {
+  yes?: boolean | undefined;
+  state?: string | undefined;
+}): Promise<void> {
+  // ./.env when there is one (Node ≥ 20.12); variables already set win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const conn = await connectOrSandbox();
+  if (conn.mode === 'account' && flags.yes !== true) {
+    console.error(
+      `✗ auto-assign creates 7 leads and assigns them in ${conn.target}: run again with --yes to go ahead`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`auto-assign → ${conn.target}`);
+  try {
+    const stateFile = flags.state ?? process.env['KOMMO_ASSIGNER_FILE'] ?? '.kommo/assigner.json';
+    await mkdir(dirname(stateFile), { recursive: true });
+    await autoAssign(conn.kommo, (line) => console.log(`  ${line}`), { stateFile });
+  } finally {
+    await conn.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({
+      options: {
+        yes: { type: 'boolean' },
+        state: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // An unknown flag or a missing value: say so, show the usage, exit 2.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  main(flags).catch((error: unknown) => {
+    // SDK errors never carry a token: one line is enough.
+    console.error(
+      `✗ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
+    process.exitCode = 1;
   });
 }

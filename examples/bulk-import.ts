@@ -4,11 +4,15 @@
  * what Kommo refused and what is unknown (a chunk whose answer was lost: re-read before
  * sending it again).
  *
- * Run: `npx tsx examples/bulk-import.ts [--count 10000] [--chunk-size 250]`. A live progress
- * bar on a terminal, plain lines otherwise (CI, pipes).
+ * Run: `npx tsx examples/bulk-import.ts [--count 10000] [--chunk-size 250]` (a real account
+ * needs `--yes`: these are real leads). A live progress bar on a terminal, plain lines otherwise
+ * (CI, pipes).
  */
-import { BatchError, type Kommo, type LeadCreateParams } from '../src/index.js';
-import { argValue, connect, isMain, runMain } from './_shared/connect.js';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BatchError, type Kommo, type LeadCreateParams } from 'kommo-sdk';
+import { connectOrSandbox } from 'kommo-sdk/sandbox';
 
 /** The outcome of an import. */
 export interface BulkImportReport {
@@ -125,28 +129,90 @@ export function printReport(report: BulkImportReport, log: (line: string) => voi
     log('unknown: their chunk may have been written; search before re-sending');
 }
 
-if (isMain(import.meta.url)) {
-  runMain(async () => {
-    const count = Number(argValue('count') ?? 10_000);
-    const chunkSize = Number(argValue('chunk-size') ?? 250);
-    if (!Number.isInteger(count) || count < 1)
-      throw new Error('--count must be a positive integer');
-    if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 250)
-      throw new Error('--chunk-size must be 1–250');
-    const conn = await connect();
-    console.log(`bulk-import of ${count} leads → ${conn.target}`);
-    const progress = progressPrinter();
-    try {
-      const report = await bulkImport(conn.kommo, {
-        count,
-        chunkSize,
-        onProgress: progress.update,
-      });
-      progress.finish();
-      printReport(report, (line) => console.log(`  ${line}`));
-      if (report.failed + report.unknown > 0) process.exitCode = 1;
-    } finally {
-      await conn.close();
-    }
+const USAGE = `Usage: npx tsx examples/bulk-import.ts [--count <n>] [--chunk-size <n>] [--yes]
+
+Imports generated leads in batches (leads.createMany), paced by the client, and reports what
+was created, refused or unknown.
+
+Connects to the account of the KOMMO_* variables (set, or in ./.env; see .env.example),
+or starts a local Kommo sandbox when none is set.
+
+Options:
+  --count <n>       leads to import (default 10000)
+  --chunk-size <n>  leads per request, 1-250 (default 250)
+  --yes             write to a real account (required there: these are real leads)
+  -h, --help        show this help
+`;
+
+async function main(flags: {
+  yes?: boolean | undefined;
+  count?: string | undefined;
+  'chunk-size'?: string | undefined;
+}): Promise<void> {
+  const count = Number(flags.count ?? 10_000);
+  const chunkSize = Number(flags['chunk-size'] ?? 250);
+  if (
+    !Number.isInteger(count) ||
+    count < 1 ||
+    !Number.isInteger(chunkSize) ||
+    chunkSize < 1 ||
+    chunkSize > 250
+  ) {
+    process.stderr.write(`--count must be a positive integer and --chunk-size 1-250\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  // ./.env when there is one (Node ≥ 20.12); variables already set win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const conn = await connectOrSandbox();
+  if (conn.mode === 'account' && flags.yes !== true) {
+    console.error(
+      `✗ bulk-import creates ${count} leads in ${conn.target}: run again with --yes to go ahead`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`bulk-import of ${count} leads → ${conn.target}`);
+  const progress = progressPrinter();
+  try {
+    const report = await bulkImport(conn.kommo, {
+      count,
+      chunkSize,
+      onProgress: progress.update,
+    });
+    progress.finish();
+    printReport(report, (line) => console.log(`  ${line}`));
+    if (report.failed + report.unknown > 0) process.exitCode = 1;
+  } finally {
+    await conn.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({
+      options: {
+        yes: { type: 'boolean' },
+        count: { type: 'string' },
+        'chunk-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // An unknown flag or a missing value: say so, show the usage, exit 2.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  main(flags).catch((error: unknown) => {
+    // SDK errors never carry a token: one line is enough.
+    console.error(
+      `✗ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
+    process.exitCode = 1;
   });
 }

@@ -2,8 +2,12 @@
  * Scenario: a chat message arrives → find or create the contact (by phone/e-mail), create a lead
  * linked to it, attach the chat history as notes.
  *
- * Run: `npx tsx examples/chat-to-lead.ts` (sandbox), or with `KOMMO_*` set (a real account).
+ * Run: `npx tsx examples/chat-to-lead.ts` (sandbox), or with `KOMMO_*` set and `--yes` (a real
+ * account). `--help` lists the options.
  */
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   FOLLOW_UP_TASK_TYPE_ID,
   createLeadFromChat,
@@ -11,8 +15,8 @@ import {
   type ChatMessage,
   type CreateLeadFromChatResult,
   type Kommo,
-} from '../src/index.js';
-import { connect, isMain, runMain } from './_shared/connect.js';
+} from 'kommo-sdk';
+import { connectOrSandbox } from 'kommo-sdk/sandbox';
 
 /** What the scenario created, for the demo's checks. */
 export interface ChatToLeadResult {
@@ -104,20 +108,64 @@ export async function chatToLead(
   return { first, returning, parallel, companyId: company.id, followUpTaskId: followUp.id };
 }
 
-if (isMain(import.meta.url)) {
-  runMain(async () => {
-    const metrics = createMetrics();
-    const conn = await connect({ hooks: metrics.hooks });
-    metrics.attach(conn.kommo);
-    console.log(`chat-to-lead → ${conn.target}`);
-    try {
-      await chatToLead(conn.kommo, (line) => console.log(`  ${line}`));
-      const { chatToLead: conversion } = metrics.snapshot();
-      console.log(
-        `  conversion: ${conversion.leads}/${conversion.conversations} conversations became leads`,
-      );
-    } finally {
-      await conn.close();
-    }
+const USAGE = `Usage: npx tsx examples/chat-to-lead.ts [--yes]
+
+A chat becomes a lead: the contact is found by phone or e-mail (or created), the lead is
+linked to it, the conversation is attached as notes; a company and a follow-up task follow.
+
+Connects to the account of the KOMMO_* variables (set, or in ./.env; see .env.example),
+or starts a local Kommo sandbox when none is set.
+
+Options:
+  --yes       write to a real account (required there)
+  -h, --help  show this help
+`;
+
+async function main(flags: { yes?: boolean | undefined }): Promise<void> {
+  // ./.env when there is one (Node ≥ 20.12); variables already set win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const metrics = createMetrics();
+  const conn = await connectOrSandbox({ overrides: { hooks: metrics.hooks } });
+  if (conn.mode === 'account' && flags.yes !== true) {
+    console.error(
+      `✗ chat-to-lead creates leads, contacts, a company and a task in ${conn.target}: run again with --yes to go ahead`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  metrics.attach(conn.kommo);
+  console.log(`chat-to-lead → ${conn.target}`);
+  try {
+    await chatToLead(conn.kommo, (line) => console.log(`  ${line}`));
+    const { chatToLead: conversion } = metrics.snapshot();
+    console.log(
+      `  conversion: ${conversion.leads}/${conversion.conversations} conversations became leads`,
+    );
+  } finally {
+    await conn.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({
+      options: { yes: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    // An unknown flag or a missing value: say so, show the usage, exit 2.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  main(flags).catch((error: unknown) => {
+    // SDK errors never carry a token: one line is enough.
+    console.error(
+      `✗ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
+    process.exitCode = 1;
   });
 }

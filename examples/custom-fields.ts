@@ -3,8 +3,12 @@
  * a lead with the `cf` builders, and read them back with `getFieldValue`.
  *
  * Run: `npx tsx examples/custom-fields.ts` (sandbox), or with `KOMMO_*` set: the fields are
- * picked by type from your account's own definitions, so nothing is hard-coded.
+ * picked by type from your account's own definitions, so nothing is hard-coded (`--yes` is
+ * required there: it creates a lead).
  */
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   cacheFor,
   cf,
@@ -12,8 +16,8 @@ import {
   type CustomField,
   type CustomFieldValueInput,
   type Kommo,
-} from '../src/index.js';
-import { connect, isMain, runMain } from './_shared/connect.js';
+} from 'kommo-sdk';
+import { connectOrSandbox } from 'kommo-sdk/sandbox';
 
 /** What the scenario wrote and read back, for the demo's checks. */
 export interface CustomFieldsResult {
@@ -91,14 +95,58 @@ export async function customFields(
   return { leadId, written };
 }
 
-if (isMain(import.meta.url)) {
-  runMain(async () => {
-    const conn = await connect();
-    console.log(`custom-fields → ${conn.target}`);
-    try {
-      await customFields(conn.kommo, (line) => console.log(`  ${line}`));
-    } finally {
-      await conn.close();
-    }
+const USAGE = `Usage: npx tsx examples/custom-fields.ts [--yes]
+
+Finds the account's lead fields, writes a value of each common type on a new lead with the
+cf builders, and reads them back with getFieldValue.
+
+Connects to the account of the KOMMO_* variables (set, or in ./.env; see .env.example),
+or starts a local Kommo sandbox when none is set.
+
+Options:
+  --yes       write to a real account (required there)
+  -h, --help  show this help
+`;
+
+async function main(flags: { yes?: boolean | undefined }): Promise<void> {
+  // ./.env when there is one (Node ≥ 20.12); variables already set win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const conn = await connectOrSandbox();
+  if (conn.mode === 'account' && flags.yes !== true) {
+    console.error(
+      `✗ custom-fields creates a lead in ${conn.target}: run again with --yes to go ahead`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`custom-fields → ${conn.target}`);
+  try {
+    await customFields(conn.kommo, (line) => console.log(`  ${line}`));
+  } finally {
+    await conn.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({
+      options: { yes: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    // An unknown flag or a missing value: say so, show the usage, exit 2.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  main(flags).catch((error: unknown) => {
+    // SDK errors never carry a token: one line is enough.
+    console.error(
+      `✗ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
+    process.exitCode = 1;
   });
 }

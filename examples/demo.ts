@@ -7,6 +7,7 @@
  * it: the run takes a few seconds because of that, honestly.
  */
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import {
   combineHooks,
   createMetrics,
@@ -16,8 +17,8 @@ import {
   normalizePhone,
   NOTE_TEXT_MAX_LENGTH,
   WON_STATUS_ID,
-} from '../src/index.js';
-import { startSandbox } from '../src/sandbox/index.js';
+} from 'kommo-sdk';
+import { startSandbox } from 'kommo-sdk/sandbox';
 import { autoAssign } from './auto-assign.js';
 import { bulkImport, printReport, progressPrinter } from './bulk-import.js';
 import { chatToLead } from './chat-to-lead.js';
@@ -25,6 +26,27 @@ import { customFields } from './custom-fields.js';
 import { freePort, oauthFlow, simulatedBrowser } from './oauth-flow.js';
 import { qualifyLeads, SANDBOX_LOSS_REASON_ID } from './qualify-lead.js';
 import { webhookTriggers } from './webhook-triggers.js';
+
+const USAGE = `Usage: npm run demo   (or: npx tsx examples/demo.ts)
+
+Runs every scenario of examples/ against a local Kommo sandbox started for the run (never a
+real account, whatever KOMMO_* says), then checks the sandbox's own state against what the
+scenarios claimed. Exits non-zero on any mismatch.
+
+Options:
+  -h, --help  show this help
+`;
+
+try {
+  const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  process.exit(2);
+}
 
 /** Leads the bulk-import step creates: enough to show batching, small enough for CI. */
 const BULK_COUNT = 1000;

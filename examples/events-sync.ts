@@ -7,14 +7,19 @@
  * npx tsx examples/events-sync.ts                    # one catch-up pass, against a sandbox
  * npx tsx examples/events-sync.ts --watch            # keep polling every 30 s (Ctrl-C stops)
  * npx tsx examples/events-sync.ts --cursor ./my.json # where the cursor lives
+ *                                                    # (default .kommo/events-cursor.json)
  * ```
  *
  * Events are the polling alternative to webhooks: use them to fill gaps (a webhook endpoint
  * that was down) or where webhooks cannot reach you.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { Events, EventCursor, KommoEvent as Event } from '../src/index.js';
-import { argValue, connect, isMain, runMain } from './_shared/connect.js';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Events, EventCursor, KommoEvent as Event } from 'kommo-sdk';
+import { connectOrSandbox } from 'kommo-sdk/sandbox';
 
 /** Reads the stored cursor, or `undefined` on the first run. */
 async function loadCursor(file: string): Promise<EventCursor | undefined> {
@@ -28,6 +33,7 @@ async function loadCursor(file: string): Promise<EventCursor | undefined> {
 
 /** Writes the cursor atomically (write then rename), so a crash never leaves half a file. */
 async function saveCursor(file: string, cursor: EventCursor): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
   await writeFile(`${file}.tmp`, JSON.stringify(cursor));
   await rename(`${file}.tmp`, file);
 }
@@ -73,9 +79,29 @@ export async function eventsSync(options: {
   return handled;
 }
 
-async function main(): Promise<void> {
-  const conn = await connect();
-  const cursorFile = argValue('cursor') ?? './events-cursor.json';
+const USAGE = `Usage: npx tsx examples/events-sync.ts [--cursor <file>] [--watch]
+
+Catches up on the account's event log (new leads, stage changes, completed tasks) and resumes
+where the last run stopped: the cursor is saved after every handled event. Reads only (against
+a sandbox it first creates a lead to have something to show).
+
+Connects to the account of the KOMMO_* variables (set, or in ./.env; see .env.example),
+or starts a local Kommo sandbox when none is set.
+
+Options:
+  --cursor <file>  where the cursor is kept (default .kommo/events-cursor.json)
+  --watch          keep polling every 30 s (Ctrl-C stops)
+  -h, --help       show this help
+`;
+
+async function main(flags: {
+  cursor?: string | undefined;
+  watch?: boolean | undefined;
+}): Promise<void> {
+  // ./.env when there is one (Node ≥ 20.12); variables already set win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const conn = await connectOrSandbox();
+  const cursorFile = flags.cursor ?? '.kommo/events-cursor.json';
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   try {
@@ -89,7 +115,7 @@ async function main(): Promise<void> {
     const handled = await eventsSync({
       events,
       cursorFile,
-      watch: process.argv.includes('--watch'),
+      watch: flags.watch === true,
       signal: controller.signal,
     });
     console.log(`handled ${String(handled)} event(s); run again to resume from the saved cursor`);
@@ -98,4 +124,30 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMain(import.meta.url)) runMain(main);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({
+      options: {
+        cursor: { type: 'string' },
+        watch: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // An unknown flag or a missing value: say so, show the usage, exit 2.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  main(flags).catch((error: unknown) => {
+    // SDK errors never carry a token: one line is enough.
+    console.error(
+      `✗ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
+    process.exitCode = 1;
+  });
+}

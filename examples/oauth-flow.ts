@@ -6,17 +6,26 @@
  * Run: `npx tsx examples/oauth-flow.ts`. Against the sandbox the "browser" is simulated. For
  * a real integration set `KOMMO_CLIENT_ID`, `KOMMO_CLIENT_SECRET` and `KOMMO_REDIRECT_URI`
  * (an `http://127.0.0.1:<port>/…` URI registered for the integration), open the printed URL
- * and approve; tokens land in `KOMMO_TOKEN_FILE` (default `.kommo-tokens.json`, keep it out of
- * git). No token is ever printed.
+ * and approve; tokens land in `--token-file` or `KOMMO_TOKEN_FILE` (default `.kommo/tokens.json`,
+ * a folder `.gitignore` covers), where `Kommo.fromEnv()` reads them. No token is ever printed.
  */
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FileTokenStore, Kommo, KommoOAuth, type OAuthCredentials } from '../src/index.js';
-import { startSandbox } from '../src/sandbox/index.js';
-import { isMain, runMain } from './_shared/connect.js';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_TOKEN_FILE,
+  FileTokenStore,
+  Kommo,
+  KommoOAuth,
+  readKommoEnv,
+  type OAuthCredentials,
+} from 'kommo-sdk';
+import { startSandbox } from 'kommo-sdk/sandbox';
 
 /** Options of {@link oauthFlow}. */
 export interface OAuthFlowOptions {
@@ -171,43 +180,89 @@ export async function simulatedBrowser(url: string): Promise<void> {
   await (await fetch(location)).text();
 }
 
-if (isMain(import.meta.url)) {
-  runMain(async () => {
-    const clientId = process.env['KOMMO_CLIENT_ID'];
-    const clientSecret = process.env['KOMMO_CLIENT_SECRET'];
-    const redirectUri = process.env['KOMMO_REDIRECT_URI'];
-    if (clientId && clientSecret && redirectUri) {
-      console.log('oauth-flow → Kommo (open the URL below in a browser and approve)');
-      await oauthFlow(
-        {
-          credentials: { clientId, clientSecret, redirectUri },
-          tokenFile: process.env['KOMMO_TOKEN_FILE'] ?? '.kommo-tokens.json',
-          authorize: async (url) => console.log(`   open: ${url}`),
-        },
-        (line) => console.log(`  ${line}`),
-      );
-      return;
-    }
-    const port = await freePort();
-    const sandbox = await startSandbox({
-      oauth: { redirectUri: `http://127.0.0.1:${port}/oauth/callback` },
-    });
-    const dir = await mkdtemp(join(tmpdir(), 'kommo-oauth-'));
-    console.log(`oauth-flow → local sandbox at ${sandbox.url}`);
-    try {
-      await oauthFlow(
-        {
-          credentials: sandbox.oauth,
-          baseUrl: sandbox.url,
-          tokenFile: process.env['KOMMO_TOKEN_FILE'] ?? join(dir, 'tokens.json'),
-          authorize: simulatedBrowser,
-          expireAccessToken: () => sandbox.expireAccessTokens(),
-        },
-        (line) => console.log(`  ${line}`),
-      );
-    } finally {
-      await sandbox.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+const USAGE = `Usage: npx tsx examples/oauth-flow.ts [--token-file <file>]
+
+OAuth 2.0: consent page → redirect to a local callback → code exchange → tokens in a file →
+API calls that refresh the token by themselves.
+
+With KOMMO_CLIENT_ID, KOMMO_CLIENT_SECRET and KOMMO_REDIRECT_URI set (or in ./.env; the URI an
+http://127.0.0.1:<port>/... one registered for your integration), open the printed URL and
+approve. Without them, a local sandbox plays Kommo and the browser.
+
+Options:
+  --token-file <file>  where the pair is saved (default: KOMMO_TOKEN_FILE, else
+                       .kommo/tokens.json; a temporary file against the sandbox)
+  -h, --help           show this help
+`;
+
+async function main(flags: { 'token-file'?: string | undefined }): Promise<void> {
+  // ./.env when there is one (Node ≥ 20.12); variables already set win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const env = readKommoEnv();
+  const { clientId, clientSecret, redirectUri } = env;
+  if (clientId && clientSecret && redirectUri) {
+    const tokenFile = flags['token-file'] ?? env.tokenFile ?? DEFAULT_TOKEN_FILE;
+    await mkdir(dirname(tokenFile), { recursive: true });
+    console.log('oauth-flow → Kommo (open the URL below in a browser and approve)');
+    await oauthFlow(
+      {
+        credentials: { clientId, clientSecret, redirectUri },
+        tokenFile,
+        ...(env.baseUrl ? { baseUrl: env.baseUrl } : {}),
+        authorize: async (url) => console.log(`   open: ${url}`),
+      },
+      (line) => console.log(`  ${line}`),
+    );
+    return;
+  }
+  if (clientId || clientSecret || redirectUri) {
+    console.error('✗ Set all of KOMMO_CLIENT_ID, KOMMO_CLIENT_SECRET and KOMMO_REDIRECT_URI');
+    process.exitCode = 2;
+    return;
+  }
+  const port = await freePort();
+  const sandbox = await startSandbox({
+    oauth: { redirectUri: `http://127.0.0.1:${port}/oauth/callback` },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'kommo-oauth-'));
+  console.log(`oauth-flow → local sandbox at ${sandbox.url}`);
+  try {
+    await oauthFlow(
+      {
+        credentials: sandbox.oauth,
+        baseUrl: sandbox.url,
+        tokenFile: flags['token-file'] ?? join(dir, 'tokens.json'),
+        authorize: simulatedBrowser,
+        expireAccessToken: () => sandbox.expireAccessTokens(),
+      },
+      (line) => console.log(`  ${line}`),
+    );
+  } finally {
+    await sandbox.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({
+      options: { 'token-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    // An unknown flag or a missing value: say so, show the usage, exit 2.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  main(flags).catch((error: unknown) => {
+    // SDK errors never carry a token: one line is enough.
+    console.error(
+      `✗ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
+    process.exitCode = 1;
   });
 }

@@ -3,17 +3,14 @@
  * disqualified (lost, 143, with a loss reason).
  *
  * Run: `npx tsx examples/qualify-lead.ts` (sandbox), or with `KOMMO_*` set. On a real account
- * set `KOMMO_LOSS_REASON_ID` to one of your loss reasons, or the lost lead gets none.
+ * pass `--yes`, and `--loss-reason <id>` (or `KOMMO_LOSS_REASON_ID`) with one of your loss
+ * reasons, or the lost lead gets none.
  */
-import {
-  advanceLead,
-  cacheFor,
-  moveLeadTo,
-  nextStatus,
-  qualifyLead,
-  type Kommo,
-} from '../src/index.js';
-import { connect, isMain, runMain } from './_shared/connect.js';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { advanceLead, cacheFor, moveLeadTo, nextStatus, qualifyLead, type Kommo } from 'kommo-sdk';
+import { connectOrSandbox } from 'kommo-sdk/sandbox';
 
 /** What the scenario did, for the demo's checks. */
 export interface QualifyLeadResult {
@@ -72,23 +69,81 @@ export async function qualifyLeads(
 /** "Too expensive" in the sandbox's seed. */
 export const SANDBOX_LOSS_REASON_ID = 4_203_748;
 
-if (isMain(import.meta.url)) {
-  runMain(async () => {
-    const conn = await connect();
-    console.log(`qualify-lead → ${conn.target}`);
-    try {
-      const reason = process.env['KOMMO_LOSS_REASON_ID'];
-      const lossReasonId =
-        reason !== undefined
-          ? Number(reason)
-          : conn.mode === 'sandbox'
-            ? SANDBOX_LOSS_REASON_ID
-            : undefined;
-      await qualifyLeads(conn.kommo, (line) => console.log(`  ${line}`), {
-        ...(lossReasonId !== undefined ? { lossReasonId } : {}),
-      });
-    } finally {
-      await conn.close();
-    }
+const USAGE = `Usage: npx tsx examples/qualify-lead.ts [--loss-reason <id>] [--yes]
+
+Creates two leads, moves one through the stages (next, then by name) and wins it (142); loses
+the other (143) with a loss reason.
+
+Connects to the account of the KOMMO_* variables (set, or in ./.env; see .env.example),
+or starts a local Kommo sandbox when none is set.
+
+Options:
+  --loss-reason <id>  the lost lead's loss reason (default: KOMMO_LOSS_REASON_ID; the
+                      sandbox's "Too expensive" there)
+  --yes               write to a real account (required there)
+  -h, --help          show this help
+`;
+
+async function main(flags: {
+  yes?: boolean | undefined;
+  'loss-reason'?: string | undefined;
+}): Promise<void> {
+  // ./.env when there is one (Node ≥ 20.12); variables already set win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const reason = flags['loss-reason'] ?? process.env['KOMMO_LOSS_REASON_ID'];
+  if (reason !== undefined && !/^[1-9]\d*$/.test(reason)) {
+    console.error(`✗ --loss-reason must be a loss reason id, got "${reason}"`);
+    process.exitCode = 2;
+    return;
+  }
+  const conn = await connectOrSandbox();
+  if (conn.mode === 'account' && flags.yes !== true) {
+    console.error(
+      `✗ qualify-lead creates and closes two leads in ${conn.target}: run again with --yes to go ahead`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`qualify-lead → ${conn.target}`);
+  try {
+    const lossReasonId =
+      reason !== undefined
+        ? Number(reason)
+        : conn.mode === 'sandbox'
+          ? SANDBOX_LOSS_REASON_ID
+          : undefined;
+    await qualifyLeads(conn.kommo, (line) => console.log(`  ${line}`), {
+      ...(lossReasonId !== undefined ? { lossReasonId } : {}),
+    });
+  } finally {
+    await conn.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({
+      options: {
+        yes: { type: 'boolean' },
+        'loss-reason': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // An unknown flag or a missing value: say so, show the usage, exit 2.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  main(flags).catch((error: unknown) => {
+    // SDK errors never carry a token: one line is enough.
+    console.error(
+      `✗ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
+    process.exitCode = 1;
   });
 }

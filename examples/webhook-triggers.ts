@@ -5,11 +5,14 @@
  *
  * Run: `npx tsx examples/webhook-triggers.ts`. Against the sandbox everything happens locally.
  * Against a real account Kommo must reach the receiver: expose `KOMMO_WEBHOOK_PORT` (default
- * 3000) through a tunnel and set `KOMMO_WEBHOOK_PUBLIC_URL` to its https URL.
+ * 3000) through a tunnel, set `KOMMO_WEBHOOK_PUBLIC_URL` to its https URL, and pass `--yes`.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   cacheFor,
   createWebhookHandler,
@@ -21,8 +24,8 @@ import {
   WON_STATUS_ID,
   webhookEventKey,
   type Kommo,
-} from '../src/index.js';
-import { connect, isMain, runMain } from './_shared/connect.js';
+} from 'kommo-sdk';
+import { connectOrSandbox } from 'kommo-sdk/sandbox';
 
 /** One reaction the receiver ran. */
 export interface Trigger {
@@ -166,26 +169,70 @@ export async function webhookTriggers(
   }
 }
 
-if (isMain(import.meta.url)) {
-  runMain(async () => {
-    const conn = await connect();
-    console.log(`webhook-triggers → ${conn.target}`);
+const USAGE = `Usage: npx tsx examples/webhook-triggers.ts [--yes]
+
+Subscribes a local receiver to status_lead webhooks (a secret in its URL), moves two leads and
+reacts: a stage reached starts an automation, a won lead gets a thank-you, a lost one a
+feedback request; each reaction leaves a note on the lead.
+
+Connects to the account of the KOMMO_* variables (set, or in ./.env; see .env.example),
+or starts a local Kommo sandbox when none is set.
+A real account must reach the receiver: expose KOMMO_WEBHOOK_PORT (default 3000) through a
+tunnel and set KOMMO_WEBHOOK_PUBLIC_URL to its https URL.
+
+Options:
+  --yes       write to a real account (required there)
+  -h, --help  show this help
+`;
+
+async function main(flags: { yes?: boolean | undefined }): Promise<void> {
+  // ./.env when there is one (Node ≥ 20.12); variables already set win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const conn = await connectOrSandbox();
+  try {
     const publicUrl = process.env['KOMMO_WEBHOOK_PUBLIC_URL'];
     if (conn.mode === 'account' && !publicUrl) {
-      await conn.close();
       throw new Error(
         'Set KOMMO_WEBHOOK_PUBLIC_URL (a tunnel to KOMMO_WEBHOOK_PORT) for a real account',
       );
     }
-    try {
-      const result = await webhookTriggers(conn.kommo, (line) => console.log(`  ${line}`), {
-        ...(publicUrl
-          ? { publicUrl, port: Number(process.env['KOMMO_WEBHOOK_PORT'] ?? 3000) }
-          : {}),
-      });
-      console.log(`  ${result.deliveries} deliveries, ${result.triggers.length} reactions`);
-    } finally {
-      await conn.close();
+    if (conn.mode === 'account' && flags.yes !== true) {
+      console.error(
+        `✗ webhook-triggers subscribes a webhook and moves two new leads in ${conn.target}: run again with --yes to go ahead`,
+      );
+      process.exitCode = 1;
+      return;
     }
+    console.log(`webhook-triggers → ${conn.target}`);
+    const result = await webhookTriggers(conn.kommo, (line) => console.log(`  ${line}`), {
+      ...(publicUrl ? { publicUrl, port: Number(process.env['KOMMO_WEBHOOK_PORT'] ?? 3000) } : {}),
+    });
+    console.log(`  ${result.deliveries} deliveries, ${result.triggers.length} reactions`);
+  } finally {
+    await conn.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({
+      options: { yes: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    // An unknown flag or a missing value: say so, show the usage, exit 2.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  main(flags).catch((error: unknown) => {
+    // SDK errors never carry a token: one line is enough.
+    console.error(
+      `✗ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
+    process.exitCode = 1;
   });
 }

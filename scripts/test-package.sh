@@ -87,4 +87,5 @@ tsc="$repo/node_modules/typescript/bin/tsc"
   node smoke-sandbox.mjs
   bash run.sh
 )
+bash scripts/examples-smoke.sh "$tarball_path"
 echo "package test passed"

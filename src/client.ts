@@ -6,6 +6,7 @@
 
 import { OAuthTokenManager, StaticAuth } from './core/auth.js';
 import { normalizeDomain } from './core/domain.js';
+import { kommoOptionsFromEnv, type KommoEnv, type KommoFromEnvOverrides } from './core/env.js';
 import { ConfigurationError, RequestValidationError } from './core/errors.js';
 import { HttpClient, type AuthProvider, type CoreRequest, type RawResponse } from './core/http.js';
 import { KommoOAuth, toTokenSet, validateBaseUrl } from './core/oauth.js';
@@ -243,6 +244,26 @@ export class Kommo {
       hooks: options.hooks,
       logger: options.logger,
     });
+  }
+
+  /**
+   * A client from the `KOMMO_*` environment variables (`KOMMO_DOMAIN` or `KOMMO_BASE_URL`, then
+   * `KOMMO_ACCESS_TOKEN`, or `KOMMO_CLIENT_ID` + `KOMMO_CLIENT_SECRET` + `KOMMO_REDIRECT_URI`
+   * with tokens in `KOMMO_TOKEN_FILE`); see {@link kommoOptionsFromEnv} for the rules.
+   * `overrides` win over the variables (CLI flags), and carry any other client option.
+   * Nothing is sent until the first call. For a local sandbox when nothing is set, use
+   * `connectOrSandbox()` from `kommo-sdk/sandbox`.
+   *
+   * @param env - The variables. @defaultValue `process.env`
+   * @throws {@link ConfigurationError} when no account or no credentials are configured.
+   * @example
+   * ```ts
+   * const kommo = Kommo.fromEnv(); // reads process.env
+   * const cli = Kommo.fromEnv(process.env, { domain: flags.domain, hooks: metrics.hooks });
+   * ```
+   */
+  static fromEnv(env?: KommoEnv, overrides?: KommoFromEnvOverrides): Kommo {
+    return new Kommo(kommoOptionsFromEnv(env, overrides));
   }
 
   /**

@@ -1,12 +1,15 @@
 /**
- * An Express 5 receiver. Run: `KOMMO_WEBHOOK_SECRET=… npx tsx examples/webhooks/express.ts`,
+ * An Express 5 receiver (`npm install express`). Run:
+ * `KOMMO_WEBHOOK_SECRET=… npx tsx examples/webhooks/express.ts [--port 3000]`,
  * then register `https://<your host>/kommo/webhook?secret=<KOMMO_WEBHOOK_SECRET>` in Kommo.
  *
  * Mount the handler before any body parser (or after `express.raw()`), so it reads the raw body.
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import express, { type Express } from 'express';
-import { createWebhookHandler, toNodeHandler } from '../../src/index.js';
+import { createWebhookHandler, toNodeHandler } from 'kommo-sdk';
 import { routes } from './routes.js';
 
 /** Builds the app; the secret is what protects the endpoint. */
@@ -17,10 +20,38 @@ export function createApp(secret: string): Express {
   return app;
 }
 
+const USAGE = `Usage: KOMMO_WEBHOOK_SECRET=<long random string> npx tsx examples/webhooks/express.ts [--port <n>]
+
+A Kommo webhook receiver on http://127.0.0.1:<port>/kommo/webhook?secret=<KOMMO_WEBHOOK_SECRET>
+(the secret may also come from ./.env). Register that URL, with your public host, in Kommo.
+
+Options:
+  --port <n>  port to listen on (default: PORT, else 3000)
+  -h, --help  show this help
+`;
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({
+      options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  // ./.env when there is one (Node ≥ 20.12); variables already set win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const secret = process.env['KOMMO_WEBHOOK_SECRET'];
-  if (!secret) throw new Error('Set KOMMO_WEBHOOK_SECRET (a long random string)');
-  const port = Number(process.env['PORT'] ?? 3000);
+  if (!secret) {
+    process.stderr.write(`Set KOMMO_WEBHOOK_SECRET (a long random string)\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const port = Number(flags.port ?? process.env['PORT'] ?? 3000);
   createApp(secret).listen(port, () => {
     console.log(`Kommo webhooks on http://127.0.0.1:${port}/kommo/webhook?secret=…`);
   });

@@ -9,7 +9,7 @@
  * Kommo does not sign its webhooks; the secret in the URL is what keeps strangers out. Without
  * `KOMMO_WEBHOOK_SECRET` the handler refuses every request (500), it never runs open.
  */
-import { createWebhookHandler } from '../../src/webhooks/index.js';
+import { createWebhookHandler } from 'kommo-sdk/webhooks';
 import { routes } from './routes.js';
 
 const handler = createWebhookHandler({

@@ -9,7 +9,7 @@
  * Webhook data is not signed by Kommo: before acting on something that matters (money, e-mails
  * to customers), re-read the entity with the API (`kommo.leads.get(id)`).
  */
-import { LOST_STATUS_ID, WON_STATUS_ID, type WebhookRoutes } from '../../src/index.js';
+import { LOST_STATUS_ID, WON_STATUS_ID, type WebhookRoutes } from 'kommo-sdk';
 
 /** The stage that starts an automation, e.g. "Proposal sent" (set yours). */
 const AUTOMATION_STATUS_ID = Number(process.env['KOMMO_AUTOMATION_STATUS_ID'] ?? 32392165);

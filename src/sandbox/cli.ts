@@ -98,7 +98,10 @@ async function main(): Promise<void> {
   out.write(`OAuth client id: ${sandbox.oauth.clientId}\n`);
   out.write(`OAuth client secret: ${sandbox.oauth.clientSecret}\n`);
   out.write(`OAuth redirect uri: ${sandbox.oauth.redirectUri}\n`);
-  out.write(`Try: curl -H "Authorization: Bearer $TOKEN" ${sandbox.url}/api/v4/leads?limit=5\n`);
+  // Pasteable as it is, in bash, zsh and fish: the token inline, the URL quoted (`?` is a glob).
+  out.write(
+    `Try: curl -H 'Authorization: Bearer ${sandbox.accessToken}' '${sandbox.url}/api/v4/leads?limit=5'\n`,
+  );
 
   let logged = 0;
   const timer = values.quiet

@@ -4,6 +4,7 @@
  *
  * @module
  */
+export { connectOrSandbox, type ConnectOrSandboxOptions, type KommoConnection } from './connect.js';
 export {
   startSandbox,
   type Sandbox,

@@ -1,27 +1,22 @@
 /**
- * The original app's API route, rebuilt on the SDK and safe by construction: the browser can
- * run only the actions listed here, each with validated input; an authorization hook runs
- * before anything; the Kommo token stays on the server (answers carry ids and names only).
+ * The app's API route (`POST /api/crm/kommo`), safe by construction: the browser can run only
+ * the actions listed here, each with validated input; the authorization hook runs before
+ * anything; the Kommo token stays on the server (answers carry ids, names and stages only).
  *
- * In Next.js (App Router) save as `app/api/kommo/route.ts`:
- *
- * ```ts
- * import { createKommoApiRoute } from '@/lib/kommo-api-route';
- * import { getKommo } from '@/lib/kommo';
- * export const POST = createKommoApiRoute({ kommo: getKommo(), authorize: async (req) => !!(await auth(req)) });
- * ```
+ * Framework-free (Web `Request` → `Response`), so it is tested without Next.js.
  */
 import { z } from 'zod';
 import {
   advanceLead,
+  cacheFor,
   createLeadFromChat,
   isKommoError,
   qualifyLead,
   type Kommo,
   type KommoMetrics,
-} from '../../src/index.js';
+} from 'kommo-sdk';
 
-const phoneOrEmail = z
+const contactSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     phone: z.string().trim().min(5).max(40).optional(),
@@ -32,7 +27,7 @@ const phoneOrEmail = z
 /** The allow-list: action name → its input schema. Nothing else can be called. */
 const ACTIONS = {
   createLeadFromChat: z.strictObject({
-    contact: phoneOrEmail,
+    contact: contactSchema,
     name: z.string().trim().min(1).max(255).optional(),
     price: z.number().int().nonnegative().max(1e9).optional(),
     messages: z
@@ -46,6 +41,7 @@ const ACTIONS = {
       .max(1000)
       .optional(),
   }),
+  recentLeads: z.strictObject({ limit: z.number().int().min(1).max(50).optional() }),
   advanceLead: z.strictObject({ leadId: z.number().int().positive() }),
   qualifyLead: z.strictObject({
     leadId: z.number().int().positive(),
@@ -63,9 +59,31 @@ export type KommoActionRequest = {
   [A in KommoAction]: { action: A; input: z.input<(typeof ACTIONS)[A]> };
 }[KommoAction];
 
+/** A lead as the browser sees it. */
+export interface RecentLead {
+  id: number;
+  name: string;
+  price: number;
+  statusId: number;
+  /** The stage's name in its pipeline. */
+  stage: string;
+  /** The stage's colour in Kommo, for the badge. */
+  color: string | undefined;
+  updatedAt: number;
+}
+
+/** What `createLeadFromChat` answers. */
+export interface CreatedLead {
+  leadId: number;
+  contactId: number;
+  contactCreated: boolean;
+  noteIds: number[];
+}
+
 /** Options of {@link createKommoApiRoute}. */
 export interface KommoApiRouteOptions {
-  kommo: Kommo;
+  /** The server's client (a promise is fine: the sandbox fallback starts asynchronously). */
+  kommo: Kommo | (() => Promise<Kommo>);
   /**
    * Runs first, for every request: resolve `true` to let it through (check the session, an
    * API key, a role). Anything else answers 401 and nothing is sent to Kommo.
@@ -82,11 +100,33 @@ function json(status: number, body: unknown): Response {
   });
 }
 
+/** The leads, newest first, with their stage names. */
+async function recentLeads(kommo: Kommo, limit: number): Promise<RecentLead[]> {
+  const page = await kommo.leads.list({ limit, order: { id: 'desc' } });
+  const cache = cacheFor(kommo);
+  const leads: RecentLead[] = [];
+  for (const lead of page.items) {
+    const pipeline = await cache.pipeline(lead.pipeline_id ?? undefined);
+    const status = pipeline._embedded?.statuses?.find((s) => s.id === lead.status_id);
+    leads.push({
+      id: lead.id,
+      name: lead.name ?? `Lead #${lead.id}`,
+      price: lead.price ?? 0,
+      statusId: lead.status_id ?? 0,
+      stage: status?.name ?? String(lead.status_id),
+      color: status?.color ?? undefined,
+      updatedAt: lead.updated_at ?? 0,
+    });
+  }
+  return leads;
+}
+
 /** Builds the `POST` handler: `(request: Request) => Promise<Response>`. */
 export function createKommoApiRoute(
   options: KommoApiRouteOptions,
 ): (request: Request) => Promise<Response> {
-  const { kommo } = options;
+  const client = options.kommo;
+  const getKommo = typeof client === 'function' ? client : () => Promise.resolve(client);
   return async (request) => {
     if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' });
     let body: unknown;
@@ -115,6 +155,7 @@ export function createKommoApiRoute(
       return json(422, { error: 'invalid_input', issues });
     }
     try {
+      const kommo = await getKommo();
       switch (name) {
         case 'createLeadFromChat': {
           const p = input.data as z.output<(typeof ACTIONS)['createLeadFromChat']>;
@@ -137,11 +178,17 @@ export function createKommoApiRoute(
                 }
               : {}),
           });
-          return json(200, {
+          const created: CreatedLead = {
             leadId: r.leadId,
             contactId: r.contactId,
             contactCreated: r.contactCreated,
-          });
+            noteIds: r.noteIds,
+          };
+          return json(200, created);
+        }
+        case 'recentLeads': {
+          const p = input.data as z.output<(typeof ACTIONS)['recentLeads']>;
+          return json(200, { leads: await recentLeads(kommo, p.limit ?? 10) });
         }
         case 'advanceLead': {
           const p = input.data as z.output<(typeof ACTIONS)['advanceLead']>;
@@ -165,6 +212,7 @@ export function createKommoApiRoute(
     } catch (error) {
       // Kommo's detail may name fields, never tokens; other errors stay on the server.
       if (isKommoError(error)) return json(502, { error: error.code, message: error.message });
+      console.error('kommo route failed:', error instanceof Error ? error.message : error);
       return json(500, { error: 'internal_error' });
     }
   };
