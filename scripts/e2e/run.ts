@@ -25,7 +25,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { cacheFor, Kommo, nextStatus } from 'kommo-sdk';
+import { cacheFor, embeddedIds, Kommo, nextStatus } from 'kommo-sdk';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const APP = join(ROOT, 'examples/nextjs');
@@ -278,7 +278,7 @@ async function drive(page: Page, kommo: Kommo, appUrl: string): Promise<void> {
 
   // The sandbox has it, with its contact and the chat as a note.
   const lead = await kommo.leads.get(leadId, { with: ['contacts'] });
-  const contactId = lead._embedded?.contacts?.[0]?.id;
+  const contactId = embeddedIds(lead._embedded?.contacts)[0];
   if (contactId === undefined) throw new Error(`Lead ${String(leadId)} has no contact`);
   const contact = await kommo.contacts.get(contactId);
   if (contact.name !== 'Marta Silva') throw new Error(`Contact is "${String(contact.name)}"`);
