@@ -618,19 +618,19 @@ async function runImport(
           return unknownNow.sort((a, b) => a - b);
         };
 
-        const pending = rows
+        // Rows never sent or safe to send again (`not_sent`: refused along with another row of
+        // their chunk, or absent after a lookup). Rows left unknown by a 5xx or a timeout are
+        // looked up by key; the absent ones go round again (three rounds at most).
+        let queue = rows
           .map((_, i) => i)
           .filter((i) => {
             const o = outcomes.get(i);
             return o === undefined || o.status === 'not_sent';
           });
-        let unknown = await sendRows(pending);
-        // A 5xx or a timeout leaves rows unknown: look them up and resend the absent ones (twice at most).
-        for (let round = 0; round < 2 && unknown.length > 0 && stopped === undefined; round++) {
-          const absent = await settle(unknown);
-          unknown = absent.length > 0 ? await sendRows(absent) : [];
+        for (let round = 0; round < 3 && queue.length > 0 && stopped === undefined; round++) {
+          await settle(await sendRows(queue));
+          queue = queue.filter((i) => outcomes.get(i)?.status === 'not_sent');
         }
-        if (unknown.length > 0 && !reconcile) await settle(unknown);
         view.update(progress());
         view.stop();
         // Finished when no row can change any more: unknown rows stay open while a key field
