@@ -8,6 +8,8 @@ export default defineConfig(
     // The package smoke scripts are plain JS run from a consumer folder against the packed tarball.
     ignores: [
       'dist/**',
+      // The workspaces' builds.
+      'packages/*/dist/**',
       'coverage/**',
       'docs/api/**',
       'node_modules/**',
