@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 /** Items one list call returns at most, whatever `limit` asks (answers stay small). */
-export const MAX_PAGE_ITEMS = 50;
+const MAX_PAGE_ITEMS = 50;
 /** Items a list call returns when `limit` is not given. */
 export const DEFAULT_PAGE_ITEMS = 20;
 

@@ -47,7 +47,7 @@ function userRef(names: Names, id: number | null | undefined): Named | null {
 }
 
 /** Custom fields by name: one value, or a list when the field holds several. */
-export function customFieldsByName(
+function customFieldsByName(
   entity: WithCustomFields,
   skipCodes: readonly string[] = [],
 ): Record<string, FieldValue | FieldValue[]> {
@@ -62,7 +62,7 @@ export function customFieldsByName(
 }
 
 /** The kind of a stage, in words. */
-export function stageKind(status: PipelineStatus): 'incoming' | 'open' | 'won' | 'lost' {
+function stageKind(status: PipelineStatus): 'incoming' | 'open' | 'won' | 'lost' {
   if (status.id === WON_STATUS_ID) return 'won';
   if (status.id === LOST_STATUS_ID) return 'lost';
   return status.type === 1 ? 'incoming' : 'open';

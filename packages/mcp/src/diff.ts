@@ -9,7 +9,7 @@ import type { Kommo } from 'kommo-sdk';
 import type { RecordedRequest } from './dry-run.js';
 
 /** A field's value now and after the write. */
-export interface Change {
+interface Change {
   from: unknown;
   to: unknown;
 }

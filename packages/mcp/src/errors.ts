@@ -19,16 +19,13 @@ export type ServerErrorCode =
   | 'internal_error';
 
 /** One argument at fault: its dot path (`contact.phone`, `ids.3`) and what is wrong. */
-export interface FieldIssue {
+interface FieldIssue {
   field: string;
   message: string;
 }
 
-/** The `error` object of a failed tool call. */
-export interface ToolErrorBody {
-  /** Stable: branch on it. The SDK's codes (`bad_request`, `rate_limited`, …) or this server's. */
-  code: string;
-  message: string;
+/** What a tool error says besides its code and message. */
+export interface ToolErrorDetails {
   /** The arguments at fault, when the fault is in the arguments. */
   issues?: FieldIssue[];
   /** HTTP status of Kommo's answer. */
@@ -51,15 +48,18 @@ export interface ToolErrorBody {
   [key: string]: unknown;
 }
 
+/** The `error` object of a failed tool call. */
+export interface ToolErrorBody extends ToolErrorDetails {
+  /** Stable: branch on it. The SDK's codes (`bad_request`, `rate_limited`, …) or this server's. */
+  code: string;
+  message: string;
+}
+
 /** An error a tool throws on purpose, with its code and details. */
 export class ToolError extends Error {
   readonly code: string;
-  readonly details: Omit<ToolErrorBody, 'code' | 'message'>;
-  constructor(
-    code: ServerErrorCode,
-    message: string,
-    details: Omit<ToolErrorBody, 'code' | 'message'> = {},
-  ) {
+  readonly details: ToolErrorDetails;
+  constructor(code: ServerErrorCode, message: string, details: ToolErrorDetails = {}) {
     super(message);
     this.name = 'ToolError';
     this.code = code;
@@ -76,7 +76,7 @@ function dotPath(path: ReadonlyArray<PropertyKey>): string {
  * The issues of a failed argument parse, one per field; unknown keys are named one by one
  * (zod reports them together).
  */
-export function argumentIssues(error: z.ZodError): FieldIssue[] {
+function argumentIssues(error: z.ZodError): FieldIssue[] {
   const out: FieldIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {

@@ -15,7 +15,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { KommoMcp } from './server.js';
 
 /** The path of the MCP endpoint. */
-export const MCP_PATH = '/mcp';
+const MCP_PATH = '/mcp';
 
 /** Host names that always mean this machine. */
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]', '::1'];

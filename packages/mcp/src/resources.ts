@@ -10,14 +10,6 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { KommoCache } from 'kommo-sdk';
 import { compactCustomField, compactPipeline } from './compact.js';
 
-/** The resources' URIs. */
-export const RESOURCE_URIS = {
-  pipelines: 'kommo://pipelines',
-  leadFields: 'kommo://custom-fields/leads',
-  contactFields: 'kommo://custom-fields/contacts',
-  companyFields: 'kommo://custom-fields/companies',
-} as const;
-
 function json(uri: URL, value: unknown) {
   return {
     contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(value) }],
@@ -28,7 +20,7 @@ function json(uri: URL, value: unknown) {
 export function registerResources(server: McpServer, cache: KommoCache): void {
   server.registerResource(
     'pipelines',
-    RESOURCE_URIS.pipelines,
+    'kommo://pipelines',
     {
       title: 'Pipelines and stages',
       description:

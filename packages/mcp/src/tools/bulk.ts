@@ -16,7 +16,7 @@ import { defineTool, type ToolContext } from './tool.js';
 import { LeadChangesShape, leadUpdateParams, MoveShape } from './write.js';
 
 /** The most leads one bulk call may touch, confirmed or not. */
-export const MAX_BULK_ENTITIES = 500;
+const MAX_BULK_ENTITIES = 500;
 
 const TargetShape = {
   ids: z

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Names } from '../compact.js';
 
 /** `read` tools change nothing; `write` tools change one entity; `bulk` tools many. */
-export type ToolKind = 'read' | 'write' | 'bulk';
+type ToolKind = 'read' | 'write' | 'bulk';
 
 /** What a tool's `run` gets besides its arguments. */
 export interface ToolContext {

@@ -11,7 +11,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
-export const MCP_DIR = join(import.meta.dirname, '..', '..');
+const MCP_DIR = join(import.meta.dirname, '..', '..');
 export const BIN = join(MCP_DIR, 'dist', 'bin.js');
 
 /** An environment without KOMMO_* variables and with a private config folder. */
