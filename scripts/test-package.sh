@@ -88,4 +88,6 @@ tsc="$repo/node_modules/typescript/bin/tsc"
   bash run.sh
 )
 bash scripts/examples-smoke.sh "$tarball_path"
+# The MCP server workspace, installed with this tarball (and the CLI it takes its account flags from).
+bash scripts/test-package-mcp.sh "$tarball_path"
 echo "package test passed"
