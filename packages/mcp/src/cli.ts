@@ -21,6 +21,14 @@ import { startHttpServer } from './http.js';
 import { DEFAULT_CONFIRM_ABOVE, KommoMcp } from './server.js';
 import { VERSION } from './version.js';
 
+/**
+ * The server's pace: one below Kommo's 7 requests per second. Agents are not throughput-bound,
+ * and a process busy answering many MCP calls delays some requests between the limiter's start
+ * and the wire: at 7 per 1,030 ms such jitter put 8 arrivals into one of Kommo's sliding
+ * seconds (a 429 in the 100-call test); at 6 the spacing absorbs it.
+ */
+const MCP_REQUESTS_PER_SECOND = 6;
+
 /** The variable that holds the HTTP transport's bearer secret. */
 export const SECRET_ENV = 'KOMMO_MCP_SECRET';
 
@@ -148,7 +156,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (http && secret.trim().length < 16)
       warn(`${SECRET_ENV} is short: use 32 random bytes (openssl rand -hex 32)`);
 
-    conn = await connectAccount(values, { warn, client: { hooks: kommoMcpHooks } });
+    conn = await connectAccount(values, {
+      warn,
+      client: { hooks: kommoMcpHooks, rateLimit: { requestsPerSecond: MCP_REQUESTS_PER_SECOND } },
+    });
     if (conn.sandbox) warn(`serving a local sandbox account at ${conn.kommo.baseUrl}`);
     log = logSink(values['log-file'] as string | undefined);
     const mcp = new KommoMcp({

@@ -107,13 +107,37 @@ function errorResult(error: unknown): CallToolResult {
   };
 }
 
-/** The ids a write result names, for the log. */
-function idsOf(body: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body))
-    if (key.endsWith('_id') || key === 'updated' || key === 'moved' || key === 'matched')
-      out[key] = value;
-  return out;
+const ENTITY_OF: Readonly<Record<string, string>> = {
+  lead_id: 'leads',
+  contact_id: 'contacts',
+  company_id: 'companies',
+};
+
+/** The arguments with their alias names (Kommo's wire names, `id`) turned into the listed ones. */
+function applyAliases(def: ToolDef, raw: unknown): unknown {
+  if (!def.aliases || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const given = raw as Record<string, unknown>;
+  const aliases = def.aliases;
+  const args: Record<string, unknown> = Object.fromEntries(
+    Object.entries(given).filter(([key]) => !Object.hasOwn(aliases, key)),
+  );
+  for (const [alias, target] of Object.entries(aliases)) {
+    if (!Object.hasOwn(given, alias)) continue;
+    const value = given[alias];
+    const entity = target === 'entity' ? ENTITY_OF[alias] : undefined;
+    const into = entity !== undefined ? 'entity_id' : target;
+    if (
+      Object.hasOwn(args, into) ||
+      (entity !== undefined && args['entity_type'] !== undefined && args['entity_type'] !== entity)
+    ) {
+      return new ToolError('invalid_arguments', `${alias}: give ${alias} or ${into}, not both`, {
+        issues: [{ field: alias, message: `Same as ${into}: give one of them` }],
+      });
+    }
+    args[into] = value;
+    if (entity !== undefined) args['entity_type'] = entity;
+  }
+  return args;
 }
 
 /**
@@ -195,7 +219,9 @@ export class KommoMcp {
         `Unknown tool ${JSON.stringify(name)}${this.readOnly ? ' (the server runs read-only)' : ''}`,
       );
     }
-    const parsed = tool.input.safeParse(rawArgs ?? {});
+    const aliased = applyAliases(tool.def, rawArgs ?? {});
+    if (aliased instanceof ToolError) return errorResult(aliased);
+    const parsed = tool.input.safeParse(aliased);
     if (!parsed.success) return errorResult(invalidArguments(name, parsed.error));
     const args = parsed.data;
     const signal = call.signal ?? new AbortController().signal;
@@ -229,7 +255,7 @@ export class KommoMcp {
     try {
       const body = await run;
       outcome = result(body);
-      logged = { ok: true, result: dryRun ? undefined : idsOf(body) };
+      logged = { ok: true, result: dryRun ? undefined : body };
     } catch (error) {
       outcome = errorResult(error);
       logged = { ok: false, error: toErrorBody(error).code };

@@ -82,6 +82,7 @@ const updateLeads = defineTool({
   kind: 'bulk',
   destructive: true,
   idempotent: true,
+  aliases: { lead_ids: 'ids' },
   input: { ...TargetShape, set: z.strictObject(LeadChangesShape).describe('The changes.') },
   async run(args, ctx) {
     const params = await leadUpdateParams(args.set, ctx.cache);
@@ -108,6 +109,12 @@ const moveLeads = defineTool({
   kind: 'bulk',
   destructive: true,
   idempotent: true,
+  aliases: {
+    lead_ids: 'ids',
+    status_id: 'stage',
+    pipeline_id: 'pipeline',
+    loss_reason_id: 'loss_reason',
+  },
   input: { ...TargetShape, ...MoveShape },
   async run(args, ctx) {
     const closing = closingStage(args.stage);

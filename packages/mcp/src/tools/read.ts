@@ -120,6 +120,7 @@ const getLead = defineTool({
     'Reads one lead: name, price, pipeline and stage, responsible user, loss reason, tags, linked contacts and companies, custom fields by name. Reads only.',
   kind: 'read',
   input: { lead_id: id('The lead id') },
+  aliases: { id: 'lead_id' },
   async run(args, ctx) {
     const [lead, names] = await Promise.all([
       ctx.kommo.leads.get(
@@ -192,6 +193,7 @@ const getContact = defineTool({
     'Reads one contact: name, phones, e-mails, responsible user, linked lead and company ids, custom fields by name. Reads only.',
   kind: 'read',
   input: { contact_id: id('The contact id') },
+  aliases: { id: 'contact_id' },
   async run(args, ctx) {
     const [contact, names] = await Promise.all([
       ctx.kommo.contacts.get(args.contact_id, { with: ['leads'] }, { signal: ctx.signal }),

@@ -41,6 +41,13 @@ export interface ToolDef<Shape extends z.ZodRawShape = z.ZodRawShape> {
   description: string;
   kind: ToolKind;
   input: Shape;
+  /**
+   * Other names an argument is accepted under, not listed in the schema: Kommo's wire names
+   * (`status_id` for `stage`, `complete_till` for `due`…) and `id`, so a caller who writes
+   * Kommo's names is understood. `{ lead_id: 'entity' }` reads `lead_id: 5` as
+   * `entity_type: 'leads', entity_id: 5` (likewise `contact_id`, `company_id`).
+   */
+  aliases?: Readonly<Record<string, string>>;
   /** For write tools (reads are never destructive and always idempotent). */
   destructive?: boolean;
   idempotent?: boolean;

@@ -51,6 +51,11 @@ const createLead = defineTool({
   kind: 'write',
   destructive: false,
   idempotent: false,
+  aliases: {
+    pipeline_id: 'pipeline',
+    status_id: 'stage',
+    responsible_user_id: 'responsible_user',
+  },
   input: {
     name: z.string().trim().min(1).max(255).optional().describe('The lead name.'),
     price: z.number().nonnegative().optional().describe('The deal value.'),
@@ -178,6 +183,7 @@ const updateLead = defineTool({
   kind: 'write',
   destructive: true,
   idempotent: true,
+  aliases: { id: 'lead_id', responsible_user_id: 'responsible_user' },
   input: { lead_id: id('The lead to change'), ...LeadChangesShape },
   async run(args, ctx) {
     const params = await leadUpdateParams(args, ctx.cache);
@@ -190,6 +196,14 @@ const updateLead = defineTool({
     return { lead_id: ref.id, updated: Object.keys(params) };
   },
 });
+
+/** Kommo's names of the move arguments. */
+export const MOVE_ALIASES = {
+  id: 'lead_id',
+  status_id: 'stage',
+  pipeline_id: 'pipeline',
+  loss_reason_id: 'loss_reason',
+} as const;
 
 /** The stage arguments `move_lead` and `move_leads` share. */
 export const MoveShape = {
@@ -211,6 +225,7 @@ const moveLead = defineTool({
   kind: 'write',
   destructive: true,
   idempotent: true,
+  aliases: MOVE_ALIASES,
   input: { lead_id: id('The lead to move'), ...MoveShape },
   async run(args, ctx) {
     if (args.loss_reason !== undefined && closingStage(args.stage) !== 'lost') {
@@ -272,6 +287,7 @@ const addNote = defineTool({
   kind: 'write',
   destructive: false,
   idempotent: false,
+  aliases: { lead_id: 'entity', contact_id: 'entity', company_id: 'entity' },
   input: {
     entity_type: EntityTypeArg,
     entity_id: id('The lead, contact or company'),
@@ -298,6 +314,14 @@ const createTask = defineTool({
   kind: 'write',
   destructive: false,
   idempotent: false,
+  aliases: {
+    complete_till: 'due',
+    responsible_user_id: 'responsible_user',
+    task_type_id: 'type',
+    lead_id: 'entity',
+    contact_id: 'entity',
+    company_id: 'entity',
+  },
   input: {
     text: z.string().trim().min(1).max(5_000).describe('What to do.'),
     due: TimeArg.describe('When it is due: ISO 8601 or unix seconds.'),
@@ -350,6 +374,7 @@ const completeTask = defineTool({
   kind: 'write',
   destructive: true,
   idempotent: true,
+  aliases: { id: 'task_id' },
   input: {
     task_id: id('The task'),
     result: z.string().trim().min(1).max(5_000).optional().describe('What came of it.'),
@@ -413,6 +438,7 @@ const assignResponsible = defineTool({
   kind: 'write',
   destructive: true,
   idempotent: true,
+  aliases: { responsible_user_id: 'user', user_id: 'user' },
   input: {
     entity_type: z
       .enum(['leads', 'contacts', 'companies', 'tasks'])
