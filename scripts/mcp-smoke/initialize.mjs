@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-const bin = process.platform === 'win32' ? 'node_modules/.bin/kommo-mcp.cmd' : 'node_modules/.bin/kommo-mcp';
+const bin =
+  process.platform === 'win32' ? 'node_modules/.bin/kommo-mcp.cmd' : 'node_modules/.bin/kommo-mcp';
 const child = spawn(bin, ['--sandbox', '--read-only'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const lines = createInterface({ input: child.stdout });
 const pending = new Map();
@@ -42,10 +43,18 @@ check(init.serverInfo?.name === 'kommo-mcp', `serverInfo: ${JSON.stringify(init.
 check(init.capabilities?.tools !== undefined, 'no tools capability');
 child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
 const { tools } = await request('tools/list', {});
-check(tools.length === 9 && tools.every((t) => t.annotations?.readOnlyHint === true), 'read-only tools');
+check(
+  tools.length === 9 && tools.every((t) => t.annotations?.readOnlyHint === true),
+  'read-only tools',
+);
 const call = await request('tools/call', { name: 'list_pipelines', arguments: {} });
-check(call.isError !== true && call.structuredContent.items.length > 0, `list_pipelines: ${JSON.stringify(call)}`);
+check(
+  call.isError !== true && call.structuredContent.items.length > 0,
+  `list_pipelines: ${JSON.stringify(call)}`,
+);
 child.stdin.end();
 const code = await new Promise((resolve) => child.on('exit', resolve));
 check(code === 0, `exit code ${code}`);
-console.log(`mcp smoke: initialize ${init.protocolVersion}, ${tools.length} read-only tools, list_pipelines ok, exit 0`);
+console.log(
+  `mcp smoke: initialize ${init.protocolVersion}, ${tools.length} read-only tools, list_pipelines ok, exit 0`,
+);
