@@ -111,7 +111,14 @@ const ENTITY_OF: Readonly<Record<string, string>> = {
   lead_id: 'leads',
   contact_id: 'contacts',
   company_id: 'companies',
+  task_id: 'tasks',
 };
+
+function clash(alias: string, into: string): ToolError {
+  return new ToolError('invalid_arguments', `${alias}: give ${alias} or ${into}, not both`, {
+    issues: [{ field: alias, message: `Same as ${into}: give one of them` }],
+  });
+}
 
 /** The arguments with their alias names (Kommo's wire names, `id`) turned into the listed ones. */
 function applyAliases(def: ToolDef, raw: unknown): unknown {
@@ -126,13 +133,22 @@ function applyAliases(def: ToolDef, raw: unknown): unknown {
     const value = given[alias];
     const entity = target === 'entity' ? ENTITY_OF[alias] : undefined;
     const into = entity !== undefined ? 'entity_id' : target;
+    const dot = into.indexOf('.');
+    if (dot > 0) {
+      // Into an object argument: `phone` → `contact.phone`.
+      const [outer, inner] = [into.slice(0, dot), into.slice(dot + 1)];
+      const current = args[outer] ?? {};
+      if (typeof current !== 'object' || current === null || Object.hasOwn(current, inner)) {
+        return clash(alias, into);
+      }
+      args[outer] = { ...current, [inner]: value };
+      continue;
+    }
     if (
       Object.hasOwn(args, into) ||
       (entity !== undefined && args['entity_type'] !== undefined && args['entity_type'] !== entity)
     ) {
-      return new ToolError('invalid_arguments', `${alias}: give ${alias} or ${into}, not both`, {
-        issues: [{ field: alias, message: `Same as ${into}: give one of them` }],
-      });
+      return clash(alias, into);
     }
     args[into] = value;
     if (entity !== undefined) args['entity_type'] = entity;

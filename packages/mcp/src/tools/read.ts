@@ -89,6 +89,12 @@ const searchLeads = defineTool({
   description:
     'Finds leads by text, stage, pipeline, responsible user, ids or dates, newest first. Returns compact leads (stage and user names, custom fields by name) and a next_cursor for the next page. Reads only.',
   kind: 'read',
+  aliases: {
+    status_id: 'stage',
+    pipeline_id: 'pipeline',
+    responsible_user_id: 'responsible_user',
+    lead_ids: 'ids',
+  },
   input: { ...LeadFilterShape, ...pageArgs() },
   async run(args, ctx) {
     const request = pageRequest(args);
@@ -140,6 +146,13 @@ const searchContacts = defineTool({
   description:
     'Finds contacts by name, phone or e-mail (full-text `query`), ids or responsible user. Returns compact contacts (phones, e-mails, linked lead ids, custom fields by name) and a next_cursor. Reads only.',
   kind: 'read',
+  aliases: {
+    phone: 'query',
+    email: 'query',
+    name: 'query',
+    contact_ids: 'ids',
+    responsible_user_id: 'responsible_user',
+  },
   input: {
     query: z
       .string()

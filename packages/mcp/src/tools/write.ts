@@ -55,6 +55,11 @@ const createLead = defineTool({
     pipeline_id: 'pipeline',
     status_id: 'stage',
     responsible_user_id: 'responsible_user',
+    phone: 'contact.phone',
+    email: 'contact.email',
+    contact_phone: 'contact.phone',
+    contact_email: 'contact.email',
+    contact_name: 'contact.name',
   },
   input: {
     name: z.string().trim().min(1).max(255).optional().describe('The lead name.'),
@@ -438,7 +443,14 @@ const assignResponsible = defineTool({
   kind: 'write',
   destructive: true,
   idempotent: true,
-  aliases: { responsible_user_id: 'user', user_id: 'user' },
+  aliases: {
+    responsible_user_id: 'user',
+    user_id: 'user',
+    lead_id: 'entity',
+    contact_id: 'entity',
+    company_id: 'entity',
+    task_id: 'entity',
+  },
   input: {
     entity_type: z
       .enum(['leads', 'contacts', 'companies', 'tasks'])

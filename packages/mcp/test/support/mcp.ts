@@ -163,3 +163,57 @@ export function writeLog(stderr: string): Array<Record<string, unknown>> {
     .filter((line) => line.startsWith('{"kommo_mcp":"write"'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/** A sandbox in another process (see sandbox-server.ts), with the commands it answers. */
+export interface SandboxProcess {
+  url: string;
+  accessToken: string;
+  command(line: 'clear' | 'stats'): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** Starts a sandbox in its own process. */
+export async function sandboxProcess(options: Record<string, unknown>): Promise<SandboxProcess> {
+  const tsx = join(MCP_DIR, '..', '..', 'node_modules', '.bin', 'tsx');
+  const child = spawn(
+    tsx,
+    [join(MCP_DIR, 'test', 'support', 'sandbox-server.ts'), JSON.stringify(options)],
+    {
+      cwd: MCP_DIR,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const waiting: Array<(line: string) => void> = [];
+  let buffer = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    buffer += d;
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      waiting.shift()?.(line);
+    }
+  });
+  const next = (): Promise<string> => new Promise((resolve) => waiting.push(resolve));
+  const first = await Promise.race([
+    next(),
+    new Promise<never>((_, reject) =>
+      child.once('exit', (code) =>
+        reject(new Error(`the sandbox process exited with ${String(code)}`)),
+      ),
+    ),
+  ]);
+  const info = JSON.parse(first) as { url: string; accessToken: string };
+  return {
+    ...info,
+    command: async (line) => {
+      const answer = next();
+      child.stdin.write(`${line}\n`);
+      return JSON.parse(await answer) as Record<string, unknown>;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
