@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { EventListParams, LeadListParams, TaskListParams } from 'kommo-sdk';
+import type { EventListParams, LeadListParams, Page, TaskListParams } from 'kommo-sdk';
 import { z } from 'zod';
 import { id, pageArgs, PipelineRefArg, StageRefArg, TimeArg, UserRefArg } from '../args.js';
 import {
@@ -15,10 +15,25 @@ import {
   compactPipeline,
   compactTask,
   compactUser,
+  type Names,
 } from '../compact.js';
-import { nextCursor, pageOf, pageRequest } from '../paging.js';
+import { nextCursor, pageOf, pageRequest, type PageRequest, type PageResult } from '../paging.js';
 import { resolvePipeline, resolveUser, stagePairs, toUnix } from '../resolve.js';
 import { defineTool, type ToolContext } from './tool.js';
+
+/** One page of a list, compacted with the names it needs. */
+async function compactPage<T, C>(
+  ctx: ToolContext,
+  request: PageRequest,
+  page: PromiseLike<Page<T>>,
+  compact: (item: T, names: Names) => C,
+): Promise<PageResult<C>> {
+  const [loaded, names] = await Promise.all([page, ctx.names()]);
+  return {
+    items: loaded.items.map((item) => compact(item, names)),
+    next_cursor: nextCursor(request, loaded.hasNextPage()),
+  };
+}
 
 /** The lead filters `search_leads` and the bulk tools share. */
 export const LeadFilterShape = {
@@ -99,7 +114,9 @@ const searchLeads = defineTool({
   async run(args, ctx) {
     const request = pageRequest(args);
     const params = await leadListParams(args, ctx);
-    const [page, names] = await Promise.all([
+    return compactPage(
+      ctx,
+      request,
       ctx.kommo.leads.list(
         {
           ...params,
@@ -110,12 +127,8 @@ const searchLeads = defineTool({
         },
         { signal: ctx.signal },
       ),
-      ctx.names(),
-    ]);
-    return {
-      items: page.items.map((lead) => compactLead(lead, names)),
-      next_cursor: nextCursor(request, page.hasNextPage()),
-    };
+      compactLead,
+    );
   },
 });
 
@@ -178,7 +191,9 @@ const searchContacts = defineTool({
           }
         : {}),
     };
-    const [page, names] = await Promise.all([
+    return compactPage(
+      ctx,
+      request,
       ctx.kommo.contacts.list(
         {
           ...(args.query !== undefined ? { query: args.query } : {}),
@@ -190,12 +205,8 @@ const searchContacts = defineTool({
         },
         { signal: ctx.signal },
       ),
-      ctx.names(),
-    ]);
-    return {
-      items: page.items.map((c) => compactContact(c, names)),
-      next_cursor: nextCursor(request, page.hasNextPage()),
-    };
+      compactContact,
+    );
   },
 });
 
@@ -289,7 +300,9 @@ const listTasks = defineTool({
         args.responsible_user,
         'responsible_user',
       );
-    const [page, names] = await Promise.all([
+    return compactPage(
+      ctx,
+      request,
       ctx.kommo.tasks.list(
         {
           ...(Object.keys(filter).length > 0 ? { filter } : {}),
@@ -299,12 +312,8 @@ const listTasks = defineTool({
         },
         { signal: ctx.signal },
       ),
-      ctx.names(),
-    ]);
-    return {
-      items: page.items.map((t) => compactTask(t, names)),
-      next_cursor: nextCursor(request, page.hasNextPage()),
-    };
+      compactTask,
+    );
   },
 });
 
@@ -343,7 +352,9 @@ const getEvents = defineTool({
     if (args.entity_id !== undefined) filter.entity_id = [args.entity_id];
     if (args.types !== undefined) filter.type = args.types;
     if (args.since !== undefined) filter.created_at = { from: toUnix(args.since, 'since') };
-    const [page, names] = await Promise.all([
+    return compactPage(
+      ctx,
+      request,
       ctx.kommo.events.list(
         {
           ...(Object.keys(filter).length > 0 ? { filter } : {}),
@@ -352,12 +363,8 @@ const getEvents = defineTool({
         },
         { signal: ctx.signal },
       ),
-      ctx.names(),
-    ]);
-    return {
-      items: page.items.map((e) => compactEvent(e, names)),
-      next_cursor: nextCursor(request, page.hasNextPage()),
-    };
+      compactEvent,
+    );
   },
 });
 
