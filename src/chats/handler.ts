@@ -176,7 +176,12 @@ class Processor {
   readonly #tasks = new Set<Promise<void>>();
   readonly #groups = new Map<
     string,
-    { entries: ChatInboxEntry[]; timer: ReturnType<typeof setTimeout> }
+    {
+      entries: ChatInboxEntry[];
+      timer: ReturnType<typeof setTimeout>;
+      fire: () => void;
+      done: Promise<void>;
+    }
   >();
   readonly #chains = new Map<string, Promise<void>>();
   readonly #abort = new AbortController();
@@ -198,32 +203,36 @@ class Processor {
   accept(entry: ChatInboxEntry): Promise<void> {
     if (this.#scheduled.has(entry.key) || this.#abort.signal.aborted) return Promise.resolve();
     this.#scheduled.add(entry.key);
-    if (entry.groupId === undefined) return this.#track(this.#runWhenDue([entry]));
-    const group = this.#groups.get(entry.groupId);
-    if (group) {
-      clearTimeout(group.timer);
-      group.entries.push(entry);
-    }
-    const entries = group?.entries ?? [entry];
     const groupId = entry.groupId;
-    // The group runs once no sibling came for `groupWaitMs`.
-    return this.#track(
+    if (groupId === undefined) return this.#track(this.#runWhenDue([entry]));
+    const group = this.#groups.get(groupId);
+    if (group) {
+      // A sibling: wait `groupWaitMs` from this one, then run the whole group once.
+      group.entries.push(entry);
+      clearTimeout(group.timer);
+      group.timer = setTimeout(group.fire, this.settings.groupWaitMs);
+      return group.done;
+    }
+    let fire = (): void => undefined;
+    const entries = [entry];
+    const done = this.#track(
       new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
+        const onAbort = (): void => resolve();
+        fire = () => {
+          this.#abort.signal.removeEventListener('abort', onAbort);
           this.#groups.delete(groupId);
           resolve(this.#runWhenDue(entries));
-        }, this.settings.groupWaitMs);
-        this.#groups.set(groupId, { entries, timer });
-        this.#abort.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
+        };
+        this.#abort.signal.addEventListener('abort', onAbort, { once: true });
       }),
     );
+    this.#groups.set(groupId, {
+      entries,
+      fire,
+      done,
+      timer: setTimeout(fire, this.settings.groupWaitMs),
+    });
+    return done;
   }
 
   #track(task: Promise<void>): Promise<void> {
