@@ -748,6 +748,7 @@ export class KommoChats {
 /** What {@link getAccountAmojoId} needs: a `Kommo` client (only its `account.get`). */
 export interface AmojoIdSource {
   account: {
+    /** `kommo.account.get`: reads the account with `with` extras. */
     get(
       params: { with: Array<'amojo_id'> },
       options?: RequestOptions,

@@ -191,7 +191,7 @@ export class FileChatInbox implements ChatInbox {
     this.#appended = 0;
   }
 
-  /** {@inheritDoc ChatInbox.add} */
+  /** Stores a new entry (flushed to disk before it resolves); `false` when the key is already known. */
   add(entry: ChatInboxEntry): Promise<boolean> {
     return this.#serial(async (state) => {
       this.#expire(state);
@@ -201,7 +201,7 @@ export class FileChatInbox implements ChatInbox {
     });
   }
 
-  /** {@inheritDoc ChatInbox.pending} */
+  /** Entries neither done nor failed, oldest first. */
   pending(): Promise<ChatInboxEntry[]> {
     return this.#serial((state) =>
       Promise.resolve(
@@ -225,7 +225,7 @@ export class FileChatInbox implements ChatInbox {
     );
   }
 
-  /** {@inheritDoc ChatInbox.update} */
+  /** Saves an entry's attempt count, next attempt and last error. */
   update(entry: ChatInboxEntry): Promise<void> {
     return this.#serial(async (state) => {
       if (state.pending.has(entry.key))
@@ -233,7 +233,7 @@ export class FileChatInbox implements ChatInbox {
     });
   }
 
-  /** {@inheritDoc ChatInbox.complete} */
+  /** Marks an entry done or failed; its key is remembered for `retentionMs`. */
   complete(key: string, outcome: ChatInboxOutcome): Promise<void> {
     return this.#serial(async (state) => {
       if (!state.pending.has(key) && state.completed.has(key)) return;

@@ -35,7 +35,7 @@ const MESSAGE_TYPES = [
 const Text = z.string().min(1);
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' });
 /** Unix ms or a `Date`; a number that looks like seconds is refused (a common mix-up). */
-export const TimeInputSchema = z.union([
+const TimeInputSchema = z.union([
   z.date().refine((d) => !Number.isNaN(d.getTime()), 'Invalid date'),
   z
     .number()
@@ -60,7 +60,7 @@ export const ParticipantInputSchema = z.strictObject({
 });
 
 /** The `source` of a chat: one of the integration's sources (§ sources). */
-export const SourceInputSchema = z.strictObject({
+const SourceInputSchema = z.strictObject({
   externalId: z
     .string()
     .min(1)
@@ -81,7 +81,7 @@ const REQUIRED: Readonly<Record<ChatMessageType, ReadonlyArray<keyof ChatMessage
 };
 
 /** A message's content, checked per type. */
-export const MessageContentSchema = z
+const MessageContentSchema = z
   .strictObject({
     type: z.enum(MESSAGE_TYPES),
     text: z.string().optional(),
@@ -247,7 +247,7 @@ export const ConnectAnswerSchema = z.looseObject({
 });
 
 /** A chat user as amojo answers it. */
-export const ChatUserSchema = z.looseObject({
+const ChatUserSchema = z.looseObject({
   id: z.string(),
   client_id: Str,
   name: Str,
@@ -291,7 +291,7 @@ const HistoryParticipantSchema = z.looseObject({
 });
 
 /** One message of `getHistory`. */
-export const HistoryMessageSchema = z.looseObject({
+const HistoryMessageSchema = z.looseObject({
   timestamp: z.number().nullish(),
   msec_timestamp: z.number().nullish(),
   sender: HistoryParticipantSchema.nullish(),

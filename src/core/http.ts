@@ -68,7 +68,7 @@ export interface CoreRequest {
 }
 
 /** What a {@link HttpClientConfig.sign} hook signs: the request as it will be sent. */
-export interface SignableRequest {
+interface SignableRequest {
   method: HttpMethod;
   /** The path without host and query. */
   path: string;

@@ -164,7 +164,7 @@ export class RedisChatInbox implements ChatInbox {
     }
   }
 
-  /** {@inheritDoc ChatInbox.add} */
+  /** Stores a new entry atomically; `false` when the key is pending or completed (any process). */
   async add(entry: ChatInboxEntry): Promise<boolean> {
     const stored = await this.#run(
       INBOX_ADD,
@@ -174,7 +174,7 @@ export class RedisChatInbox implements ChatInbox {
     return Number(stored) === 1;
   }
 
-  /** {@inheritDoc ChatInbox.pending} */
+  /** Entries neither done nor failed, oldest first. */
   async pending(): Promise<ChatInboxEntry[]> {
     const rows = await this.#run(INBOX_PENDING, [this.#key('entries'), this.#key('order')], []);
     if (!Array.isArray(rows)) return [];
@@ -188,12 +188,12 @@ export class RedisChatInbox implements ChatInbox {
     });
   }
 
-  /** {@inheritDoc ChatInbox.update} */
+  /** Saves an entry's attempt count, next attempt and last error. */
   async update(entry: ChatInboxEntry): Promise<void> {
     await this.#run(INBOX_UPDATE, [this.#key('entries')], [entry.key, JSON.stringify(entry)]);
   }
 
-  /** {@inheritDoc ChatInbox.complete} */
+  /** Marks an entry done or failed; its key is remembered for `retentionMs`. */
   async complete(key: string, outcome: ChatInboxOutcome): Promise<void> {
     await this.#run(
       INBOX_COMPLETE,
@@ -207,7 +207,7 @@ export class RedisChatInbox implements ChatInbox {
     );
   }
 
-  /** {@inheritDoc ChatInbox.claim} */
+  /** Takes an entry for `ttlMs` (renewed by its holder); `false` when another process holds it. */
   async claim(key: string, ttlMs: number): Promise<boolean> {
     const taken = await this.#run(
       INBOX_CLAIM,

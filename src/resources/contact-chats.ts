@@ -6,14 +6,13 @@
  */
 
 import { z } from 'zod';
-import { ConfigurationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
-import type { Sender } from '../core/pagination.js';
 import { parseResponse } from '../core/schema.js';
 import { IdSchema, RequestIdSchema, parseInput } from '../schemas/common.js';
+import { APIResource } from './resource.js';
 
 /** A chat ↔ contact link. `id` is the link's id: it changes when the chat is linked again. */
-export const ContactChatSchema = z.looseObject({
+const ContactChatSchema = z.looseObject({
   id: z.number().nullish(),
   /** The amojo chat id (a uuid). */
   chat_id: z.string(),
@@ -32,7 +31,7 @@ const ContactChatsAnswerSchema = z.looseObject({
 const ChatIdSchema = z.string().min(1).max(128);
 
 /** Params of `contacts.chats.list`: at least one filter. */
-export const ContactChatListParamsSchema = z
+const ContactChatListParamsSchema = z
   .strictObject({
     /** Amojo chat ids. */
     chat_id: z.union([ChatIdSchema, z.array(ChatIdSchema).min(1)]).optional(),
@@ -46,7 +45,7 @@ export const ContactChatListParamsSchema = z
 export type ContactChatListParams = z.input<typeof ContactChatListParamsSchema>;
 
 /** One link to create. */
-export const ContactChatLinkSchema = z.strictObject({
+const ContactChatLinkSchema = z.strictObject({
   /** The amojo chat id. */
   chat_id: ChatIdSchema,
   contact_id: IdSchema,
@@ -70,15 +69,7 @@ const asList = <T>(value: T | readonly T[] | undefined): T[] | undefined =>
  * ```
  * @see docs/chats.md
  */
-export class ContactChats {
-  readonly #client: Sender;
-
-  constructor(client: Sender) {
-    if (typeof client?._send !== 'function')
-      throw new ConfigurationError('ContactChats needs a Kommo client');
-    this.#client = client;
-  }
-
+export class ContactChats extends APIResource {
   /**
    * Lists the links of the given chats and/or contacts (`[]` when Kommo answers 204).
    *
@@ -86,7 +77,7 @@ export class ContactChats {
    */
   async list(params: ContactChatListParams, options?: RequestOptions): Promise<ContactChat[]> {
     const p = parseInput(ContactChatListParamsSchema, params, 'contact chat list params');
-    const response = await this.#client._send(
+    const response = await this._client._send(
       {
         method: 'GET',
         path: '/api/v4/contacts/chats',
@@ -99,7 +90,7 @@ export class ContactChats {
     if (response.body === undefined) return [];
     const answer = parseResponse(ContactChatsAnswerSchema, response.body, {
       what: 'contact chats',
-      validate: this.#client._validateResponses,
+      validate: this._client._validateResponses,
       requestId: response.requestId,
     });
     return answer._embedded?.chats ?? [];
@@ -115,14 +106,14 @@ export class ContactChats {
     options?: RequestOptions,
   ): Promise<ContactChat[]> {
     const body = parseInput(z.array(ContactChatLinkSchema).min(1).max(250), links, 'chat links');
-    const response = await this.#client._send(
+    const response = await this._client._send(
       { method: 'POST', path: '/api/v4/contacts/chats', body },
       options,
     );
     if (response.body === undefined) return [];
     const answer = parseResponse(ContactChatsAnswerSchema, response.body, {
       what: 'contact chat links',
-      validate: this.#client._validateResponses,
+      validate: this._client._validateResponses,
       requestId: response.requestId,
     });
     return answer._embedded?.chats ?? [];

@@ -44,7 +44,7 @@ const MESSAGE_TYPES = new Set([
 const NEEDS_FILE = new Set(['file', 'video', 'picture']);
 
 /** amojo's error envelope. */
-export function amojoError(status: number, type: string, description: string): Reply {
+function amojoError(status: number, type: string, description: string): Reply {
   return {
     status,
     contentType: 'application/json',
