@@ -5,6 +5,8 @@ const entry = {
   webhooks: 'src/webhooks/index.ts',
   sandbox: 'src/sandbox/index.ts',
   redis: 'src/redis/index.ts',
+  chats: 'src/chats/index.ts',
+  'chats-file-inbox': 'src/chats/file-inbox.ts',
 };
 
 // ky is ESM-only. A CJS build that `require`s it fails at run time

@@ -23,6 +23,7 @@ cp scripts/package-smoke/* scripts/runtime-smoke/* "$consumer/"
   node smoke.mjs
   node smoke.cjs
   node smoke-sandbox.mjs
+  node smoke-chats.mjs
   bash run.sh
 )
 echo "package test passed"
