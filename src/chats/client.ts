@@ -39,7 +39,7 @@ import {
   type ChatHistoryMessage,
   type ChatMessageAnswer,
 } from './schemas.js';
-import { formatChatsDate, signChatsApiRequest } from './sign.js';
+import { formatChatsDate, signChatsApiRequest } from '../webhooks/chats-sign.js';
 
 /** Where a channel's amojo lives. */
 export type ChatsPlatform = 'kommo' | 'amocrm';

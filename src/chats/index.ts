@@ -43,7 +43,11 @@ export {
   type ChatMessageAnswer,
   type ChatHistoryMessage,
 } from './schemas.js';
-export { signChatsApiRequest, formatChatsDate, type SignChatsApiRequestParams } from './sign.js';
+export {
+  signChatsApiRequest,
+  formatChatsDate,
+  type SignChatsApiRequestParams,
+} from '../webhooks/chats-sign.js';
 export type {
   ChatsEvent,
   ChatsEventType,

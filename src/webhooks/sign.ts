@@ -204,5 +204,5 @@ export async function signWebhook(
   }
 }
 
-// The Chats API request signer lives with the chats client; `kommo-sdk/webhooks` keeps exporting it.
-export { signChatsApiRequest, type SignChatsApiRequestParams } from '../chats/sign.js';
+// The Chats API request signer has its own module, shared with `kommo-sdk/chats`.
+export { signChatsApiRequest, type SignChatsApiRequestParams } from './chats-sign.js';

@@ -303,6 +303,65 @@ describe('the sandbox as amojo', () => {
     await expect(stranger.connect('x')).rejects.toMatchObject({ status: 404 });
   });
 
+  it("keeps the channel's reactions, typing, edits and quotes on the chat, refusing odd data", async () => {
+    const { scopeId, chat, sent } = await connectAndWrite();
+    const amojoMessageId = sent.new_message!.msgid!;
+    await chats.react(scopeId, {
+      conversationId: 'conv-7788',
+      msgid: 'msg-1',
+      user: { id: '__proto__' },
+      emoji: '👍',
+    });
+    await chats.typing(scopeId, {
+      conversationId: 'conv-7788',
+      senderId: 'client-7788',
+      durationMs: 3000,
+    });
+    await chats.editMessage(scopeId, {
+      conversationId: 'conv-7788',
+      id: amojoMessageId,
+      message: chatMessage.text('Edited'),
+    });
+    await chats.sendMessage(scopeId, {
+      conversationId: 'conv-7788',
+      sender: { id: 'client-7788', name: 'Maria Cliente' },
+      message: chatMessage.location({ lat: 1, lon: 2 }),
+      replyTo: { msgid: 'msg-1' },
+    });
+    const stored = sandbox.chats.chats.find((c) => c.id === chat.id)!;
+    expect(stored.messages[0]).toMatchObject({ content: { type: 'text', text: 'Edited' } });
+    expect([...stored.messages[0]!.reactions]).toEqual([['__proto__', '👍']]);
+    expect(({} as Record<string, unknown>)['__proto__']).toBe(Object.prototype);
+    expect(stored.typing).toEqual([
+      expect.objectContaining({ senderId: 'client-7788', durationMs: 3000 }),
+    ]);
+    await chats.unreact(scopeId, {
+      conversationId: 'conv-7788',
+      id: amojoMessageId,
+      user: { id: '__proto__' },
+    });
+    expect(stored.messages[0]!.reactions.size).toBe(0);
+    await expect(
+      chats.react(scopeId, {
+        conversationId: 'conv-7788',
+        msgid: 'nope',
+        user: { id: 'u' },
+        emoji: '👍',
+      }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(
+      chats.updateDeliveryStatus(scopeId, 'unknown-message', { status: 'read' }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(chats.getHistory(scopeId, 'unknown-chat')).resolves.toEqual([]);
+    // The API is strictly typed: a number where a string goes is refused.
+    const path = `/v2/origin/custom/${scopeId}/chats`;
+    const body = JSON.stringify({ conversation_id: 42, user: { id: 'u', name: 'U' } });
+    const headers = await signChatsApiRequest({ secret: SECRET, method: 'POST', path, body });
+    const response = await fetch(`${sandbox.url}${path}`, { method: 'POST', headers, body });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error_code: 400, error_type: 'BAD_REQUEST' });
+  });
+
   it('shows a manager typing to the channel', async () => {
     await connectAndWrite();
     const delivery = await sandbox.chats.typing({ conversationId: 'conv-7788' });

@@ -245,7 +245,7 @@ export class AmojoSandbox implements SandboxChats {
         msec_timestamp: ms,
         silent: false,
         delivery_status: 0,
-        reactions: {},
+        reactions: new Map(),
         ...(groupId !== undefined && { media_group_id: groupId }),
       };
       chat.messages.push(message);

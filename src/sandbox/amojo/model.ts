@@ -58,8 +58,8 @@ export interface SandboxChatMessage {
   /** `1` delivered, `2` read, `-1` error; `0` until the channel reports. */
   delivery_status: number;
   delivery_error?: { code?: number; text?: string };
-  /** Reactions by user id. */
-  reactions: Record<string, string>;
+  /** Reactions: the emoji by user id (a Map, so any id is safe as a key). */
+  reactions: Map<string, string>;
   media_group_id?: string;
 }
 

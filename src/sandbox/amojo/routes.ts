@@ -358,8 +358,8 @@ export function handleAmojo(
       if (id === undefined) return badRequest('id or msgid is required');
       const found = chats.message(connection.scopeId, id);
       if (!found) return notFound('message not found');
-      if (type === 'react') found.message.reactions[userId] = str(body, 'emoji') ?? '';
-      else Reflect.deleteProperty(found.message.reactions, userId);
+      if (type === 'react') found.message.reactions.set(userId, str(body, 'emoji') ?? '');
+      else found.message.reactions.delete(userId);
       return { status: 200 };
     }
     return notFound(`Cannot ${ctx.method} ${rawPath}`);
@@ -504,7 +504,7 @@ function message(
     msec_timestamp: msec,
     silent,
     delivery_status: 0,
-    reactions: {},
+    reactions: new Map(),
   };
   if (!repeated) {
     chat.messages.push(stored);

@@ -1,12 +1,12 @@
 /**
  * Request signing for the Chats API (amojo): one small module both `kommo-sdk/chats` and
- * `kommo-sdk/webhooks` import, so the Web-only chats entry does not pull in the webhook code.
+ * `kommo-sdk/webhooks` import, so the chats entry does not pull in the other signing schemes.
  *
  * @module
  */
 
 import { ConfigurationError } from '../core/errors.js';
-import { hmac, md5Hex, toHex } from '../webhooks/crypto.js';
+import { hmac, md5Hex, toHex } from './crypto.js';
 
 /** The parameters of {@link signChatsApiRequest}. */
 export interface SignChatsApiRequestParams {
