@@ -13,7 +13,7 @@ import {
 } from '../core/errors.js';
 import { HttpClient, type CoreRequest, type RawResponse } from '../core/http.js';
 import { validateBaseUrl } from '../core/oauth.js';
-import type { Hooks, Logger, RequestOptions, RetryOptions } from '../core/options.js';
+import type { KommoOptions, RequestOptions } from '../core/options.js';
 import { sharedRateLimiter, type RateLimitOption, type RateLimiter } from '../core/rate-limit.js';
 import { parseResponse } from '../core/schema.js';
 import { parseInput } from '../schemas/common.js';
@@ -50,8 +50,21 @@ export const AMOJO_HOSTS: Readonly<Record<ChatsPlatform, string>> = {
   amocrm: 'https://amojo.amocrm.ru',
 };
 
-/** Options of {@link KommoChats}. */
-export interface KommoChatsOptions {
+/**
+ * Options of {@link KommoChats}: the channel, and the CRM client's transport options (timeouts,
+ * retries, `fetch`, headers, logging, hooks, answer validation).
+ */
+export interface KommoChatsOptions extends Pick<
+  KommoOptions,
+  | 'timeoutMs'
+  | 'maxRetries'
+  | 'retry'
+  | 'fetch'
+  | 'headers'
+  | 'logger'
+  | 'hooks'
+  | 'validateResponses'
+> {
   /** The channel id Kommo support issued (a uuid). */
   channelId: string;
   /** The channel secret Kommo support issued: the signing key. Never ship it to a browser. */
@@ -67,12 +80,6 @@ export interface KommoChatsOptions {
    * Must be an origin: the signature covers the path amojo sees. Plain `http` only on loopback.
    */
   baseUrl?: string;
-  /** Time allowed for one attempt, in ms. @defaultValue 30000 */
-  timeoutMs?: number;
-  /** Retries after the first attempt (429s for writes; also 5xx and network errors for reads). @defaultValue 3 */
-  maxRetries?: number;
-  /** Retry timing. */
-  retry?: RetryOptions;
   /**
    * Client-side pacing per channel. amojo's limits are not published: the default is the
    * CRM's 7 requests per second. `false` turns pacing off.
@@ -80,16 +87,6 @@ export interface KommoChatsOptions {
    * @defaultValue `{ requestsPerSecond: 7 }`, shared by every client of the channel in the process
    */
   rateLimit?: RateLimitOption;
-  /** A `fetch` implementation. @defaultValue `globalThis.fetch`, looked up on every request */
-  fetch?: typeof fetch;
-  /** Extra headers sent with every request. */
-  headers?: Record<string, string>;
-  /** A console-like logger. @defaultValue silent */
-  logger?: Logger;
-  /** Observability hooks. */
-  hooks?: Hooks;
-  /** Validate answers against the SDK's schemas. @defaultValue true */
-  validateResponses?: boolean;
   /**
    * The clock the `Date` header is taken from, in ms since the epoch (inject it in tests).
    *

@@ -9,7 +9,12 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { ChatInbox, ChatInboxEntry, ChatInboxOutcome } from './inbox.js';
+import {
+  isChatInboxEntry,
+  type ChatInbox,
+  type ChatInboxEntry,
+  type ChatInboxOutcome,
+} from './inbox.js';
 
 /** Options of {@link FileChatInbox}. */
 export interface FileChatInboxOptions {
@@ -39,18 +44,6 @@ interface State {
   completed: Map<string, number>;
   /** Given-up entries, kept for inspection until they expire. */
   failed: Map<string, ChatInboxEntry & { failedAt: number }>;
-}
-
-function isEntry(value: unknown): value is ChatInboxEntry {
-  const e = value as Partial<ChatInboxEntry> | null;
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    typeof e.key === 'string' &&
-    typeof e.body === 'string' &&
-    typeof e.receivedAt === 'number' &&
-    typeof e.attempts === 'number'
-  );
 }
 
 /**
@@ -125,7 +118,7 @@ export class FileChatInbox implements ChatInbox {
   }
 
   #apply(state: State, record: LogRecord): void {
-    if ((record.op === 'add' || record.op === 'update') && isEntry(record.entry)) {
+    if ((record.op === 'add' || record.op === 'update') && isChatInboxEntry(record.entry)) {
       if (record.op === 'add' || state.pending.has(record.entry.key))
         state.pending.set(record.entry.key, record.entry);
     } else if (record.op === 'complete' && typeof record.key === 'string') {

@@ -24,6 +24,19 @@ export interface ChatInboxEntry {
   groupId?: string;
 }
 
+/** Whether a stored value is a well-formed entry (what inboxes read back from storage). @internal */
+export function isChatInboxEntry(value: unknown): value is ChatInboxEntry {
+  const e = value as Partial<ChatInboxEntry> | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.key === 'string' &&
+    typeof e.body === 'string' &&
+    typeof e.receivedAt === 'number' &&
+    typeof e.attempts === 'number'
+  );
+}
+
 /** How an entry ended: processed, or given up after the last attempt. */
 export type ChatInboxOutcome = 'done' | 'failed';
 

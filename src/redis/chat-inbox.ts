@@ -4,7 +4,12 @@
  * @module
  */
 
-import type { ChatInbox, ChatInboxEntry, ChatInboxOutcome } from '../chats/inbox.js';
+import {
+  isChatInboxEntry,
+  type ChatInbox,
+  type ChatInboxEntry,
+  type ChatInboxOutcome,
+} from '../chats/inbox.js';
 import {
   accountKey,
   lua,
@@ -94,18 +99,6 @@ export interface RedisChatInboxOptions {
   commandTimeoutMs?: number;
 }
 
-function isEntry(value: unknown): value is ChatInboxEntry {
-  const e = value as Partial<ChatInboxEntry> | null;
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    typeof e.key === 'string' &&
-    typeof e.body === 'string' &&
-    typeof e.receivedAt === 'number' &&
-    typeof e.attempts === 'number'
-  );
-}
-
 /**
  * A `ChatInbox` (`kommo-sdk/chats`) on Redis: several receiver processes behind a load
  * balancer share one inbox. `add` is one atomic script (a hook delivered to two processes is
@@ -181,7 +174,7 @@ export class RedisChatInbox implements ChatInbox {
     return rows.flatMap((row) => {
       try {
         const entry: unknown = JSON.parse(String(row));
-        return isEntry(entry) ? [entry] : [];
+        return isChatInboxEntry(entry) ? [entry] : [];
       } catch {
         return [];
       }

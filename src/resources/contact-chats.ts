@@ -6,6 +6,7 @@
  */
 
 import { z } from 'zod';
+import type { RawResponse } from '../core/http.js';
 import type { RequestOptions } from '../core/options.js';
 import { parseResponse } from '../core/schema.js';
 import { IdSchema, RequestIdSchema, parseInput } from '../schemas/common.js';
@@ -70,6 +71,16 @@ const asList = <T>(value: T | readonly T[] | undefined): T[] | undefined =>
  * @see docs/chats.md
  */
 export class ContactChats extends APIResource {
+  #links(response: RawResponse, what: string): ContactChat[] {
+    if (response.body === undefined) return [];
+    const answer = parseResponse(ContactChatsAnswerSchema, response.body, {
+      what,
+      validate: this._client._validateResponses,
+      requestId: response.requestId,
+    });
+    return answer._embedded?.chats ?? [];
+  }
+
   /**
    * Lists the links of the given chats and/or contacts (`[]` when Kommo answers 204).
    *
@@ -87,13 +98,7 @@ export class ContactChats extends APIResource {
       },
       options,
     );
-    if (response.body === undefined) return [];
-    const answer = parseResponse(ContactChatsAnswerSchema, response.body, {
-      what: 'contact chats',
-      validate: this._client._validateResponses,
-      requestId: response.requestId,
-    });
-    return answer._embedded?.chats ?? [];
+    return this.#links(response, 'contact chats');
   }
 
   /**
@@ -110,12 +115,6 @@ export class ContactChats extends APIResource {
       { method: 'POST', path: '/api/v4/contacts/chats', body },
       options,
     );
-    if (response.body === undefined) return [];
-    const answer = parseResponse(ContactChatsAnswerSchema, response.body, {
-      what: 'contact chat links',
-      validate: this._client._validateResponses,
-      requestId: response.requestId,
-    });
-    return answer._embedded?.chats ?? [];
+    return this.#links(response, 'contact chat links');
   }
 }

@@ -362,6 +362,22 @@ describe('the sandbox as amojo', () => {
     expect(await response.json()).toMatchObject({ error_code: 400, error_type: 'BAD_REQUEST' });
   });
 
+  it('relinks a chat to another contact through kommo.contacts.chats', async () => {
+    const { chat } = await connectAndWrite();
+    const [before] = await kommo.contacts.chats.list({ chat_id: [chat.id] });
+    const other = await kommo.contacts.create({ name: 'Maria (existing contact)' });
+    const [linked] = await kommo.contacts.chats.link([
+      { chat_id: chat.id, contact_id: other.id, request_id: 'r-1' },
+    ]);
+    expect(linked).toMatchObject({ chat_id: chat.id, contact_id: other.id, request_id: 'r-1' });
+    expect(linked!.id).not.toBe(before!.id);
+    expect(await kommo.contacts.chats.list({ contact_id: other.id })).toEqual([
+      expect.objectContaining({ chat_id: chat.id }),
+    ]);
+    await expect(kommo.contacts.chats.list({})).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(kommo.contacts.chats.list({ contact_id: [999_999_999] })).resolves.toEqual([]);
+  });
+
   it('shows a manager typing to the channel', async () => {
     await connectAndWrite();
     const delivery = await sandbox.chats.typing({ conversationId: 'conv-7788' });

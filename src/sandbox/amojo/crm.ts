@@ -71,6 +71,24 @@ function messageEvent(
   };
 }
 
+/** The fields every lead and contact the channel creates shares. */
+function entityBase(ctx: Ctx, id: number, name: string) {
+  return {
+    id,
+    name,
+    responsible_user_id: ctx.userId,
+    group_id: 0,
+    created_by: 0,
+    updated_by: 0,
+    created_at: ctx.now,
+    updated_at: ctx.now,
+    closest_task_at: null,
+    is_deleted: false,
+    account_id: ctx.store.account.id,
+    tag_ids: [],
+  };
+}
+
 function newLead(
   ctx: Ctx,
   chat: SandboxChat,
@@ -82,19 +100,8 @@ function newLead(
   const incomingStage = pipeline?.statuses.find((s) => s.type === 1)?.id;
   const id = store.nextId('lead');
   store.leads.insert({
-    id,
-    name: `${channel.title}: ${chat.user.name}`,
-    responsible_user_id: ctx.userId,
-    group_id: 0,
-    created_by: 0,
-    updated_by: 0,
-    created_at: ctx.now,
-    updated_at: ctx.now,
-    closest_task_at: null,
-    is_deleted: false,
+    ...entityBase(ctx, id, `${channel.title}: ${chat.user.name}`),
     custom_fields_values: null,
-    account_id: store.account.id,
-    tag_ids: [],
     price: 0,
     status_id:
       unsorted && incomingStage !== undefined
@@ -116,21 +123,10 @@ function newContact(ctx: Ctx, chat: SandboxChat, unsorted: boolean): number {
   const store = ctx.store;
   const id = store.nextId('contact');
   store.contacts.set({
-    id,
-    name: chat.user.name,
+    ...entityBase(ctx, id, chat.user.name),
     first_name: chat.user.name,
     last_name: '',
-    responsible_user_id: ctx.userId,
-    group_id: 0,
-    created_by: 0,
-    updated_by: 0,
-    created_at: ctx.now,
-    updated_at: ctx.now,
-    closest_task_at: null,
-    is_deleted: false,
     custom_fields_values: profileFields(store, chat),
-    account_id: store.account.id,
-    tag_ids: [],
     is_unsorted: unsorted,
   });
   return id;
