@@ -173,6 +173,8 @@ function order(message: ChatsHookMessage): number {
 /** Schedules, runs and retries the processing of inbox entries. */
 class Processor {
   readonly #scheduled = new Set<string>();
+  /** Keys this process completed lately: a recovery snapshot taken before must not rerun them. */
+  readonly #done = new Set<string>();
   readonly #tasks = new Set<Promise<void>>();
   readonly #groups = new Map<
     string,
@@ -201,7 +203,8 @@ class Processor {
 
   /** Schedules an entry (once per process); returns the promise of its processing. */
   accept(entry: ChatInboxEntry): Promise<void> {
-    if (this.#scheduled.has(entry.key) || this.#abort.signal.aborted) return Promise.resolve();
+    if (this.#scheduled.has(entry.key) || this.#done.has(entry.key) || this.#abort.signal.aborted)
+      return Promise.resolve();
     this.#scheduled.add(entry.key);
     const groupId = entry.groupId;
     if (groupId === undefined) return this.#track(this.#runWhenDue([entry]));
@@ -331,6 +334,8 @@ class Processor {
         await this.report(error, { phase: 'persist' });
       }
       this.#scheduled.delete(key);
+      this.#done.add(key);
+      if (this.#done.size > 10_000) this.#done.delete(this.#done.values().next().value ?? key);
     }
   }
 

@@ -65,11 +65,18 @@ redis.call('DEL', KEYS[4])
 return 1
 `);
 
-/** Takes a claim. KEYS: claim. ARGV: owner, ttlMs. Returns 1 when taken. */
+/**
+ * Takes a claim on a pending entry. KEYS: claim, entries, done. ARGV: key, owner, ttlMs.
+ * Returns 1 when taken (or renewed by its owner); 0 when another process holds it or the entry
+ * is no longer pending (completed meanwhile by another process).
+ */
 const INBOX_CLAIM = lua(`
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if redis.call('EXISTS', KEYS[3]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then
+  return 0
+end
+if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[3]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[2] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
   return 1
 end
 return 0
@@ -204,8 +211,8 @@ export class RedisChatInbox implements ChatInbox {
   async claim(key: string, ttlMs: number): Promise<boolean> {
     const taken = await this.#run(
       INBOX_CLAIM,
-      [this.#key(`claim:${key}`)],
-      [this.#owner, String(Math.max(1, Math.round(ttlMs)))],
+      [this.#key(`claim:${key}`), this.#key('entries'), this.#key(`done:${key}`)],
+      [key, this.#owner, String(Math.max(1, Math.round(ttlMs)))],
     );
     return Number(taken) === 1;
   }

@@ -159,6 +159,30 @@ describe('createChatsHandler with a durable inbox', () => {
     await inbox.close();
   });
 
+  it('does not rerun a hook it completed when a recovery snapshot taken before lists it', async () => {
+    let stale: ChatInboxEntry[] = [];
+    class SnapshotInbox extends MemoryChatInbox {
+      override async pending(): Promise<ChatInboxEntry[]> {
+        return stale.length > 0 ? stale : super.pending();
+      }
+      override async add(e: ChatInboxEntry): Promise<boolean> {
+        stale = [e]; // what a concurrent pending() read returned before processing finished
+        return super.add(e);
+      }
+    }
+    const runs: string[] = [];
+    const handler = createChatsHandler({
+      secret: SECRET,
+      inbox: new SnapshotInbox(),
+      on: { message: (e) => void runs.push(e.message.message.id) },
+    });
+    await handler(hook('m-5'));
+    await handler.drain();
+    await handler.recover();
+    await handler.drain();
+    expect(runs).toEqual(['m-5']);
+  });
+
   it('refuses a bad signature, a non-JSON body and other methods without storing anything', async () => {
     const inbox = new MemoryChatInbox();
     const seen: ChatsEvent[] = [];

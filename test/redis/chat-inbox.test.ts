@@ -46,15 +46,17 @@ describe('RedisChatInbox', () => {
     expect((await a.pending()).map((e) => e.key)).toEqual(['k0']);
   });
 
-  it('lets one process at a time claim an entry', async () => {
+  it('lets one process at a time claim a pending entry, and nobody a completed one', async () => {
     const keyPrefix = prefix();
     const a = new RedisChatInbox(connect(), { keyPrefix });
     const b = new RedisChatInbox(connect(), { keyPrefix });
+    expect(await a.claim('k', 10_000)).toBe(false); // not in the inbox
+    await a.add(entry('k', 1));
     expect(await a.claim('k', 10_000)).toBe(true);
-    expect(await a.claim('k', 10_000)).toBe(true);
+    expect(await a.claim('k', 10_000)).toBe(true); // its holder renews it
     expect(await b.claim('k', 10_000)).toBe(false);
     await a.complete('k', 'done');
-    expect(await b.claim('k', 10_000)).toBe(true);
+    expect(await b.claim('k', 10_000)).toBe(false);
   });
 
   it('has two receivers process a hook delivered to both exactly once', async () => {
@@ -67,13 +69,18 @@ describe('RedisChatInbox', () => {
         on: { message: (e) => void processed.push(e.message.message.id) },
       });
     const [one, two] = [make(), make()];
-    const answers = await Promise.all([one(hook('m-1')), two(hook('m-1')), two(hook('m-2'))]);
-    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    const ids = Array.from({ length: 10 }, (_, i) => `m-${String(i)}`);
+    // Every hook reaches both receivers while both sweep the inbox for pending entries.
+    const answers = await Promise.all(
+      ids.flatMap((id) => [one(hook(id)), two(hook(id)), one.recover(), two.recover()]),
+    );
+    expect(answers.filter((a) => a instanceof Response).map((r) => r.status)).toEqual(
+      ids.flatMap(() => [200, 200]),
+    );
     await Promise.all([one.drain(), two.drain()]);
-    // A sweep of pending entries finds nothing left to do.
     await Promise.all([one.recover(), two.recover()]);
     await Promise.all([one.drain(), two.drain()]);
-    expect(processed.sort()).toEqual(['m-1', 'm-2']);
+    expect(processed.sort()).toEqual([...ids].sort());
     await Promise.all([one.close(), two.close()]);
   });
 });
