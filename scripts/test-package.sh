@@ -85,6 +85,7 @@ tsc="$repo/node_modules/typescript/bin/tsc"
   node smoke.mjs
   node smoke.cjs
   node smoke-sandbox.mjs
+  node smoke-chats.mjs
   bash run.sh
 )
 bash scripts/examples-smoke.sh "$tarball_path"

@@ -137,7 +137,10 @@ export class KommoApiError extends KommoError {
   readonly title?: string;
   /** Problem-JSON `detail` (localized by Kommo: do not branch on it). */
   readonly detail?: string;
-  /** Problem-JSON `type`. */
+  /**
+   * Problem-JSON `type`; for the Chats API, its `error_type` (`ORIGIN_INVALID_SIGNATURE`, …),
+   * stable enough to branch on.
+   */
   readonly type?: string;
   /** OAuth `hint`, where Kommo sent one. */
   readonly hint?: string;
@@ -415,8 +418,9 @@ export function toKommoError(info: ErrorResponseInfo): KommoApiError {
     url: info.url,
     path: info.path,
     title: str(json?.['title']),
-    detail: str(json?.['detail']),
-    type: str(json?.['type']),
+    // The Chats API (amojo) answers `{status, error_code, error_type, error_description}`.
+    detail: str(json?.['detail']) ?? str(json?.['error_description']),
+    type: str(json?.['type']) ?? str(json?.['error_type']),
     hint: str(json?.['hint']),
     requestId: info.requestId,
     validationErrors: parseValidationErrors(json),

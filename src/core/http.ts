@@ -67,6 +67,20 @@ export interface CoreRequest {
   body?: unknown;
   /** Send this body as `application/x-www-form-urlencoded` instead of JSON. */
   form?: boolean;
+  /**
+   * A body already serialized, sent byte for byte instead of `body` (JSON content type): what a
+   * {@link HttpClientConfig.sign} hook signs is exactly what goes out.
+   */
+  rawBody?: string | Uint8Array<ArrayBuffer>;
+}
+
+/** What a {@link HttpClientConfig.sign} hook signs: the request as it will be sent. */
+interface SignableRequest {
+  method: HttpMethod;
+  /** The path without host and query. */
+  path: string;
+  /** The exact body bytes (`rawBody`), `undefined` when there is none. */
+  body: string | Uint8Array | undefined;
 }
 
 /** Supplies the bearer token and handles 401s. */
@@ -98,6 +112,11 @@ export interface HttpClientConfig {
   retry?: RetryOptions | undefined;
   limiter?: RateLimiter | undefined;
   auth?: AuthProvider | undefined;
+  /**
+   * Request signing instead of (or besides) a bearer token: called before every attempt, after
+   * the rate limiter, so each attempt carries a fresh signature (the Chats API's `Date`).
+   */
+  sign?: ((request: SignableRequest) => Promise<Record<string, string>>) | undefined;
   hooks?: Hooks | undefined;
   logger?: Logger | undefined;
 }
@@ -253,8 +272,11 @@ export class HttpClient {
       ...this.#config.headers,
       ...options.headers,
     };
-    let body: string | undefined;
-    if (request.body !== undefined) {
+    let body: string | Uint8Array<ArrayBuffer> | undefined;
+    if (request.rawBody !== undefined) {
+      body = request.rawBody;
+      headers['content-type'] ??= 'application/json';
+    } else if (request.body !== undefined) {
       if (request.form) {
         body = new URLSearchParams(request.body as Record<string, string>).toString();
         headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -367,13 +389,14 @@ export class HttpClient {
     const url = this.url(request);
     const maxRetries = options.maxRetries ?? this.#config.maxRetries ?? DEFAULT_MAX_RETRIES;
     const write = isWriteMethod(request.method);
-    const { limiter, auth } = this.#config;
+    const { limiter, auth, sign } = this.#config;
     const signal = options.signal;
     let retries = 0;
     let replayedAfter401 = false;
     for (let attempt = 1; ; attempt++) {
       const base: RequestEvent = { method: request.method, path: request.path, attempt };
       let token: string | undefined;
+      let signed: Record<string, string> | undefined;
       try {
         if (signal?.aborted)
           throw new RequestAbortedError(`Request aborted (${request.method} ${request.path})`);
@@ -385,6 +408,13 @@ export class HttpClient {
           // The wait for a slot can outlast a refresh made meanwhile by another call: take the
           // current token (cached, no request) so the slot is not spent on a certain 401.
           if (auth) token = await auth.token(signal);
+        }
+        if (sign) {
+          signed = await sign({
+            method: request.method,
+            path: request.path,
+            body: request.rawBody,
+          });
         }
       } catch (error) {
         // Nothing was sent yet.
@@ -404,7 +434,7 @@ export class HttpClient {
           token,
           signal,
           timeoutMs: options.timeoutMs,
-          headers: options.headers,
+          headers: signed ? { ...options.headers, ...signed } : options.headers,
           // Read per attempt: a refresh may have rotated the pair since the last one.
           secrets: auth?.secrets?.(),
         });

@@ -37,6 +37,9 @@ import {
   type ContactUpdateParams,
 } from '../schemas/contact.js';
 import type { NoteRef } from '../schemas/note.js';
+// A sub-resource kept in its own file until the declarative resource specs absorb it.
+// eslint-disable-next-line no-restricted-imports
+import { ContactChats } from './contact-chats.js';
 import { APIResource, addTextNote, sendEntityLinks } from './resource.js';
 
 /**
@@ -53,6 +56,9 @@ import { APIResource, addTextNote, sendEntityLinks } from './resource.js';
  * @see https://developers.kommo.com/reference/contacts-list
  */
 export class Contacts extends APIResource {
+  /** Chats API chats linked to contacts (`/api/v4/contacts/chats`): `list`, `link`. */
+  readonly chats: ContactChats = new ContactChats(this._client);
+
   /**
    * Lists contacts. `await` gives the first page; `for await` walks every contact lazily.
    *

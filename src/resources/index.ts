@@ -6,6 +6,12 @@
 export { APIResource } from './resource.js';
 export { Leads, WON_STATUS_ID, LOST_STATUS_ID } from './leads.js';
 export { Contacts } from './contacts.js';
+export {
+  ContactChats,
+  type ContactChat,
+  type ContactChatListParams,
+  type ContactChatLinkInput,
+} from './contact-chats.js';
 export { Pipelines, PipelineStatuses } from './pipelines.js';
 export { Users, Roles } from './users.js';
 export { Notes } from './notes.js';

@@ -25,6 +25,18 @@ export type {
   SandboxWebhookAttempt,
 } from './webhooks.js';
 export type { SandboxState, SandboxCollection, SandboxSeedOptions } from './state.js';
+export type {
+  SandboxChats,
+  SandboxChannelRegistration,
+  SandboxReplyParams,
+  SandboxReplyAttachment,
+  SandboxChat,
+  SandboxChatChannel,
+  SandboxChatConnection,
+  SandboxChatMessage,
+  SandboxChatHookDelivery,
+  SandboxTalk,
+} from './amojo/index.js';
 export { SEED_IDS } from './seed.js';
 export {
   NOTE_TEXT_MAX_LENGTH,

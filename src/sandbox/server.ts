@@ -8,6 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { registerContactChatRoutes } from './amojo/contact-chats.js';
+import { AmojoSandbox, type SandboxChats } from './amojo/index.js';
 import type { ChangeEvent, Ctx } from './context.js';
 import { NOTE_TEXT_MAX_LENGTH } from './limits.js';
 import {
@@ -201,6 +203,8 @@ export interface Sandbox {
   readonly stats: SandboxStats;
   /** Webhook deliveries and their attempts. */
   readonly webhooks: readonly SandboxWebhookDelivery[];
+  /** The Chats API (amojo): register a channel, answer its chats as a manager. */
+  readonly chats: SandboxChats;
   /** Restores the seeded data and clears the log, stats, webhook log and faults. Tokens stay valid. */
   reset(): void;
   /** Clears the request log and the counters only. */
@@ -306,6 +310,7 @@ class SandboxServer implements Sandbox {
   readonly #log: SandboxRequestLogEntry[] = [];
   #stats = emptyStats();
   readonly #webhooks: WebhookDispatcher;
+  readonly #amojo: AmojoSandbox;
   #rateLimit: ResolvedRateLimit | undefined;
   readonly #window = new SlidingWindow(1000);
   readonly #violations = new SlidingWindow(60_000);
@@ -330,6 +335,10 @@ class SandboxServer implements Sandbox {
     // A private integration's long-lived token: 5 years.
     this.accessToken = this.#oauth.issueAccessToken(5 * 365 * 86_400, options.accessToken);
     this.#webhooks = new WebhookDispatcher(options.webhooks ?? {}, () => this.#stats);
+    this.#amojo = new AmojoSandbox({
+      store: () => this.#store,
+      dispatch: (events) => setImmediate(() => this.#webhooks.dispatch(this.#store, events)),
+    });
     this.#rateLimit = resolveRateLimit(options.rateLimit);
     this.setFaults(options.faults ?? null);
     this.#noteMax = options.noteTextMaxLength ?? NOTE_TEXT_MAX_LENGTH;
@@ -342,6 +351,7 @@ class SandboxServer implements Sandbox {
     registerTaskRoutes(this.#router);
     registerEventRoutes(this.#router);
     registerListRoutes(this.#router);
+    registerContactChatRoutes(this.#router);
     this.#server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
       this.#handle(req, res).catch(() => {
         // #handle answers every error itself; this only guards against a broken socket.
@@ -392,10 +402,15 @@ class SandboxServer implements Sandbox {
     return this.#webhooks.deliveries;
   }
 
+  get chats(): SandboxChats {
+    return this.#amojo;
+  }
+
   reset(): void {
     this.#store = new Store(this.options.seed ?? {}, this.options.subdomain ?? 'sandbox');
     this.clearRequests();
     this.#webhooks.clear();
+    this.#amojo.clear();
     this.setFaults(null);
     this.#blockedUntil = 0;
   }
@@ -457,14 +472,15 @@ class SandboxServer implements Sandbox {
     return this.#oauth.createCode();
   }
 
-  flushWebhooks(): Promise<void> {
-    return this.#webhooks.flush();
+  async flushWebhooks(): Promise<void> {
+    await Promise.all([this.#webhooks.flush(), this.#amojo.flush()]);
   }
 
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const socket of this.#sockets) socket.destroy();
     await this.#webhooks.close();
+    await this.#amojo.close();
     await closed;
   }
 
@@ -685,6 +701,8 @@ class SandboxServer implements Sandbox {
           this.#store.account.subdomain,
         );
       }
+      if (ctx.path.startsWith('/v2/origin/custom/'))
+        return this.#amojo.handle(ctx, (req.url ?? '').split('?')[0] ?? '', req.headers, raw);
       if (!ctx.path.startsWith('/api/'))
         return problem(404, `Cannot ${ctx.method} ${this.url}${encodeURI(ctx.path)}`);
 

@@ -232,7 +232,7 @@ function text(status: number, body: string, headers: Record<string, string> = {}
  * slow, else 400. The first two close the connection: the rest of the body is never read, so
  * the connection cannot carry another request.
  */
-function refuseBody(error: unknown): Response {
+export function refuseBody(error: unknown): Response {
   const reason = error instanceof WebhookParseError ? error.reason : undefined;
   if (reason === 'too_large') return text(413, 'Payload Too Large', { connection: 'close' });
   if (reason === 'read_timeout') return text(408, 'Request Timeout', { connection: 'close' });

@@ -109,7 +109,9 @@ export function recordChangeEvents(
   for (const change of changes) {
     const id = Number(change.data['id']);
     if (!Number.isSafeInteger(id)) continue;
-    const entity_type = SINGULAR[change.entity];
+    // Chat entities (unsorted, talks, messages) record their own events.
+    const entity_type = (SINGULAR as Partial<Record<string, string>>)[change.entity];
+    if (entity_type === undefined) continue;
     const base = { entity_id: id, entity_type, created_by: userId, created_at: now };
     if (change.action === 'add')
       store.addEvent({ ...base, type: `${entity_type}_added`, value_after: [], value_before: [] });
