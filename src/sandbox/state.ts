@@ -6,6 +6,7 @@
  * @module
  */
 
+import { WON_STATUS_ID } from '../facts.js';
 import {
   ACCOUNT_ID,
   COMPANY_NAMES,
@@ -513,7 +514,9 @@ export class Store implements SandboxState {
 
   /** The first regular stage of a pipeline (where a lead goes by default). */
   firstStage(pipeline: SandboxPipeline): number {
-    return (pipeline.statuses.find((s) => s.type === 0) ?? pipeline.statuses[0])?.id ?? 142;
+    return (
+      (pipeline.statuses.find((s) => s.type === 0) ?? pipeline.statuses[0])?.id ?? WON_STATUS_ID
+    );
   }
 
   /** Appends an audit-log event with a fresh string id. */
