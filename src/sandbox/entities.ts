@@ -40,8 +40,7 @@ export type AnyEntity = SandboxLead | SandboxContact | SandboxCompany;
 export const ENTITY_TYPES: readonly SandboxEntityType[] = ['leads', 'contacts', 'companies'];
 
 /** Whether a status id is one of the closing ones, the same in every pipeline. */
-export const isClosedStatus = (id: number): boolean =>
-  id === WON_STATUS_ID || id === LOST_STATUS_ID;
+const isClosedStatus = (id: number): boolean => id === WON_STATUS_ID || id === LOST_STATUS_ID;
 
 const COMMON_KEYS = [
   'name',

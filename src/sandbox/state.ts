@@ -255,7 +255,7 @@ class LeadTable implements SandboxCollection<SandboxLead> {
 }
 
 /** Links between entities, both directions. @internal */
-export class LinkStore {
+class LinkStore {
   readonly #edges = new Map<string, Map<string, Record<string, unknown> | null>>();
 
   static key(type: string, id: number): string {

@@ -45,7 +45,7 @@ export interface SandboxRateLimitOptions {
 }
 
 /** A sliding-window counter of arrival times (ms). */
-export class SlidingWindow {
+class SlidingWindow {
   #times: number[] = [];
   #head = 0;
 
