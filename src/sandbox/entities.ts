@@ -105,7 +105,7 @@ interface EntityOf {
 
 /** A new lead, contact or company before the fields of the write: made now, by the token's user. */
 export function blankEntity<T extends SandboxEntityType>(ctx: Ctx, type: T): EntityOf[T] {
-  const base = {
+  const entity = {
     id: 0,
     name: '',
     responsible_user_id: ctx.userId,
@@ -119,21 +119,21 @@ export function blankEntity<T extends SandboxEntityType>(ctx: Ctx, type: T): Ent
     custom_fields_values: null,
     account_id: ctx.store.account.id,
     tag_ids: [],
+    ...(type === 'leads'
+      ? {
+          price: 0,
+          status_id: 0,
+          pipeline_id: 0,
+          loss_reason_id: null,
+          closed_at: null,
+          is_unsorted: false,
+          score: null,
+          labor_cost: null,
+        }
+      : {}),
+    ...(type === 'contacts' ? { first_name: '', last_name: '', is_unsorted: false } : {}),
   };
-  const lead: SandboxLead = {
-    ...base,
-    price: 0,
-    status_id: 0,
-    pipeline_id: 0,
-    loss_reason_id: null,
-    closed_at: null,
-    is_unsorted: false,
-    score: null,
-    labor_cost: null,
-  };
-  const contact: SandboxContact = { ...base, first_name: '', last_name: '', is_unsorted: false };
-  const blank: EntityOf = { leads: lead, contacts: contact, companies: base };
-  return blank[type];
+  return entity as EntityOf[T];
 }
 
 /** Validates one item of a lead, contact or company write into a plan. */
