@@ -13,7 +13,7 @@ import { recordsOf, stringOf, type QueryRecord } from '../query.js';
 import { renderLead } from '../render.js';
 import { family } from '../router.js';
 import type { SandboxLead } from '../types.js';
-import { isInt, isObject, type JsonObject } from '../validate.js';
+import { isInt, isObject, type Issues, type JsonObject } from '../validate.js';
 import { entityRoutes, idsFilter, rangeFilter, type EntitySpec, type EntityTest } from './crud.js';
 import { batch, itemOf, type Plan } from './shared.js';
 
@@ -63,7 +63,7 @@ function complexPart(
   ctx: Ctx,
   value: unknown,
   type: 'contacts' | 'companies',
-  issues: Plan<unknown>['issues'],
+  issues: Issues,
 ): () => number | null {
   if (value === undefined) return () => null;
   if (!Array.isArray(value) || value.length > 1) {
