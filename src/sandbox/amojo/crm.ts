@@ -10,8 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChangeEvent, Ctx } from '../context.js';
 import { talksOf, type SandboxTalk } from '../models/talks.js';
-import { link } from '../routes/entities.js';
-import { recordChangeEvents } from '../routes/events.js';
+import { recordChangeEvents } from '../changes.js';
 import { SEED_IDS } from '../seed.js';
 import type { Store } from '../state.js';
 import type { SandboxCustomFieldValues, SandboxUnsorted } from '../types.js';
@@ -157,7 +156,7 @@ export function landIncoming(
       const contactId =
         contactExists && chat.contactId !== null ? chat.contactId : newContact(ctx, chat, unsorted);
       const leadId = newLead(ctx, chat, channel, unsorted);
-      link(ctx, 'leads', leadId, 'contacts', contactId, { main_contact: true });
+      ctx.store.links.attach('leads', leadId, 'contacts', contactId, { main_contact: true });
       chat.contactId = contactId;
       chat.leadId = leadId;
       if (unsorted) {

@@ -9,9 +9,9 @@
 import type { Ctx } from '../context.js';
 import { fail, type Reply } from '../problems.js';
 import { intsOf, listOf } from '../query.js';
-import type { Router } from '../router.js';
-import { batchBody } from '../routes/entities.js';
-import { chatsOf, type SandboxChat } from './model.js';
+import { family } from '../router.js';
+import { chatsOf, type SandboxChat } from '../amojo/model.js';
+import { batchBody } from './shared.js';
 
 const linkIds = new WeakMap<SandboxChat, number>();
 
@@ -69,8 +69,8 @@ function linkChats(ctx: Ctx): Reply {
   return { status: 200, body: { _total_items: out.length, _embedded: { chats: out } } };
 }
 
-/** Registers the contact ↔ chat routes. */
-export function registerContactChatRoutes(router: Router): void {
-  router.add('GET', '/api/v4/contacts/chats', list);
-  router.add('POST', '/api/v4/contacts/chats', linkChats);
-}
+/** The routes of `/api/v4/contacts/chats` (the SDK's `kommo.contacts.chats`). */
+export const contactChats = family('contact-chats', {
+  'GET /api/v4/contacts/chats': list,
+  'POST /api/v4/contacts/chats': linkChats,
+});

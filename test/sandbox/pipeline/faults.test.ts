@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { call } from './helpers.js';
+import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
+import { call } from '../helpers.js';
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
