@@ -8,16 +8,15 @@
 
 import { z } from 'zod';
 import type { RequestOptions } from '../core/options.js';
-import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
+import type { ListOptions, PagePromise } from '../core/pagination.js';
 import type { QueryInput } from '../core/query.js';
 import { sleep as defaultSleep } from '../core/retry.js';
-import { parseResponse } from '../core/schema.js';
+import { lazy, parseResponse } from '../core/schema.js';
+import { MAX_EVENTS_PAGE_LIMIT } from '../facts.js';
 import { joinWith, parseInput } from '../schemas/common.js';
+import * as eventSchemas from '../schemas/event.js';
 import {
-  EventCollectionSchema,
   EventFollowParamsSchema,
-  EventListParamsSchema,
-  EventSchema,
   EventTypeCollectionSchema,
   EventTypesParamsSchema,
   type Event,
@@ -28,13 +27,7 @@ import {
   type EventTypesParams,
   type EventValueFilter,
 } from '../schemas/event.js';
-import { APIResource } from './resource.js';
-
-/** Kommo's RU docs cap events at 100 per page (its English docs say 250): stay within both. */
-const EVENTS_PAGE_SIZE = 100;
-
-/** Event ids are opaque strings such as `01pz58t6p04ymgsgfbmfyfy1mf`. */
-const EventIdSchema = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'Expected an event id');
+import { APIResource, named, route } from './resource.js';
 
 /** Options of `events.follow`. */
 export interface EventFollowOptions extends RequestOptions {
@@ -87,6 +80,22 @@ function filterQuery(
   };
 }
 
+const events = route({
+  path: '/api/v4/events',
+  key: 'events',
+  names: ['event', 'events'],
+  pageSize: MAX_EVENTS_PAGE_LIMIT,
+  schemas: lazy(() => ({
+    ...named(eventSchemas, 'Event'),
+    // Event ids are opaque strings such as `01pz58t6p04ymgsgfbmfyfy1mf`.
+    id: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'Expected an event id'),
+  })),
+  query: (p: EventListParams) => ({
+    with: joinWith(p.with),
+    filter: p.filter ? filterQuery(p.filter) : undefined,
+  }),
+});
+
 /**
  * The audit log: who changed what and when (status moves, new leads, tags, calls, messages,
  * tasks…). Reading it needs no admin rights; each user sees what their rights allow.
@@ -100,6 +109,8 @@ function filterQuery(
  * @see https://developers.kommo.com/reference/events-list
  */
 export class Events extends APIResource {
+  readonly #api = events.on(this._client);
+
   /**
    * Lists events (100 per page unless `limit` says otherwise). A 204 is an empty list. Kommo
    * does not document the order of events.
@@ -108,22 +119,7 @@ export class Events extends APIResource {
    *   without exactly one `entity`.
    */
   list(params?: EventListParams, options?: ListOptions): PagePromise<Event> {
-    return listPages<Event>(
-      this._client,
-      () => {
-        const p = parseInput(EventListParamsSchema, params ?? {}, 'event list params');
-        return {
-          path: '/api/v4/events',
-          query: { with: joinWith(p.with), filter: p.filter ? filterQuery(p.filter) : undefined },
-          key: 'events',
-          schema: EventCollectionSchema,
-          what: 'events',
-          page: p.page,
-          limit: p.limit ?? EVENTS_PAGE_SIZE,
-        };
-      },
-      options,
-    );
+    return this.#api.list(params, options);
   }
 
   /**
@@ -131,15 +127,8 @@ export class Events extends APIResource {
    *
    * @throws {@link NotFoundError} when Kommo answers 204.
    */
-  async get(id: string, options?: RequestOptions): Promise<Event> {
-    const eventId = parseInput(EventIdSchema, id, 'event id');
-    return getOne(
-      this._client,
-      { path: `/api/v4/events/${eventId}` },
-      EventSchema,
-      `event ${eventId}`,
-      options,
-    );
+  get(id: string, options?: RequestOptions): Promise<Event> {
+    return this.#api.get(id, undefined, options);
   }
 
   /**
@@ -282,7 +271,7 @@ export class EventFollower implements AsyncIterable<Event> {
     const list = this.#events.list(
       {
         ...(this.#params.with ? { with: this.#params.with } : {}),
-        limit: this.#params.limit ?? EVENTS_PAGE_SIZE,
+        limit: this.#params.limit ?? MAX_EVENTS_PAGE_LIMIT,
         filter: { ...this.#params.filter, created_at: { from, to } },
       },
       { ...options, readAhead: 0 },

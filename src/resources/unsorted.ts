@@ -6,29 +6,19 @@
  * @module
  */
 
-import { z } from 'zod';
-import {
-  refRequestIds,
-  runBatch,
-  sendWrite,
-  sendWriteOne,
-  type BatchOptions,
-} from '../core/batch.js';
+import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
-import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
-import { parseResponse } from '../core/schema.js';
+import { getOne, type ListOptions, type PagePromise } from '../core/pagination.js';
+import { lazy, parseResponse } from '../core/schema.js';
 import { parseInput } from '../schemas/common.js';
+import * as unsortedSchemas from '../schemas/unsorted.js';
 import {
   UnsortedAcceptParamsSchema,
   UnsortedActionResultSchema,
   UnsortedCallCreateParamsSchema,
-  UnsortedCollectionSchema,
   UnsortedDeclineParamsSchema,
   UnsortedFormCreateParamsSchema,
   UnsortedLinkParamsSchema,
-  UnsortedListParamsSchema,
-  UnsortedRefSchema,
-  UnsortedSchema,
   UnsortedSummaryParamsSchema,
   UnsortedSummarySchema,
   UnsortedUidSchema,
@@ -44,13 +34,41 @@ import {
   type UnsortedSummary,
   type UnsortedSummaryParams,
 } from '../schemas/unsorted.js';
-import { APIResource } from './resource.js';
+import { APIResource, named, route } from './resource.js';
 
 const BASE = '/api/v4/leads/unsorted';
 
-function uidPath(uid: string, action?: 'accept' | 'decline' | 'link'): string {
-  const u = parseInput(UnsortedUidSchema, uid, 'unsorted uid');
-  return action ? `${BASE}/${u}/${action}` : `${BASE}/${u}`;
+const unsorted = route({
+  path: BASE,
+  key: 'unsorted',
+  names: ['unsorted', 'unsorted'],
+  schemas: lazy(() => ({ ...named(unsortedSchemas, 'Unsorted'), id: UnsortedUidSchema })),
+});
+
+/** `POST /api/v4/leads/unsorted/forms`. */
+const forms = route({
+  path: `${BASE}/forms`,
+  key: 'unsorted',
+  names: ['unsorted form', 'unsorted forms'],
+  schemas: lazy(() => ({
+    ...named(unsortedSchemas, 'Unsorted'),
+    create: UnsortedFormCreateParamsSchema,
+  })),
+});
+
+/** `POST /api/v4/leads/unsorted/sip`. */
+const calls = route({
+  path: `${BASE}/sip`,
+  key: 'unsorted',
+  names: ['unsorted call', 'unsorted calls'],
+  schemas: lazy(() => ({
+    ...named(unsortedSchemas, 'Unsorted'),
+    create: UnsortedCallCreateParamsSchema,
+  })),
+});
+
+function uidPath(uid: string, action: 'accept' | 'decline' | 'link'): string {
+  return `${BASE}/${parseInput(UnsortedUidSchema, uid, 'unsorted uid')}/${action}`;
 }
 
 /**
@@ -70,25 +88,14 @@ function uidPath(uid: string, action?: 'accept' | 'decline' | 'link'): string {
  * ```
  * @see https://developers.kommo.com/reference/incoming-leads
  */
-export class UnsortedResource extends APIResource {
+export class UnsortedLeads extends APIResource {
+  readonly #api = unsorted.on(this._client);
+  readonly #forms = forms.on(this._client);
+  readonly #calls = calls.on(this._client);
+
   /** Lists unsorted items; a 204 is an empty list. */
   list(params?: UnsortedListParams, options?: ListOptions): PagePromise<Unsorted> {
-    return listPages<Unsorted>(
-      this._client,
-      () => {
-        const p = parseInput(UnsortedListParamsSchema, params ?? {}, 'unsorted list params');
-        return {
-          path: BASE,
-          query: { filter: p.filter, order: p.order },
-          key: 'unsorted',
-          schema: UnsortedCollectionSchema,
-          what: 'unsorted',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
+    return this.#api.list(params, options);
   }
 
   /**
@@ -96,9 +103,8 @@ export class UnsortedResource extends APIResource {
    *
    * @throws {@link NotFoundError} when Kommo answers 204.
    */
-  async get(uid: string, options?: RequestOptions): Promise<Unsorted> {
-    const p = uidPath(uid);
-    return getOne(this._client, { path: p }, UnsortedSchema, `unsorted ${uid}`, options);
+  get(uid: string, options?: RequestOptions): Promise<Unsorted> {
+    return this.#api.get(uid, undefined, options);
   }
 
   /**
@@ -106,21 +112,16 @@ export class UnsortedResource extends APIResource {
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  async createForms(
+  createForms(
     items: readonly UnsortedFormCreateParams[],
     options?: BatchOptions,
   ): Promise<UnsortedRef[]> {
-    const bodies = parseInput(z.array(UnsortedFormCreateParamsSchema), items, 'unsorted forms');
-    return this.#create('forms', bodies, options);
+    return this.#forms.createMany(items, options);
   }
 
   /** Puts one form submission into Unsorted. */
-  async createForm(
-    params: UnsortedFormCreateParams,
-    options?: RequestOptions,
-  ): Promise<UnsortedRef> {
-    const body = parseInput(UnsortedFormCreateParamsSchema, params, 'unsorted form');
-    return this.#createOne('forms', body, options);
+  createForm(params: UnsortedFormCreateParams, options?: RequestOptions): Promise<UnsortedRef> {
+    return this.#forms.create(params, options);
   }
 
   /**
@@ -128,21 +129,16 @@ export class UnsortedResource extends APIResource {
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  async createCalls(
+  createCalls(
     items: readonly UnsortedCallCreateParams[],
     options?: BatchOptions,
   ): Promise<UnsortedRef[]> {
-    const bodies = parseInput(z.array(UnsortedCallCreateParamsSchema), items, 'unsorted calls');
-    return this.#create('sip', bodies, options);
+    return this.#calls.createMany(items, options);
   }
 
   /** Puts one incoming call into Unsorted. */
-  async createCall(
-    params: UnsortedCallCreateParams,
-    options?: RequestOptions,
-  ): Promise<UnsortedRef> {
-    const body = parseInput(UnsortedCallCreateParamsSchema, params, 'unsorted call');
-    return this.#createOne('sip', body, options);
+  createCall(params: UnsortedCallCreateParams, options?: RequestOptions): Promise<UnsortedRef> {
+    return this.#calls.create(params, options);
   }
 
   /**
@@ -156,9 +152,9 @@ export class UnsortedResource extends APIResource {
     params?: UnsortedAcceptParams,
     options?: RequestOptions,
   ): Promise<UnsortedActionResult> {
-    const p = uidPath(uid, 'accept');
+    const path = uidPath(uid, 'accept');
     const body = parseInput(UnsortedAcceptParamsSchema, params ?? {}, 'unsorted accept params');
-    return this.#action({ method: 'POST', path: p, body }, options);
+    return this.#action({ method: 'POST', path, body }, options);
   }
 
   /**
@@ -172,12 +168,10 @@ export class UnsortedResource extends APIResource {
     params?: UnsortedDeclineParams,
     options?: RequestOptions,
   ): Promise<UnsortedActionResult> {
-    const p = uidPath(uid, 'decline');
+    const path = uidPath(uid, 'decline');
     const body = parseInput(UnsortedDeclineParamsSchema, params ?? {}, 'unsorted decline params');
-    return this.#action(
-      { method: 'DELETE', path: p, ...(Object.keys(body).length > 0 ? { body } : {}) },
-      options,
-    );
+    const withBody = Object.keys(body).length > 0 ? { body } : {};
+    return this.#action({ method: 'DELETE', path, ...withBody }, options);
   }
 
   /**
@@ -189,9 +183,9 @@ export class UnsortedResource extends APIResource {
     params: UnsortedLinkParams,
     options?: RequestOptions,
   ): Promise<UnsortedActionResult> {
-    const p = uidPath(uid, 'link');
+    const path = uidPath(uid, 'link');
     const body = parseInput(UnsortedLinkParamsSchema, params, 'unsorted link params');
-    return this.#action({ method: 'POST', path: p, body }, options);
+    return this.#action({ method: 'POST', path, body }, options);
   }
 
   /** Counts of unsorted items: total, accepted, declined, average sort time, per category. */
@@ -200,53 +194,13 @@ export class UnsortedResource extends APIResource {
     options?: RequestOptions,
   ): Promise<UnsortedSummary> {
     const p = parseInput(UnsortedSummaryParamsSchema, params ?? {}, 'unsorted summary params');
-    return getOne(
-      this._client,
-      { path: `${BASE}/summary`, query: { filter: p.filter } },
-      UnsortedSummarySchema,
-      'unsorted summary',
+    return getOne(this._client, {
+      path: `${BASE}/summary`,
+      query: { filter: p.filter },
+      schema: UnsortedSummarySchema,
+      what: 'unsorted summary',
       options,
-    );
-  }
-
-  #create(
-    category: 'forms' | 'sip',
-    bodies: Array<{ request_id?: string | undefined }>,
-    options: BatchOptions | undefined,
-  ): Promise<UnsortedRef[]> {
-    return runBatch(
-      bodies,
-      {
-        maxChunkSize: 250,
-        what: `unsorted ${category}`,
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'POST', path: `${BASE}/${category}`, body: chunk },
-            'unsorted',
-            UnsortedRefSchema,
-            `unsorted ${category}`,
-            opts,
-          ),
-      },
-      options,
-    );
-  }
-
-  #createOne(
-    category: 'forms' | 'sip',
-    body: unknown,
-    options: RequestOptions | undefined,
-  ): Promise<UnsortedRef> {
-    return sendWriteOne(
-      this._client,
-      { method: 'POST', path: `${BASE}/${category}`, body: [body] },
-      'unsorted',
-      UnsortedRefSchema,
-      `unsorted ${category === 'sip' ? 'call' : 'form'}`,
-      options,
-    );
+    });
   }
 
   async #action(
@@ -261,3 +215,13 @@ export class UnsortedResource extends APIResource {
     });
   }
 }
+
+/**
+ * The old name of {@link UnsortedLeads}.
+ *
+ * @deprecated Use `UnsortedLeads` (renamed in 0.2.0 so that resource classes don't clash with
+ *   item types such as `Unsorted`); this alias goes in 0.3.0.
+ */
+export const UnsortedResource = UnsortedLeads;
+/** @deprecated Use `UnsortedLeads`. */
+export type UnsortedResource = UnsortedLeads;

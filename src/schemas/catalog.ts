@@ -176,3 +176,20 @@ export const CatalogElementLinkInputSchema = z.strictObject({
 });
 /** A link from a catalog element to a lead or customer, with quantity and price field. */
 export type CatalogElementLinkInput = z.input<typeof CatalogElementLinkInputSchema>;
+
+/** The public types of `kommo.catalogs`, by what they are (see `RecordResource`). */
+export interface CatalogResourceTypes {
+  item: Catalog;
+  ref: Catalog;
+  create: CatalogCreateParams;
+  update: CatalogUpdateParams;
+}
+
+/** The public types of `kommo.catalogs.elements`, by what they are (see `ScopedRecordResource`). */
+export interface CatalogElementResourceTypes {
+  item: CatalogElement;
+  ref: CatalogElement;
+  listParams: CatalogElementListParams;
+  create: CatalogElementCreateParams;
+  update: CatalogElementUpdateParams;
+}

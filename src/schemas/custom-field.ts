@@ -256,3 +256,12 @@ export const CustomFieldGroupUpdateParamsSchema = z
   .refine((v) => Object.keys(v).length > 0, 'Give at least one field to change');
 /** The body of `customFields.groups.update`. */
 export type CustomFieldGroupUpdateParams = z.input<typeof CustomFieldGroupUpdateParamsSchema>;
+
+/** The public types of `kommo.customFields`, by what they are (see `ScopedRecordResource`). */
+export interface CustomFieldResourceTypes {
+  item: CustomField;
+  ref: CustomFieldRef;
+  listParams: CustomFieldListParams;
+  create: CustomFieldCreateParams;
+  update: CustomFieldUpdateParams;
+}

@@ -59,6 +59,7 @@ export type {
   LeadComplexResult,
   LossReason,
   EmbeddedCatalogElement,
+  LeadResourceTypes,
 } from './lead.js';
 export type {
   Contact,
@@ -71,6 +72,7 @@ export type {
   ContactCreateParams,
   ContactUpdateParams,
   ContactUpdateItem,
+  ContactResourceTypes,
 } from './contact.js';
 export { STATUS_COLORS } from './pipeline.js';
 export type {
@@ -87,6 +89,8 @@ export type {
   PipelineStatusUpdateParams,
   PipelineStatusWith,
   PipelineStatusGetParams,
+  PipelineResourceTypes,
+  PipelineStatusResourceTypes,
 } from './pipeline.js';
 export type {
   User,
@@ -130,6 +134,7 @@ export type {
   CustomFieldUpdateItem,
   CustomFieldGroupCreateParams,
   CustomFieldGroupUpdateParams,
+  CustomFieldResourceTypes,
 } from './custom-field.js';
 export type {
   Account,
@@ -151,6 +156,7 @@ export type {
   CompanyCreateParams,
   CompanyUpdateParams,
   CompanyUpdateItem,
+  CompanyResourceTypes,
 } from './company.js';
 export { FOLLOW_UP_TASK_TYPE_ID, MEETING_TASK_TYPE_ID } from './task.js';
 export type {
@@ -164,6 +170,7 @@ export type {
   TaskUpdateParams,
   TaskUpdateItem,
   TaskCompleteItem,
+  TaskResourceTypes,
 } from './task.js';
 export { TAG_COLORS } from './tag.js';
 export type {
@@ -218,6 +225,7 @@ export type {
   LossReasonListParams,
   LossReasonCreateParams,
   LossReasonUpdateParams,
+  LossReasonResourceTypes,
 } from './loss-reason.js';
 export type {
   Source,
@@ -226,6 +234,7 @@ export type {
   SourceCreateParams,
   SourceUpdateParams,
   SourceUpdateItem,
+  SourceResourceTypes,
 } from './source.js';
 export type {
   Catalog,
@@ -241,4 +250,6 @@ export type {
   CatalogElementUpdateParams,
   CatalogElementUpdateItem,
   CatalogElementLinkInput,
+  CatalogResourceTypes,
+  CatalogElementResourceTypes,
 } from './catalog.js';

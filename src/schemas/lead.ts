@@ -323,3 +323,14 @@ export const LeadComplexResultSchema = z.looseObject({
 });
 /** What `leads.createComplex` returns per lead. */
 export type LeadComplexResult = z.infer<typeof LeadComplexResultSchema>;
+
+/** The public types of `kommo.leads`, by what they are (see `EntityResource`). */
+export interface LeadResourceTypes {
+  item: Lead;
+  ref: LeadRef;
+  listParams: LeadListParams;
+  getParams: LeadGetParams;
+  create: LeadCreateParams;
+  update: LeadUpdateParams;
+  updateItem: LeadUpdateItem;
+}

@@ -8,7 +8,7 @@
 
 import { z } from 'zod';
 import { LimitSchema, PageSchema, RequestIdSchema, collectionSchema } from './common.js';
-import { LossReasonSchema } from './lead.js';
+import { LossReasonSchema, type LossReason } from './lead.js';
 
 /** A page of loss reasons. @internal */
 export const LossReasonCollectionSchema = collectionSchema('loss_reasons', LossReasonSchema);
@@ -49,3 +49,11 @@ export const LossReasonUpdateParamsSchema = z
   });
 /** The body of `lossReasons.update`. */
 export type LossReasonUpdateParams = z.input<typeof LossReasonUpdateParamsSchema>;
+
+/** The public types of `kommo.lossReasons`, by what they are (see `RecordResource`). */
+export interface LossReasonResourceTypes {
+  item: LossReason;
+  ref: LossReasonRef;
+  create: LossReasonCreateParams;
+  update: LossReasonUpdateParams;
+}

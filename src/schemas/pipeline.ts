@@ -175,3 +175,20 @@ export const PipelineStatusGetParamsSchema = z.strictObject({
 });
 /** Params of `pipelines.statuses.list`/`get`. */
 export type PipelineStatusGetParams = z.infer<typeof PipelineStatusGetParamsSchema>;
+
+/** The public types of `kommo.pipelines`, by what they are (see `RecordResource`). */
+export interface PipelineResourceTypes {
+  item: Pipeline;
+  ref: PipelineRef;
+  create: PipelineCreateParams;
+  update: PipelineUpdateParams;
+}
+
+/** The public types of `kommo.pipelines.statuses`, by what they are (see `ScopedRecordResource`). */
+export interface PipelineStatusResourceTypes {
+  item: PipelineStatus;
+  ref: PipelineStatusRef;
+  listParams: PipelineStatusGetParams;
+  create: PipelineStatusCreateParams;
+  update: PipelineStatusUpdateParams;
+}

@@ -119,3 +119,11 @@ export const SourceUpdateItemSchema = SourceUpdateParamsSchema.extend({
 });
 /** One item of `sources.updateMany`. */
 export type SourceUpdateItem = z.input<typeof SourceUpdateItemSchema>;
+
+/** The public types of `kommo.sources`, by what they are (see `RecordResource`). */
+export interface SourceResourceTypes {
+  item: Source;
+  ref: Source;
+  create: SourceCreateParams;
+  update: SourceUpdateParams;
+}

@@ -181,3 +181,11 @@ export const TaskCompleteItemSchema = z.strictObject({
 });
 /** One item of `tasks.completeMany`: the task id and an optional result text. */
 export type TaskCompleteItem = z.input<typeof TaskCompleteItemSchema>;
+
+/** The public types of `kommo.tasks`, by what they are (see `RecordResource`). */
+export interface TaskResourceTypes {
+  item: Task;
+  ref: TaskRef;
+  create: TaskCreateParams;
+  update: TaskUpdateParams;
+}
