@@ -1,8 +1,10 @@
 /**
  * The bases of families whose endpoints are alike, so that each verb is written once:
- * {@link EntityResource} (leads, contacts and companies: the same verbs, links and notes) and
- * {@link RecordResource} (pipelines, loss reasons, sources, catalogs, tasks: read one, create,
- * update). A family's class names its public types; its route spec supplies the rest.
+ * {@link WritableResource} (create one or many, update one) under {@link RecordResource}
+ * (pipelines, loss reasons, sources, catalogs, tasks) and {@link EntityResource} (leads,
+ * contacts and companies: lists, reads with `with`, batch updates, links and notes), and
+ * {@link ScopedRecordResource} for the records under a parent. A family's class names its
+ * public types; its route spec supplies the rest.
  *
  * @module
  */
@@ -15,20 +17,86 @@ import type { EntityLinkInput } from '../schemas/common.js';
 import type { NoteRef } from '../schemas/note.js';
 import { APIResource, type Verbs } from './resource.js';
 
-/** The public types of one entity family (`Lead`, `LeadRef`, `LeadListParams`, …). */
-export interface EntityTypes {
-  /** The entity as Kommo returns it. */
+/** The public types of a family that Kommo lets create and update (`Task`, `TaskRef`, …). */
+export interface RecordTypes {
+  /** The item as Kommo returns it. */
   item: unknown;
-  /** What a write returns. */
+  /** What a write returns: a ref, or the whole item (catalogs, sources). */
   ref: unknown;
-  /** The params of `list`. */
-  listParams: unknown;
-  /** The params of `get`. */
-  getParams: unknown;
   /** The body of `create` and the items of `createMany`. */
   create: unknown;
   /** The body of `update`. */
   update: unknown;
+}
+
+/** The schemas a family's route must have to write, checked against its public types. @internal */
+export interface RecordSchemas<T extends RecordTypes> {
+  item: z.ZodType<T['item']>;
+  ref: z.ZodType<T['ref']>;
+  create: z.ZodType<unknown, T['create']>;
+  update: z.ZodType<unknown, T['update']>;
+}
+
+/** The writes every family with `create` and `update` shares: one, many in chunks, one update. */
+export abstract class WritableResource<T extends RecordTypes> extends APIResource {
+  /** @internal */
+  protected abstract readonly _verbs: Verbs<RecordSchemas<T>>;
+
+  /**
+   * Creates one item and returns what Kommo answers: a ref for most families (Kommo does not
+   * send the item back), the whole item for catalogs and sources.
+   *
+   * @throws {@link RequestValidationError} before sending, for a misspelt key or a wrong type.
+   */
+  create(params: T['create'], options?: RequestOptions): Promise<T['ref']> {
+    return this._verbs.create(params, options);
+  }
+
+  /**
+   * Creates any number of items in chunks (default 50 per request, up to Kommo's limit),
+   * several chunks at a time; returns the results in input order. An empty array sends nothing.
+   *
+   * @throws {@link RequestValidationError} before sending anything, naming the item index.
+   * @throws {@link BatchError} when some items were not applied (per-item `results`).
+   */
+  createMany(items: ReadonlyArray<T['create']>, options?: BatchOptions): Promise<Array<T['ref']>> {
+    return this._verbs.createMany(items, options);
+  }
+
+  /**
+   * Updates one item with exactly the fields you pass; others are untouched on Kommo's side.
+   *
+   * @throws {@link RequestValidationError} before sending, for a misspelt key or a wrong type
+   *   (and, for leads, contacts and companies, no field at all).
+   */
+  update(id: number, params: T['update'], options?: RequestOptions): Promise<T['ref']> {
+    return this._verbs.update(id, params, options);
+  }
+}
+
+/**
+ * A record family: read one by id, plus the {@link WritableResource} writes. Each family adds its
+ * own `list` and whatever else Kommo offers for it (`delete`, `updateMany`…).
+ * `kommo.pipelines`, `kommo.lossReasons`, `kommo.sources`, `kommo.catalogs` and
+ * `kommo.tasks` are record resources.
+ */
+export abstract class RecordResource<T extends RecordTypes> extends WritableResource<T> {
+  /**
+   * Reads one record.
+   *
+   * @throws {@link NotFoundError} when no record has this id (Kommo answers 204, or 404).
+   */
+  get(id: number, options?: RequestOptions): Promise<T['item']> {
+    return this._verbs.get(id, undefined, options);
+  }
+}
+
+/** The public types of one entity family (`Lead`, `LeadRef`, `LeadListParams`, …). */
+export interface EntityTypes extends RecordTypes {
+  /** The params of `list`. */
+  listParams: unknown;
+  /** The params of `get`. */
+  getParams: unknown;
   /** The items of `updateMany`. */
   updateItem: unknown;
 }
@@ -40,25 +108,25 @@ export interface SearchableEntityTypes extends EntityTypes {
 }
 
 /** The schemas a family's route must have, checked against its public types. @internal */
-export interface EntitySchemas<T extends EntityTypes> {
-  item: z.ZodType<T['item']>;
+export interface EntitySchemas<T extends EntityTypes> extends RecordSchemas<T> {
   page: z.ZodType;
-  ref: z.ZodType<T['ref']>;
   list: z.ZodType;
   search?: z.ZodType;
   get: z.ZodType;
-  create: z.ZodType<unknown, T['create']>;
-  update: z.ZodType<unknown, T['update']>;
   updateItem: z.ZodType<unknown, T['updateItem']>;
 }
 
 /**
  * An entity family: list, read, create, update (one or many, in chunks), link, and add notes.
  * `kommo.leads`, `kommo.contacts` and `kommo.companies` are entity resources.
+ *
+ * An update sends exactly the fields you pass. A multitext field (phones, e-mails) you send
+ * replaces all its values: send the old ones too to add one. `tags_to_add` / `tags_to_delete`
+ * keep the other tags; `_embedded.tags` replaces them all.
  */
-export abstract class EntityResource<T extends EntityTypes> extends APIResource {
+export abstract class EntityResource<T extends EntityTypes> extends WritableResource<T> {
   /** @internal */
-  protected abstract readonly _verbs: Verbs<EntitySchemas<T>>;
+  protected abstract override readonly _verbs: Verbs<EntitySchemas<T>>;
 
   /**
    * Lists the entities. `await` gives the first page; `for await` walks every entity lazily.
@@ -84,39 +152,6 @@ export abstract class EntityResource<T extends EntityTypes> extends APIResource 
    */
   get(id: number, params?: T['getParams'], options?: RequestOptions): Promise<T['item']> {
     return this._verbs.get(id, params, options);
-  }
-
-  /**
-   * Creates one entity and returns its ref (Kommo does not send the entity back).
-   *
-   * @throws {@link RequestValidationError} before sending, for a misspelt key or a wrong type.
-   */
-  create(params: T['create'], options?: RequestOptions): Promise<T['ref']> {
-    return this._verbs.create(params, options);
-  }
-
-  /**
-   * Creates any number of entities in chunks (default 50 per request, up to 250), several
-   * chunks at a time; returns the refs in input order. An empty array sends nothing.
-   *
-   * @throws {@link RequestValidationError} before sending anything, naming the item index.
-   * @throws {@link BatchError} when some items were not applied (per-item `results`).
-   */
-  createMany(items: ReadonlyArray<T['create']>, options?: BatchOptions): Promise<Array<T['ref']>> {
-    return this._verbs.createMany(items, options);
-  }
-
-  /**
-   * Updates one entity with exactly the fields you pass; others are untouched on Kommo's side.
-   * A multitext field (phones, e-mails) you send replaces all its values: send the old ones too
-   * to add one. `tags_to_add` / `tags_to_delete` keep the other tags; `_embedded.tags` replaces
-   * them all.
-   *
-   * @throws {@link RequestValidationError} before sending, for a misspelt key, a wrong type or
-   *   no field at all.
-   */
-  update(id: number, params: T['update'], options?: RequestOptions): Promise<T['ref']> {
-    return this._verbs.update(id, params, options);
   }
 
   /**
@@ -179,75 +214,6 @@ export abstract class SearchableEntityResource<
     options?: ListOptions,
   ): PagePromise<T['item']> {
     return this._verbs.search(query, params, options);
-  }
-}
-
-/** The public types of a record family (`Task`, `TaskRef`, `TaskCreateParams`, …). */
-export interface RecordTypes {
-  /** The record as Kommo returns it. */
-  item: unknown;
-  /** What a write returns: a ref, or the whole record (catalogs, sources). */
-  ref: unknown;
-  /** The body of `create` and the items of `createMany`. */
-  create: unknown;
-  /** The body of `update`. */
-  update: unknown;
-}
-
-/** The schemas a record family's route must have, checked against its public types. @internal */
-export interface RecordSchemas<T extends RecordTypes> {
-  item: z.ZodType<T['item']>;
-  ref: z.ZodType<T['ref']>;
-  create: z.ZodType<unknown, T['create']>;
-  update: z.ZodType<unknown, T['update']>;
-}
-
-/**
- * A record family: read one by id, create one or many (in chunks), update one. Each family adds
- * its own `list` and whatever else Kommo offers for it (`delete`, `updateMany`…).
- * `kommo.pipelines`, `kommo.lossReasons`, `kommo.sources`, `kommo.catalogs` and
- * `kommo.tasks` are record resources.
- */
-export abstract class RecordResource<T extends RecordTypes> extends APIResource {
-  /** @internal */
-  protected abstract readonly _verbs: Verbs<RecordSchemas<T>>;
-
-  /**
-   * Reads one record.
-   *
-   * @throws {@link NotFoundError} when no record has this id (Kommo answers 204, or 404).
-   */
-  get(id: number, options?: RequestOptions): Promise<T['item']> {
-    return this._verbs.get(id, undefined, options);
-  }
-
-  /**
-   * Creates one record.
-   *
-   * @throws {@link RequestValidationError} before sending, for invalid input.
-   */
-  create(params: T['create'], options?: RequestOptions): Promise<T['ref']> {
-    return this._verbs.create(params, options);
-  }
-
-  /**
-   * Creates any number of records in chunks (up to Kommo's limit per request, default 50),
-   * several chunks at a time; results come back in input order.
-   *
-   * @throws {@link RequestValidationError} before sending anything, naming the item index.
-   * @throws {@link BatchError} when some items were not applied.
-   */
-  createMany(items: ReadonlyArray<T['create']>, options?: BatchOptions): Promise<Array<T['ref']>> {
-    return this._verbs.createMany(items, options);
-  }
-
-  /**
-   * Updates one record with exactly the fields you pass.
-   *
-   * @throws {@link RequestValidationError} before sending, for invalid input.
-   */
-  update(id: number, params: T['update'], options?: RequestOptions): Promise<T['ref']> {
-    return this._verbs.update(id, params, options);
   }
 }
 

@@ -9,42 +9,23 @@ import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
-import { lazy } from '../core/schema.js';
-import * as catalogSchemas from '../schemas/catalog.js';
-import {
-  CatalogElementLinkInputSchema,
-  CatalogElementSchema,
-  CatalogSchema,
-  type Catalog,
-  type CatalogElement,
-  type CatalogElementGetParams,
-  type CatalogElementLinkInput,
-  type CatalogElementResourceTypes,
-  type CatalogElementUpdateItem,
-  type CatalogListParams,
-  type CatalogResourceTypes,
-  type CatalogUpdateItem,
-} from '../schemas/catalog.js';
+import type * as s from '../schemas/catalog.js';
+import { catalogElementRouteSchemas, catalogRouteSchemas } from '../schemas/catalog.js';
 import { RecordResource, ScopedRecordResource } from './bases.js';
-import { named, route } from './resource.js';
+import { route } from './resource.js';
 
-// Kommo answers catalog and element writes with the whole item, so `ref` is the item schema.
 const catalogs = route({
   path: '/api/v4/catalogs',
   key: 'catalogs',
   names: ['catalog', 'catalogs'],
-  schemas: lazy(() => ({ ...named(catalogSchemas, 'Catalog'), ref: CatalogSchema })),
+  schemas: catalogRouteSchemas,
 });
 
 /** `/api/v4/catalogs/{catalogId}/elements`. */
 const elements = route({
   key: 'elements',
   names: ['catalog element', 'catalog elements'],
-  schemas: lazy(() => ({
-    ...named(catalogSchemas, 'CatalogElement'),
-    ref: CatalogElementSchema,
-    link: CatalogElementLinkInputSchema,
-  })),
+  schemas: catalogElementRouteSchemas,
 });
 
 /**
@@ -54,7 +35,7 @@ const elements = route({
  */
 export class CatalogElements extends ScopedRecordResource<
   [catalogId: number],
-  CatalogElementResourceTypes
+  s.CatalogElementResourceTypes
 > {
   /**
    * Reads one element.
@@ -64,9 +45,9 @@ export class CatalogElements extends ScopedRecordResource<
   get(
     catalogId: number,
     id: number,
-    params?: CatalogElementGetParams,
+    params?: s.CatalogElementGetParams,
     options?: RequestOptions,
-  ): Promise<CatalogElement> {
+  ): Promise<s.CatalogElement> {
     return this._at(catalogId).get(id, params, options);
   }
 
@@ -77,9 +58,9 @@ export class CatalogElements extends ScopedRecordResource<
    */
   updateMany(
     catalogId: number,
-    items: readonly CatalogElementUpdateItem[],
+    items: readonly s.CatalogElementUpdateItem[],
     options?: BatchOptions,
-  ): Promise<CatalogElement[]> {
+  ): Promise<s.CatalogElement[]> {
     return this._at(catalogId).updateMany(items, options);
   }
 
@@ -90,7 +71,7 @@ export class CatalogElements extends ScopedRecordResource<
   link(
     catalogId: number,
     id: number,
-    links: readonly CatalogElementLinkInput[],
+    links: readonly s.CatalogElementLinkInput[],
     options?: RequestOptions,
   ): Promise<void> {
     return this._at(catalogId).link(id, links, options);
@@ -100,7 +81,7 @@ export class CatalogElements extends ScopedRecordResource<
   unlink(
     catalogId: number,
     id: number,
-    links: readonly CatalogElementLinkInput[],
+    links: readonly s.CatalogElementLinkInput[],
     options?: RequestOptions,
   ): Promise<void> {
     return this._at(catalogId).unlink(id, links, options);
@@ -128,14 +109,14 @@ export class CatalogElements extends ScopedRecordResource<
  * ```
  * @see https://developers.kommo.com/reference/lists
  */
-export class Catalogs extends RecordResource<CatalogResourceTypes> {
+export class Catalogs extends RecordResource<s.CatalogResourceTypes> {
   /** @internal */
   protected readonly _verbs = catalogs.on(this._client);
   /** Elements of a catalog. */
   readonly elements: CatalogElements = new CatalogElements(this._client);
 
   /** Lists the catalogs. */
-  list(params?: CatalogListParams, options?: ListOptions): PagePromise<Catalog> {
+  list(params?: s.CatalogListParams, options?: ListOptions): PagePromise<s.Catalog> {
     return this._verbs.list(params, options);
   }
 
@@ -144,7 +125,7 @@ export class Catalogs extends RecordResource<CatalogResourceTypes> {
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  updateMany(items: readonly CatalogUpdateItem[], options?: BatchOptions): Promise<Catalog[]> {
+  updateMany(items: readonly s.CatalogUpdateItem[], options?: BatchOptions): Promise<s.Catalog[]> {
     return this._verbs.updateMany(items, options);
   }
 }

@@ -5,18 +5,16 @@
  * @module
  */
 
-import { lazy } from '../core/schema.js';
-import * as companySchemas from '../schemas/company.js';
-import { type CompanyResourceTypes } from '../schemas/company.js';
+import { type CompanyResourceTypes, companyRouteSchemas } from '../schemas/company.js';
 import { SearchableEntityResource } from './bases.js';
-import { named, route } from './resource.js';
+import { route } from './resource.js';
 
 const companies = route({
   path: '/api/v4/companies',
   key: 'companies',
   names: ['company', 'companies'],
   nonEmptyUpdate: true,
-  schemas: lazy(() => named(companySchemas, 'Company')),
+  schemas: companyRouteSchemas,
 });
 
 /**

@@ -5,18 +5,16 @@
  * @module
  */
 
-import { lazy } from '../core/schema.js';
-import * as contactSchemas from '../schemas/contact.js';
-import { type ContactResourceTypes } from '../schemas/contact.js';
+import { type ContactResourceTypes, contactRouteSchemas } from '../schemas/contact.js';
 import { SearchableEntityResource } from './bases.js';
-import { named, route } from './resource.js';
+import { route } from './resource.js';
 
 const contacts = route({
   path: '/api/v4/contacts',
   key: 'contacts',
   names: ['contact', 'contacts'],
   nonEmptyUpdate: true,
-  schemas: lazy(() => named(contactSchemas, 'Contact')),
+  schemas: contactRouteSchemas,
 });
 
 /**

@@ -9,54 +9,42 @@
 import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
-import { lazy } from '../core/schema.js';
 import { parseInput } from '../schemas/common.js';
-import * as customFieldSchemas from '../schemas/custom-field.js';
+import type * as s from '../schemas/custom-field.js';
 import {
   CustomFieldEntityTypeSchema,
-  CustomFieldGroupIdSchema,
-  type CustomField,
-  type CustomFieldEntityType,
-  type CustomFieldGroup,
-  type CustomFieldGroupCreateParams,
-  type CustomFieldGroupRef,
-  type CustomFieldGroupUpdateParams,
-  type CustomFieldRef,
-  type CustomFieldResourceTypes,
-  type CustomFieldUpdateItem,
+  customFieldGroupRouteSchemas,
+  customFieldRouteSchemas,
 } from '../schemas/custom-field.js';
 import { ScopedRecordResource } from './bases.js';
-import { APIResource, named, route } from './resource.js';
+import { APIResource, route } from './resource.js';
 
 /** `/api/v4/<entity>/custom_fields`, with the entity checked (it becomes part of the route). */
-function fieldsPath(entity: CustomFieldEntityType): string {
+function fieldsPath(entity: s.CustomFieldEntityType): string {
   return `/api/v4/${parseInput(CustomFieldEntityTypeSchema, entity, 'custom-field entity type')}/custom_fields`;
 }
 
 const fields = route({
   key: 'custom_fields',
   names: ['custom field', 'custom fields'],
-  schemas: lazy(() => named(customFieldSchemas, 'CustomField')),
+  schemas: customFieldRouteSchemas,
 });
 
 /** `/api/v4/<entity>/custom_fields/groups`; group ids are strings. */
 const groups = route({
   key: 'custom_field_groups',
   names: ['custom-field group', 'custom-field groups'],
-  schemas: lazy(() => ({
-    ...named(customFieldSchemas, 'CustomFieldGroup'),
-    id: CustomFieldGroupIdSchema,
-  })),
+  schemas: customFieldGroupRouteSchemas,
 });
 
 /** Custom-field groups (tabs): `kommo.customFields.groups`. Group ids are strings. */
 export class CustomFieldGroups extends APIResource {
-  #of(entity: CustomFieldEntityType) {
+  #of(entity: s.CustomFieldEntityType) {
     return groups.on(this._client, () => `${fieldsPath(entity)}/groups`);
   }
 
   /** Lists the groups of an entity type. */
-  list(entity: CustomFieldEntityType, options?: ListOptions): PagePromise<CustomFieldGroup> {
+  list(entity: s.CustomFieldEntityType, options?: ListOptions): PagePromise<s.CustomFieldGroup> {
     return this.#of(entity).list(undefined, options);
   }
 
@@ -66,34 +54,38 @@ export class CustomFieldGroups extends APIResource {
    * @throws {@link NotFoundError} for an unknown group.
    */
   get(
-    entity: CustomFieldEntityType,
+    entity: s.CustomFieldEntityType,
     groupId: string,
     options?: RequestOptions,
-  ): Promise<CustomFieldGroup> {
+  ): Promise<s.CustomFieldGroup> {
     return this.#of(entity).get(groupId, undefined, options);
   }
 
   /** Creates a group (admin only). */
   create(
-    entity: CustomFieldEntityType,
-    params: CustomFieldGroupCreateParams,
+    entity: s.CustomFieldEntityType,
+    params: s.CustomFieldGroupCreateParams,
     options?: RequestOptions,
-  ): Promise<CustomFieldGroupRef> {
+  ): Promise<s.CustomFieldGroupRef> {
     return this.#of(entity).create(params, options);
   }
 
   /** Renames or re-sorts a group with exactly the fields you pass. */
   update(
-    entity: CustomFieldEntityType,
+    entity: s.CustomFieldEntityType,
     groupId: string,
-    params: CustomFieldGroupUpdateParams,
+    params: s.CustomFieldGroupUpdateParams,
     options?: RequestOptions,
-  ): Promise<CustomFieldGroupRef> {
+  ): Promise<s.CustomFieldGroupRef> {
     return this.#of(entity).update(groupId, params, options);
   }
 
   /** Deletes a group (its fields move to the main tab). */
-  delete(entity: CustomFieldEntityType, groupId: string, options?: RequestOptions): Promise<void> {
+  delete(
+    entity: s.CustomFieldEntityType,
+    groupId: string,
+    options?: RequestOptions,
+  ): Promise<void> {
     return this.#of(entity).delete(groupId, options);
   }
 }
@@ -110,8 +102,8 @@ export class CustomFieldGroups extends APIResource {
  * @see https://developers.kommo.com/reference/custom-fields-list
  */
 export class CustomFields extends ScopedRecordResource<
-  [entity: CustomFieldEntityType],
-  CustomFieldResourceTypes
+  [entity: s.CustomFieldEntityType],
+  s.CustomFieldResourceTypes
 > {
   /** Field groups (tabs). */
   readonly groups: CustomFieldGroups = new CustomFieldGroups(this._client);
@@ -121,7 +113,11 @@ export class CustomFields extends ScopedRecordResource<
    *
    * @throws {@link NotFoundError} for an unknown field.
    */
-  get(entity: CustomFieldEntityType, id: number, options?: RequestOptions): Promise<CustomField> {
+  get(
+    entity: s.CustomFieldEntityType,
+    id: number,
+    options?: RequestOptions,
+  ): Promise<s.CustomField> {
     return this._at(entity).get(id, undefined, options);
   }
 
@@ -131,20 +127,20 @@ export class CustomFields extends ScopedRecordResource<
    * @throws {@link BatchError} when some items were not applied.
    */
   updateMany(
-    entity: CustomFieldEntityType,
-    items: readonly CustomFieldUpdateItem[],
+    entity: s.CustomFieldEntityType,
+    items: readonly s.CustomFieldUpdateItem[],
     options?: BatchOptions,
-  ): Promise<CustomFieldRef[]> {
+  ): Promise<s.CustomFieldRef[]> {
     return this._at(entity).updateMany(items, options);
   }
 
   /** Deletes a field (admin only; predefined fields cannot be deleted). */
-  delete(entity: CustomFieldEntityType, id: number, options?: RequestOptions): Promise<void> {
+  delete(entity: s.CustomFieldEntityType, id: number, options?: RequestOptions): Promise<void> {
     return this._at(entity).delete(id, options);
   }
 
   /** @internal */
-  protected _at(entity: CustomFieldEntityType) {
+  protected _at(entity: s.CustomFieldEntityType) {
     return fields.on(this._client, () => fieldsPath(entity));
   }
 }

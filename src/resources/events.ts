@@ -11,23 +11,17 @@ import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import type { QueryInput } from '../core/query.js';
 import { sleep as defaultSleep } from '../core/retry.js';
-import { lazy, parseResponse } from '../core/schema.js';
+import { parseResponse } from '../core/schema.js';
 import { MAX_EVENTS_PAGE_LIMIT } from '../facts.js';
 import { joinWith, parseInput } from '../schemas/common.js';
-import * as eventSchemas from '../schemas/event.js';
+import type * as s from '../schemas/event.js';
 import {
   EventFollowParamsSchema,
+  eventRouteSchemas,
   EventTypeCollectionSchema,
   EventTypesParamsSchema,
-  type Event,
-  type EventCursor,
-  type EventFollowParams,
-  type EventListParams,
-  type EventTypeInfo,
-  type EventTypesParams,
-  type EventValueFilter,
 } from '../schemas/event.js';
-import { APIResource, named, route } from './resource.js';
+import { APIResource, route } from './resource.js';
 
 /** Options of `events.follow`. */
 export interface EventFollowOptions extends RequestOptions {
@@ -45,7 +39,7 @@ export interface EventFollowOptions extends RequestOptions {
 }
 
 /** Kommo wants the two value filters as comma lists, the status lists as indexed records. */
-function valueFilter(f: EventValueFilter | undefined): QueryInput[string] {
+function valueFilter(f: s.EventValueFilter | undefined): QueryInput[string] {
   if (!f) return undefined;
   return {
     leads_statuses: f.leads_statuses,
@@ -64,8 +58,8 @@ function filterQuery(
     entity?: string[] | undefined;
     entity_id?: number[] | undefined;
     type?: string[] | undefined;
-    value_before?: EventValueFilter | undefined;
-    value_after?: EventValueFilter | undefined;
+    value_before?: s.EventValueFilter | undefined;
+    value_after?: s.EventValueFilter | undefined;
   } = {},
 ): QueryInput[string] {
   return {
@@ -85,12 +79,12 @@ const events = route({
   key: 'events',
   names: ['event', 'events'],
   pageSize: MAX_EVENTS_PAGE_LIMIT,
-  schemas: lazy(() => ({
-    ...named(eventSchemas, 'Event'),
-    // Event ids are opaque strings such as `01pz58t6p04ymgsgfbmfyfy1mf`.
+  schemas: () => ({
+    ...eventRouteSchemas(),
+    // s.Event ids are opaque strings such as `01pz58t6p04ymgsgfbmfyfy1mf`.
     id: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'Expected an event id'),
-  })),
-  query: (p: EventListParams) => ({
+  }),
+  query: (p: s.EventListParams) => ({
     with: joinWith(p.with),
     filter: p.filter ? filterQuery(p.filter) : undefined,
   }),
@@ -118,7 +112,7 @@ export class Events extends APIResource {
    * @throws {@link RequestValidationError} (on first use) for invalid params, e.g. `entity_id`
    *   without exactly one `entity`.
    */
-  list(params?: EventListParams, options?: ListOptions): PagePromise<Event> {
+  list(params?: s.EventListParams, options?: ListOptions): PagePromise<s.Event> {
     return this.#api.list(params, options);
   }
 
@@ -127,7 +121,7 @@ export class Events extends APIResource {
    *
    * @throws {@link NotFoundError} when Kommo answers 204.
    */
-  get(id: string, options?: RequestOptions): Promise<Event> {
+  get(id: string, options?: RequestOptions): Promise<s.Event> {
     return this.#api.get(id, undefined, options);
   }
 
@@ -135,7 +129,7 @@ export class Events extends APIResource {
    * The event types Kommo knows (`GET /api/v4/events/types`): `key` goes into `filter.type`,
    * `lang` is the name in `language_code` (default: the user's language).
    */
-  async types(params?: EventTypesParams, options?: RequestOptions): Promise<EventTypeInfo[]> {
+  async types(params?: s.EventTypesParams, options?: RequestOptions): Promise<s.EventTypeInfo[]> {
     const p = parseInput(EventTypesParamsSchema, params ?? {}, 'event types params');
     const path = '/api/v4/events/types';
     const response = await this._client._send(
@@ -177,7 +171,7 @@ export class Events extends APIResource {
    * ```
    * @throws {@link RequestValidationError} at once for invalid params or cursor.
    */
-  follow(params: EventFollowParams, options?: EventFollowOptions): EventFollower {
+  follow(params: s.EventFollowParams, options?: EventFollowOptions): EventFollower {
     const p = parseInput(EventFollowParamsSchema, params, 'event follow params');
     return new EventFollower(this, p, options ?? {});
   }
@@ -189,12 +183,12 @@ type ParsedFollowParams = z.output<typeof EventFollowParamsSchema>;
  * An `events.follow()` run: `for await` it for events, read {@link EventFollower.cursor} to
  * persist progress, call {@link EventFollower.stop} to end it.
  */
-export class EventFollower implements AsyncIterable<Event> {
+export class EventFollower implements AsyncIterable<s.Event> {
   readonly #events: Events;
   readonly #params: ParsedFollowParams;
   readonly #options: EventFollowOptions;
   readonly #stop = new AbortController();
-  #cursor: EventCursor;
+  #cursor: s.EventCursor;
   #polls = 0;
 
   /** @internal */
@@ -206,7 +200,7 @@ export class EventFollower implements AsyncIterable<Event> {
   }
 
   /** Where the follower stands (a copy): every event delivered so far is covered by it. */
-  get cursor(): EventCursor {
+  get cursor(): s.EventCursor {
     return { lastTs: this.#cursor.lastTs, seenIds: [...this.#cursor.seenIds] };
   }
 
@@ -221,7 +215,7 @@ export class EventFollower implements AsyncIterable<Event> {
   }
 
   /** Yields new events oldest first, polling until `stop()`, the signal, or `once`. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Event, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<s.Event, void, undefined> {
     const {
       signal: userSignal,
       now = Date.now,
@@ -237,7 +231,7 @@ export class EventFollower implements AsyncIterable<Event> {
       if (signal.aborted) return;
       const to = Math.floor(now() / 1000) - settleSec;
       if (to >= this.#cursor.lastTs) {
-        let batch: Event[];
+        let batch: s.Event[];
         try {
           batch = await this.#poll(this.#cursor.lastTs, to, { ...requestOptions, signal });
         } catch (error) {
@@ -265,9 +259,9 @@ export class EventFollower implements AsyncIterable<Event> {
   }
 
   /** One poll: every page of `[from, to]`, deduped and sorted oldest first. */
-  async #poll(from: number, to: number, options: ListOptions): Promise<Event[]> {
+  async #poll(from: number, to: number, options: ListOptions): Promise<s.Event[]> {
     const seen = new Set(this.#cursor.seenIds);
-    const fresh = new Map<string, Event>();
+    const fresh = new Map<string, s.Event>();
     const list = this.#events.list(
       {
         ...(this.#params.with ? { with: this.#params.with } : {}),

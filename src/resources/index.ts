@@ -5,10 +5,15 @@
  */
 export { APIResource } from './resource.js';
 export {
+  WritableResource,
+  RecordResource,
   EntityResource,
   SearchableEntityResource,
+  ScopedRecordResource,
+  type RecordTypes,
   type EntityTypes,
   type SearchableEntityTypes,
+  type ScopedRecordTypes,
 } from './bases.js';
 export { Leads, WON_STATUS_ID, LOST_STATUS_ID } from './leads.js';
 export { Contacts } from './contacts.js';

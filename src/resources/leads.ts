@@ -7,22 +7,17 @@
 
 import { sendWriteMany, type BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
-import { lazy } from '../core/schema.js';
 import { MAX_COMPLEX_ITEMS } from '../facts.js';
 import { parseInput } from '../schemas/common.js';
-import * as leadSchemas from '../schemas/lead.js';
+import type * as s from '../schemas/lead.js';
 import {
   LeadComplexParamsSchema,
   LeadComplexResultSchema,
   LeadMoveParamsSchema,
-  type LeadComplexParams,
-  type LeadComplexResult,
-  type LeadMoveParams,
-  type LeadRef,
-  type LeadResourceTypes,
+  leadRouteSchemas,
 } from '../schemas/lead.js';
 import { EntityResource } from './bases.js';
-import { named, route } from './resource.js';
+import { route } from './resource.js';
 
 export { WON_STATUS_ID, LOST_STATUS_ID } from '../schemas/lead.js';
 
@@ -31,11 +26,11 @@ const leads = route({
   key: 'leads',
   names: ['lead', 'leads'],
   nonEmptyUpdate: true,
-  schemas: lazy(() => ({
-    ...named(leadSchemas, 'Lead'),
+  schemas: () => ({
+    ...leadRouteSchemas(),
     move: LeadMoveParamsSchema,
     complex: LeadComplexParamsSchema.array(),
-  })),
+  }),
 });
 
 /**
@@ -49,7 +44,7 @@ const leads = route({
  * ```
  * @see https://developers.kommo.com/reference/leads-list
  */
-export class Leads extends EntityResource<LeadResourceTypes> {
+export class Leads extends EntityResource<s.LeadResourceTypes> {
   /** @internal */
   protected readonly _verbs = leads.on(this._client);
 
@@ -61,9 +56,9 @@ export class Leads extends EntityResource<LeadResourceTypes> {
    * @throws {@link BatchError} when some items were not applied.
    */
   async createComplex(
-    items: readonly LeadComplexParams[],
+    items: readonly s.LeadComplexParams[],
     options?: BatchOptions,
-  ): Promise<LeadComplexResult[]> {
+  ): Promise<s.LeadComplexResult[]> {
     const refs = await sendWriteMany(this._client, {
       method: 'POST',
       path: '/api/v4/leads/complex',
@@ -82,7 +77,11 @@ export class Leads extends EntityResource<LeadResourceTypes> {
    * Moves a lead to a stage: `WON_STATUS_ID` (142), `LOST_STATUS_ID` (143) or any status id.
    * Pass `pipeline_id` to move it into another pipeline (142/143 exist in every pipeline).
    */
-  async moveToStatus(id: number, to: LeadMoveParams, options?: RequestOptions): Promise<LeadRef> {
+  async moveToStatus(
+    id: number,
+    to: s.LeadMoveParams,
+    options?: RequestOptions,
+  ): Promise<s.LeadRef> {
     return this._verbs.update(id, parseInput(leads.schemas().move, to, 'lead move'), options);
   }
 }

@@ -19,16 +19,13 @@ import {
   parseInput,
   type EntityLinkInput,
 } from '../schemas/common.js';
+import type * as s from '../schemas/link.js';
 import {
   EntityLinkCollectionSchema,
   EntityLinkManyItemSchema,
   EntityLinkSchema,
   LinkListParamsSchema,
   LinkSourceTypeSchema,
-  type EntityLink,
-  type EntityLinkManyItem,
-  type LinkListParams,
-  type LinkSourceType,
 } from '../schemas/link.js';
 import { APIResource, route } from './resource.js';
 
@@ -56,7 +53,7 @@ const linksOfMany = route({
   query: (p) => ({ filter: { entity_id: p.entity_id, ...p.filter } }),
 });
 
-function sourceType(value: LinkSourceType): LinkSourceType {
+function sourceType(value: s.LinkSourceType): s.LinkSourceType {
   return parseInput(LinkSourceTypeSchema, value, 'link entity type');
 }
 
@@ -80,22 +77,22 @@ export class Links extends APIResource {
    * links, or an unknown entity) is an empty list.
    */
   list(
-    type: LinkSourceType,
+    type: s.LinkSourceType,
     id: number,
-    params?: LinkListParams,
+    params?: s.LinkListParams,
     options?: ListOptions,
-  ): PagePromise<EntityLink> {
+  ): PagePromise<s.EntityLink> {
     const at = links.on(this._client, () => path`/api/v4/${sourceType(type)}/${id}/links`);
     return at.list(params, options);
   }
 
   /** Lists the links of several entities of one type (`filter[entity_id][]`). */
   listMany(
-    type: LinkSourceType,
+    type: s.LinkSourceType,
     ids: readonly number[],
-    params?: LinkListParams,
+    params?: s.LinkListParams,
     options?: ListOptions,
-  ): PagePromise<EntityLink> {
+  ): PagePromise<s.EntityLink> {
     const at = linksOfMany.on(this._client, () => path`/api/v4/${sourceType(type)}/links`);
     return at.list({ ...params, entity_id: ids }, options);
   }
@@ -106,11 +103,11 @@ export class Links extends APIResource {
    * @throws {@link RequestValidationError} before sending, for invalid links (1 to 250).
    */
   async link(
-    type: LinkSourceType,
+    type: s.LinkSourceType,
     id: number,
     links: readonly EntityLinkInput[],
     options?: RequestOptions,
-  ): Promise<EntityLink[]> {
+  ): Promise<s.EntityLink[]> {
     return sendWrite(this._client, {
       method: 'POST',
       path: path`/api/v4/${sourceType(type)}/${id}/link`,
@@ -124,7 +121,7 @@ export class Links extends APIResource {
 
   /** Removes links from one entity. */
   unlink(
-    type: LinkSourceType,
+    type: s.LinkSourceType,
     id: number,
     links: readonly EntityLinkInput[],
     options?: RequestOptions,
@@ -139,10 +136,10 @@ export class Links extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   async linkMany(
-    type: LinkSourceType,
-    items: readonly EntityLinkManyItem[],
+    type: s.LinkSourceType,
+    items: readonly s.EntityLinkManyItem[],
     options?: BatchOptions,
-  ): Promise<EntityLink[]> {
+  ): Promise<s.EntityLink[]> {
     const route = path`/api/v4/${sourceType(type)}/link`;
     return this.#batch(items, options, (body, opts) =>
       sendWrite(this._client, {
@@ -164,10 +161,10 @@ export class Links extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   async unlinkMany(
-    type: LinkSourceType,
-    items: readonly EntityLinkManyItem[],
+    type: s.LinkSourceType,
+    items: readonly s.EntityLinkManyItem[],
     options?: BatchOptions,
-  ): Promise<EntityLinkManyItem[]> {
+  ): Promise<s.EntityLinkManyItem[]> {
     const route = path`/api/v4/${sourceType(type)}/unlink`;
     return this.#batch(items, options, async (body, opts) => {
       await this._client._send({ method: 'POST', path: route, body }, opts);
@@ -175,19 +172,19 @@ export class Links extends APIResource {
     });
   }
 
-  #of(type: LinkSourceType) {
+  #of(type: s.LinkSourceType) {
     return links.on(this._client, () => path`/api/v4/${sourceType(type)}`);
   }
 
   /** Validates link items and writes them in chunks, matched by position. */
   #batch<R>(
-    items: readonly EntityLinkManyItem[],
+    items: readonly s.EntityLinkManyItem[],
     options: BatchOptions | undefined,
-    send: (body: EntityLinkManyItem[], options: RequestOptions) => Promise<R[]>,
+    send: (body: s.EntityLinkManyItem[], options: RequestOptions) => Promise<R[]>,
   ): Promise<R[]> {
     const bodies = parseInput(schemas().many, items, 'links');
     return runBatch(
-      bodies as Array<EntityLinkManyItem & { request_id?: string }>,
+      bodies as Array<s.EntityLinkManyItem & { request_id?: string }>,
       {
         maxChunkSize: MAX_LINKS,
         what: 'links',

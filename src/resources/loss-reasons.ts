@@ -7,19 +7,17 @@
 
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
-import { lazy } from '../core/schema.js';
-import { LossReasonSchema, type LossReason } from '../schemas/lead.js';
-import * as lossReasonSchemas from '../schemas/loss-reason.js';
-import { type LossReasonListParams, type LossReasonResourceTypes } from '../schemas/loss-reason.js';
+import type { LossReason } from '../schemas/lead.js';
+import type * as s from '../schemas/loss-reason.js';
+import { lossReasonRouteSchemas } from '../schemas/loss-reason.js';
 import { RecordResource } from './bases.js';
-import { named, route } from './resource.js';
+import { route } from './resource.js';
 
 const lossReasons = route({
   path: '/api/v4/leads/loss_reasons',
   key: 'loss_reasons',
   names: ['loss reason', 'loss reasons'],
-  // The reason itself is the schema leads embed (`with=loss_reason`).
-  schemas: lazy(() => ({ ...named(lossReasonSchemas, 'LossReason'), item: LossReasonSchema })),
+  schemas: lossReasonRouteSchemas,
 });
 
 /**
@@ -34,12 +32,12 @@ const lossReasons = route({
  * ```
  * @see https://developers.kommo.com/reference/loss-reasons
  */
-export class LossReasons extends RecordResource<LossReasonResourceTypes> {
+export class LossReasons extends RecordResource<s.LossReasonResourceTypes> {
   /** @internal */
   protected readonly _verbs = lossReasons.on(this._client);
 
   /** Lists the loss reasons. */
-  list(params?: LossReasonListParams, options?: ListOptions): PagePromise<LossReason> {
+  list(params?: s.LossReasonListParams, options?: ListOptions): PagePromise<LossReason> {
     return this._verbs.list(params, options);
   }
 

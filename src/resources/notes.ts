@@ -9,39 +9,30 @@ import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
-import { lazy } from '../core/schema.js';
 import { parseInput } from '../schemas/common.js';
-import * as noteSchemas from '../schemas/note.js';
+import type * as s from '../schemas/note.js';
 import {
   NoteEntityTypeSchema,
   NoteListForParamsSchema,
-  type Note,
-  type NoteCreateItem,
-  type NoteCreateParams,
-  type NoteEntityType,
-  type NoteListForParams,
-  type NoteListParams,
-  type NoteRef,
-  type NoteUpdateItem,
-  type NoteUpdateParams,
+  noteRouteSchemas,
 } from '../schemas/note.js';
-import { APIResource, named, route } from './resource.js';
+import { APIResource, route } from './resource.js';
 
 /** `/api/v4/{type}/notes` (every entity's) and `/api/v4/{type}/{id}/notes` (one entity's). */
 const notes = route({
   key: 'notes',
   names: ['note', 'notes'],
-  schemas: lazy(() => named(noteSchemas, 'Note')),
+  schemas: noteRouteSchemas,
 });
 
 /** One entity's notes take the same params but `entity_id`. */
 const notesOf = route({
   key: 'notes',
   names: ['note', 'notes'],
-  schemas: lazy(() => ({ ...named(noteSchemas, 'Note'), list: NoteListForParamsSchema })),
+  schemas: () => ({ ...noteRouteSchemas(), list: NoteListForParamsSchema }),
 });
 
-function entityType(value: NoteEntityType): NoteEntityType {
+function entityType(value: s.NoteEntityType): s.NoteEntityType {
   return parseInput(NoteEntityTypeSchema, value, 'note entity type');
 }
 
@@ -61,27 +52,31 @@ function entityType(value: NoteEntityType): NoteEntityType {
  */
 export class Notes extends APIResource {
   /** Every note of one entity type: `/api/v4/{type}/notes`. */
-  #all(type: NoteEntityType) {
+  #all(type: s.NoteEntityType) {
     return notes.on(this._client, () => path`/api/v4/${entityType(type)}/notes`);
   }
 
   /** The notes of one entity: `/api/v4/{type}/{id}/notes`. */
-  #of(type: NoteEntityType, entityId: number) {
+  #of(type: s.NoteEntityType, entityId: number) {
     return notes.on(this._client, () => path`/api/v4/${entityType(type)}/${entityId}/notes`);
   }
 
   /** Lists the notes of every entity of a type (filter by `entity_id`, `note_type`…). */
-  list(type: NoteEntityType, params?: NoteListParams, options?: ListOptions): PagePromise<Note> {
+  list(
+    type: s.NoteEntityType,
+    params?: s.NoteListParams,
+    options?: ListOptions,
+  ): PagePromise<s.Note> {
     return this.#all(type).list(params, options);
   }
 
   /** Lists the notes of one entity. */
   listFor(
-    type: NoteEntityType,
+    type: s.NoteEntityType,
     entityId: number,
-    params?: NoteListForParams,
+    params?: s.NoteListForParams,
     options?: ListOptions,
-  ): PagePromise<Note> {
+  ): PagePromise<s.Note> {
     const at = notesOf.on(this._client, () => path`/api/v4/${entityType(type)}/${entityId}/notes`);
     return at.list(params, options);
   }
@@ -91,17 +86,17 @@ export class Notes extends APIResource {
    *
    * @throws {@link NotFoundError} for an unknown note.
    */
-  get(type: NoteEntityType, noteId: number, options?: RequestOptions): Promise<Note> {
+  get(type: s.NoteEntityType, noteId: number, options?: RequestOptions): Promise<s.Note> {
     return this.#all(type).get(noteId, undefined, options);
   }
 
   /** Adds a note to one entity. */
   create(
-    type: NoteEntityType,
+    type: s.NoteEntityType,
     entityId: number,
-    note: NoteCreateParams,
+    note: s.NoteCreateParams,
     options?: RequestOptions,
-  ): Promise<NoteRef> {
+  ): Promise<s.NoteRef> {
     return this.#of(type, entityId).create(note, options);
   }
 
@@ -111,21 +106,21 @@ export class Notes extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   createMany(
-    type: NoteEntityType,
-    notes: readonly NoteCreateItem[],
+    type: s.NoteEntityType,
+    notes: readonly s.NoteCreateItem[],
     options?: BatchOptions,
-  ): Promise<NoteRef[]> {
+  ): Promise<s.NoteRef[]> {
     return this.#all(type).createMany(notes, options);
   }
 
   /** Changes one note of an entity with exactly the fields you pass. */
   update(
-    type: NoteEntityType,
+    type: s.NoteEntityType,
     entityId: number,
     noteId: number,
-    params: NoteUpdateParams,
+    params: s.NoteUpdateParams,
     options?: RequestOptions,
-  ): Promise<NoteRef> {
+  ): Promise<s.NoteRef> {
     return this.#of(type, entityId).update(noteId, params, options);
   }
 
@@ -135,10 +130,10 @@ export class Notes extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   updateMany(
-    type: NoteEntityType,
-    items: readonly NoteUpdateItem[],
+    type: s.NoteEntityType,
+    items: readonly s.NoteUpdateItem[],
     options?: BatchOptions,
-  ): Promise<NoteRef[]> {
+  ): Promise<s.NoteRef[]> {
     return this.#all(type).updateMany(items, options);
   }
 }

@@ -8,19 +8,11 @@
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
-import { lazy } from '../core/schema.js';
 import { MAX_PIPELINES, MAX_STATUSES } from '../facts.js';
-import * as pipelineSchemas from '../schemas/pipeline.js';
-import {
-  PipelineStatusGetParamsSchema,
-  type Pipeline,
-  type PipelineResourceTypes,
-  type PipelineStatus,
-  type PipelineStatusGetParams,
-  type PipelineStatusResourceTypes,
-} from '../schemas/pipeline.js';
+import type * as s from '../schemas/pipeline.js';
+import { pipelineRouteSchemas, pipelineStatusRouteSchemas } from '../schemas/pipeline.js';
 import { RecordResource, ScopedRecordResource } from './bases.js';
-import { named, route } from './resource.js';
+import { route } from './resource.js';
 
 const pipelines = route({
   path: '/api/v4/leads/pipelines',
@@ -29,7 +21,7 @@ const pipelines = route({
   // One account holds at most this many, so no create request carries more.
   maxChunk: MAX_PIPELINES,
   paginated: false,
-  schemas: lazy(() => named(pipelineSchemas, 'Pipeline')),
+  schemas: pipelineRouteSchemas,
 });
 
 /** `/api/v4/leads/pipelines/{pipelineId}/statuses`. */
@@ -38,11 +30,7 @@ const statuses = route({
   names: ['status', 'statuses'],
   maxChunk: MAX_STATUSES,
   paginated: false,
-  // Kommo lists statuses with the params of a read (`with`) and no pages.
-  schemas: lazy(() => ({
-    ...named(pipelineSchemas, 'PipelineStatus'),
-    list: PipelineStatusGetParamsSchema,
-  })),
+  schemas: pipelineStatusRouteSchemas,
 });
 
 /**
@@ -55,7 +43,7 @@ const statuses = route({
  */
 export class PipelineStatuses extends ScopedRecordResource<
   [pipelineId: number],
-  PipelineStatusResourceTypes
+  s.PipelineStatusResourceTypes
 > {
   /**
    * Reads one status.
@@ -65,9 +53,9 @@ export class PipelineStatuses extends ScopedRecordResource<
   get(
     pipelineId: number,
     statusId: number,
-    params?: PipelineStatusGetParams,
+    params?: s.PipelineStatusGetParams,
     options?: RequestOptions,
-  ): Promise<PipelineStatus> {
+  ): Promise<s.PipelineStatus> {
     return this._at(pipelineId).get(statusId, params, options);
   }
 
@@ -92,14 +80,14 @@ export class PipelineStatuses extends ScopedRecordResource<
  * ```
  * @see https://developers.kommo.com/reference/leads-pipelines-list
  */
-export class Pipelines extends RecordResource<PipelineResourceTypes> {
+export class Pipelines extends RecordResource<s.PipelineResourceTypes> {
   /** @internal */
   protected readonly _verbs = pipelines.on(this._client);
   /** The statuses (stages) of a pipeline. */
   readonly statuses: PipelineStatuses = new PipelineStatuses(this._client);
 
   /** Lists the pipelines with their statuses (one page: Kommo does not paginate them). */
-  list(options?: ListOptions): PagePromise<Pipeline> {
+  list(options?: ListOptions): PagePromise<s.Pipeline> {
     return this._verbs.list(undefined, options);
   }
 

@@ -71,46 +71,6 @@ export interface RouteSchemas {
   id?: z.ZodType;
 }
 
-/** The export-name suffix of each schema a route may have: `LeadSchema`, `LeadRefSchema`, … */
-const SUFFIXES = {
-  item: 'Schema',
-  page: 'CollectionSchema',
-  ref: 'RefSchema',
-  list: 'ListParamsSchema',
-  search: 'SearchParamsSchema',
-  get: 'GetParamsSchema',
-  create: 'CreateParamsSchema',
-  createItem: 'CreateItemSchema',
-  update: 'UpdateParamsSchema',
-  updateItem: 'UpdateItemSchema',
-} as const;
-
-type Suffixes = typeof SUFFIXES;
-
-/** The schemas a module exports under `name` and the {@link SUFFIXES}, by what they check. */
-type Named<M, N extends string> = {
-  [
-    K in keyof Suffixes as `${N}${Suffixes[K]}` extends keyof M ? K : never
-  ]: M[`${N}${Suffixes[K]}` & keyof M];
-};
-
-/**
- * A family's schemas found by their export names: `named(leadSchemas, 'Lead')` is
- * `{ item: LeadSchema, page: LeadCollectionSchema, ref: LeadRefSchema, list:
- * LeadListParamsSchema, … }`, with only the schemas the module has. Spread it and override
- * where a family departs from the names (catalog writes answer whole catalogs).
- *
- * @internal
- */
-export function named<M extends object, N extends string>(module: M, name: N): Named<M, N> {
-  const found: Record<string, unknown> = {};
-  for (const [key, suffix] of Object.entries(SUFFIXES)) {
-    const schema: unknown = (module as Record<string, unknown>)[`${name}${suffix}`];
-    if (schema !== undefined) found[key] = schema;
-  }
-  return found as Named<M, N>;
-}
-
 /** How one family's endpoints look. @internal */
 export interface RouteSpec<S extends RouteSchemas> {
   /** The collection path (`/api/v4/leads`); routes under a parent get theirs in {@link Route.on}. */
@@ -129,7 +89,7 @@ export interface RouteSpec<S extends RouteSchemas> {
   nonEmptyUpdate?: true;
   /** The list query from the parsed params; by default every param but `page`/`limit`, `with` joined. */
   query?: (params: ListParams<S>) => Record<string, unknown>;
-  /** The schemas, built on first use (see {@link lazy}). */
+  /** The schemas, built on the route's first use, once. */
   schemas: () => S;
 }
 

@@ -9,32 +9,23 @@ import { z } from 'zod';
 import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
-import { lazy } from '../core/schema.js';
 import { MAX_SOURCE_ITEMS } from '../facts.js';
 import { IdSchema, parseInput } from '../schemas/common.js';
-import * as sourceSchemas from '../schemas/source.js';
-import {
-  SourceSchema,
-  type Source,
-  type SourceListParams,
-  type SourceResourceTypes,
-  type SourceUpdateItem,
-} from '../schemas/source.js';
+import type * as s from '../schemas/source.js';
+import { sourceRouteSchemas } from '../schemas/source.js';
 import { RecordResource } from './bases.js';
-import { named, route } from './resource.js';
+import { route } from './resource.js';
 
-// Kommo answers source writes with the whole source, so `ref` is the item schema.
 const sources = route({
   path: '/api/v4/sources',
   key: 'sources',
   names: ['source', 'sources'],
   maxChunk: MAX_SOURCE_ITEMS,
   paginated: false,
-  schemas: lazy(() => ({
-    ...named(sourceSchemas, 'Source'),
-    ref: SourceSchema,
+  schemas: () => ({
+    ...sourceRouteSchemas(),
     ids: z.array(IdSchema).min(1).max(MAX_SOURCE_ITEMS),
-  })),
+  }),
 });
 
 /**
@@ -51,12 +42,12 @@ const sources = route({
  * ```
  * @see https://developers.kommo.com/reference/sources
  */
-export class Sources extends RecordResource<SourceResourceTypes> {
+export class Sources extends RecordResource<s.SourceResourceTypes> {
   /** @internal */
   protected readonly _verbs = sources.on(this._client);
 
   /** Lists the integration's sources (one page of at most 100; a 204 is an empty list). */
-  list(params?: SourceListParams, options?: ListOptions): PagePromise<Source> {
+  list(params?: s.SourceListParams, options?: ListOptions): PagePromise<s.Source> {
     return this._verbs.list(params, options);
   }
 
@@ -65,7 +56,7 @@ export class Sources extends RecordResource<SourceResourceTypes> {
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  updateMany(items: readonly SourceUpdateItem[], options?: BatchOptions): Promise<Source[]> {
+  updateMany(items: readonly s.SourceUpdateItem[], options?: BatchOptions): Promise<s.Source[]> {
     return this._verbs.updateMany(items, options);
   }
 

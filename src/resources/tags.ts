@@ -12,7 +12,6 @@ import { RequestValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { assertId, path } from '../core/path.js';
-import { lazy } from '../core/schema.js';
 import { MAX_BATCH_ITEMS } from '../facts.js';
 import {
   TagSchema,
@@ -21,6 +20,7 @@ import {
   type Tag,
   type WriteRef,
 } from '../schemas/common.js';
+import type * as s from '../schemas/tag.js';
 import {
   TagChangeSchema,
   TagCollectionSchema,
@@ -29,12 +29,6 @@ import {
   TagListParamsSchema,
   TagRefInputSchema,
   TagRefSchema,
-  type TagChange,
-  type TagCreateParams,
-  type TagEntityType,
-  type TagListParams,
-  type TagRef,
-  type TagRefInput,
 } from '../schemas/tag.js';
 import { APIResource, route } from './resource.js';
 
@@ -42,7 +36,7 @@ import { APIResource, route } from './resource.js';
 const dictionaries = route({
   key: 'tags',
   names: ['tag', 'tags'],
-  schemas: lazy(() => ({
+  schemas: () => ({
     item: TagSchema,
     page: TagCollectionSchema,
     list: TagListParamsSchema,
@@ -50,10 +44,10 @@ const dictionaries = route({
     changes: z.array(TagChangeSchema),
     // The SDK's own cap on the tags of one add/remove, well above what a card shows.
     refs: z.array(TagRefInputSchema).min(1).max(100),
-  })),
+  }),
 });
 
-function entityType(value: TagEntityType): TagEntityType {
+function entityType(value: s.TagEntityType): s.TagEntityType {
   return parseInput(TagEntityTypeSchema, value, 'tag entity type');
 }
 
@@ -95,7 +89,7 @@ export class Tags extends APIResource {
    *
    * @throws {@link RequestValidationError} (on first use) for invalid params.
    */
-  list(type: TagEntityType, params?: TagListParams, options?: ListOptions): PagePromise<Tag> {
+  list(type: s.TagEntityType, params?: s.TagListParams, options?: ListOptions): PagePromise<Tag> {
     const at = dictionaries.on(this._client, () => path`/api/v4/${entityType(type)}/tags`);
     return at.list(params, options);
   }
@@ -107,10 +101,10 @@ export class Tags extends APIResource {
    * @throws {@link RequestValidationError} before sending, e.g. for a `color` on a non-lead tag.
    */
   async create(
-    type: TagEntityType,
-    params: TagCreateParams,
+    type: s.TagEntityType,
+    params: s.TagCreateParams,
     options?: RequestOptions,
-  ): Promise<TagRef> {
+  ): Promise<s.TagRef> {
     const e = entityType(type);
     const body = checkColors(e, [parseInput(TagCreateParamsSchema, params, 'tag')]);
     return sendWriteOne(this._client, {
@@ -130,10 +124,10 @@ export class Tags extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   async createMany(
-    type: TagEntityType,
-    items: readonly TagCreateParams[],
+    type: s.TagEntityType,
+    items: readonly s.TagCreateParams[],
     options?: BatchOptions,
-  ): Promise<TagRef[]> {
+  ): Promise<s.TagRef[]> {
     const e = entityType(type);
     return sendWriteMany(this._client, {
       method: 'POST',
@@ -157,9 +151,9 @@ export class Tags extends APIResource {
    * ```
    */
   async add(
-    type: TagEntityType,
+    type: s.TagEntityType,
     entityId: number,
-    tags: readonly TagRefInput[],
+    tags: readonly s.TagRefInput[],
     options?: RequestOptions,
   ): Promise<WriteRef> {
     const tags_to_add = parseInput(dictionaries.schemas().refs, tags, 'tags to add');
@@ -172,9 +166,9 @@ export class Tags extends APIResource {
    * dictionary.
    */
   async remove(
-    type: TagEntityType,
+    type: s.TagEntityType,
     entityId: number,
-    tags: readonly TagRefInput[],
+    tags: readonly s.TagRefInput[],
     options?: RequestOptions,
   ): Promise<WriteRef> {
     const tags_to_delete = parseInput(dictionaries.schemas().refs, tags, 'tags to remove');
@@ -188,8 +182,8 @@ export class Tags extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   async changeMany(
-    type: TagEntityType,
-    changes: readonly TagChange[],
+    type: s.TagEntityType,
+    changes: readonly s.TagChange[],
     options?: BatchOptions,
   ): Promise<WriteRef[]> {
     const e = entityType(type);
@@ -211,7 +205,7 @@ export class Tags extends APIResource {
   }
 
   async #patchOne(
-    type: TagEntityType,
+    type: s.TagEntityType,
     entityId: number,
     { body, options }: { body: Record<string, unknown>; options: RequestOptions | undefined },
   ): Promise<WriteRef> {

@@ -8,31 +8,22 @@
 import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import { getOne, type ListOptions, type PagePromise } from '../core/pagination.js';
-import { lazy } from '../core/schema.js';
 import { AccountSchema, type TaskType } from '../schemas/account.js';
 import { parseInput } from '../schemas/common.js';
-import * as taskSchemas from '../schemas/task.js';
-import {
-  TaskCompleteItemSchema,
-  type Task,
-  type TaskCompleteItem,
-  type TaskListParams,
-  type TaskRef,
-  type TaskResourceTypes,
-  type TaskUpdateItem,
-} from '../schemas/task.js';
+import type * as s from '../schemas/task.js';
+import { TaskCompleteItemSchema, taskRouteSchemas } from '../schemas/task.js';
 import { RecordResource } from './bases.js';
-import { named, route } from './resource.js';
+import { route } from './resource.js';
 
 const tasks = route({
   path: '/api/v4/tasks',
   key: 'tasks',
   names: ['task', 'tasks'],
-  schemas: lazy(() => ({
-    ...named(taskSchemas, 'Task'),
+  schemas: () => ({
+    ...taskRouteSchemas(),
     complete: TaskCompleteItemSchema,
     completions: TaskCompleteItemSchema.array(),
-  })),
+  }),
 });
 
 /**
@@ -52,7 +43,7 @@ const tasks = route({
  * ```
  * @see https://developers.kommo.com/reference/tasks-list
  */
-export class Tasks extends RecordResource<TaskResourceTypes> {
+export class Tasks extends RecordResource<s.TaskResourceTypes> {
   /** @internal */
   protected readonly _verbs = tasks.on(this._client);
 
@@ -66,7 +57,7 @@ export class Tasks extends RecordResource<TaskResourceTypes> {
    * ```
    * @throws {@link RequestValidationError} (on first use) for invalid params.
    */
-  list(params?: TaskListParams, options?: ListOptions): PagePromise<Task> {
+  list(params?: s.TaskListParams, options?: ListOptions): PagePromise<s.Task> {
     return this._verbs.list(params, options);
   }
 
@@ -75,7 +66,7 @@ export class Tasks extends RecordResource<TaskResourceTypes> {
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  updateMany(items: readonly TaskUpdateItem[], options?: BatchOptions): Promise<TaskRef[]> {
+  updateMany(items: readonly s.TaskUpdateItem[], options?: BatchOptions): Promise<s.TaskRef[]> {
     return this._verbs.updateMany(items, options);
   }
 
@@ -88,7 +79,7 @@ export class Tasks extends RecordResource<TaskResourceTypes> {
    * await kommo.tasks.complete(4747929, 'Reached the client, demo booked');
    * ```
    */
-  async complete(id: number, result?: string, options?: RequestOptions): Promise<TaskRef> {
+  async complete(id: number, result?: string, options?: RequestOptions): Promise<s.TaskRef> {
     const item = parseInput(tasks.schemas().complete, completeInput(id, result), 'task completion');
     return this._verbs.update(id, completeBody(item), options);
   }
@@ -99,9 +90,9 @@ export class Tasks extends RecordResource<TaskResourceTypes> {
    * @throws {@link BatchError} when some items were not applied.
    */
   async completeMany(
-    items: readonly TaskCompleteItem[],
+    items: readonly s.TaskCompleteItem[],
     options?: BatchOptions,
-  ): Promise<TaskRef[]> {
+  ): Promise<s.TaskRef[]> {
     const parsed = parseInput(tasks.schemas().completions, items, 'task completions');
     return this._verbs.updateMany(
       parsed.map((item) => ({ id: item.id, ...completeBody(item) })),
@@ -126,7 +117,7 @@ export class Tasks extends RecordResource<TaskResourceTypes> {
   }
 }
 
-function completeInput(id: number, result: string | undefined): TaskCompleteItem {
+function completeInput(id: number, result: string | undefined): s.TaskCompleteItem {
   return result === undefined ? { id } : { id, result };
 }
 

@@ -9,9 +9,9 @@
 import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import { getOne, type ListOptions, type PagePromise } from '../core/pagination.js';
-import { lazy, parseResponse } from '../core/schema.js';
+import { parseResponse } from '../core/schema.js';
 import { parseInput } from '../schemas/common.js';
-import * as unsortedSchemas from '../schemas/unsorted.js';
+import type * as s from '../schemas/unsorted.js';
 import {
   UnsortedAcceptParamsSchema,
   UnsortedActionResultSchema,
@@ -19,22 +19,12 @@ import {
   UnsortedDeclineParamsSchema,
   UnsortedFormCreateParamsSchema,
   UnsortedLinkParamsSchema,
+  unsortedRouteSchemas,
   UnsortedSummaryParamsSchema,
   UnsortedSummarySchema,
   UnsortedUidSchema,
-  type Unsorted,
-  type UnsortedAcceptParams,
-  type UnsortedActionResult,
-  type UnsortedCallCreateParams,
-  type UnsortedDeclineParams,
-  type UnsortedFormCreateParams,
-  type UnsortedLinkParams,
-  type UnsortedListParams,
-  type UnsortedRef,
-  type UnsortedSummary,
-  type UnsortedSummaryParams,
 } from '../schemas/unsorted.js';
-import { APIResource, named, route } from './resource.js';
+import { APIResource, route } from './resource.js';
 
 const BASE = '/api/v4/leads/unsorted';
 
@@ -42,7 +32,7 @@ const unsorted = route({
   path: BASE,
   key: 'unsorted',
   names: ['unsorted', 'unsorted'],
-  schemas: lazy(() => ({ ...named(unsortedSchemas, 'Unsorted'), id: UnsortedUidSchema })),
+  schemas: unsortedRouteSchemas,
 });
 
 /** `POST /api/v4/leads/unsorted/forms`. */
@@ -50,10 +40,10 @@ const forms = route({
   path: `${BASE}/forms`,
   key: 'unsorted',
   names: ['unsorted form', 'unsorted forms'],
-  schemas: lazy(() => ({
-    ...named(unsortedSchemas, 'Unsorted'),
+  schemas: () => ({
+    ...unsortedRouteSchemas(),
     create: UnsortedFormCreateParamsSchema,
-  })),
+  }),
 });
 
 /** `POST /api/v4/leads/unsorted/sip`. */
@@ -61,10 +51,10 @@ const calls = route({
   path: `${BASE}/sip`,
   key: 'unsorted',
   names: ['unsorted call', 'unsorted calls'],
-  schemas: lazy(() => ({
-    ...named(unsortedSchemas, 'Unsorted'),
+  schemas: () => ({
+    ...unsortedRouteSchemas(),
     create: UnsortedCallCreateParamsSchema,
-  })),
+  }),
 });
 
 function uidPath(uid: string, action: 'accept' | 'decline' | 'link'): string {
@@ -72,7 +62,7 @@ function uidPath(uid: string, action: 'accept' | 'decline' | 'link'): string {
 }
 
 /**
- * Unsorted ("Incoming leads"): each item wraps one lead (plus at most one contact and one
+ * s.Unsorted ("Incoming leads"): each item wraps one lead (plus at most one contact and one
  * company) hidden from normal lists until accepted. Forms and calls can be created through
  * the API; chats and mail come from Kommo's channels. There is no update.
  *
@@ -94,7 +84,7 @@ export class UnsortedLeads extends APIResource {
   readonly #calls = calls.on(this._client);
 
   /** Lists unsorted items; a 204 is an empty list. */
-  list(params?: UnsortedListParams, options?: ListOptions): PagePromise<Unsorted> {
+  list(params?: s.UnsortedListParams, options?: ListOptions): PagePromise<s.Unsorted> {
     return this.#api.list(params, options);
   }
 
@@ -103,41 +93,41 @@ export class UnsortedLeads extends APIResource {
    *
    * @throws {@link NotFoundError} when Kommo answers 204.
    */
-  get(uid: string, options?: RequestOptions): Promise<Unsorted> {
+  get(uid: string, options?: RequestOptions): Promise<s.Unsorted> {
     return this.#api.get(uid, undefined, options);
   }
 
   /**
-   * Puts form submissions into Unsorted (`POST /api/v4/leads/unsorted/forms`), in chunks.
+   * Puts form submissions into s.Unsorted (`POST /api/v4/leads/unsorted/forms`), in chunks.
    *
    * @throws {@link BatchError} when some items were not applied.
    */
   createForms(
-    items: readonly UnsortedFormCreateParams[],
+    items: readonly s.UnsortedFormCreateParams[],
     options?: BatchOptions,
-  ): Promise<UnsortedRef[]> {
+  ): Promise<s.UnsortedRef[]> {
     return this.#forms.createMany(items, options);
   }
 
-  /** Puts one form submission into Unsorted. */
-  createForm(params: UnsortedFormCreateParams, options?: RequestOptions): Promise<UnsortedRef> {
+  /** Puts one form submission into s.Unsorted. */
+  createForm(params: s.UnsortedFormCreateParams, options?: RequestOptions): Promise<s.UnsortedRef> {
     return this.#forms.create(params, options);
   }
 
   /**
-   * Puts incoming calls into Unsorted (`POST /api/v4/leads/unsorted/sip`), in chunks.
+   * Puts incoming calls into s.Unsorted (`POST /api/v4/leads/unsorted/sip`), in chunks.
    *
    * @throws {@link BatchError} when some items were not applied.
    */
   createCalls(
-    items: readonly UnsortedCallCreateParams[],
+    items: readonly s.UnsortedCallCreateParams[],
     options?: BatchOptions,
-  ): Promise<UnsortedRef[]> {
+  ): Promise<s.UnsortedRef[]> {
     return this.#calls.createMany(items, options);
   }
 
-  /** Puts one incoming call into Unsorted. */
-  createCall(params: UnsortedCallCreateParams, options?: RequestOptions): Promise<UnsortedRef> {
+  /** Puts one incoming call into s.Unsorted. */
+  createCall(params: s.UnsortedCallCreateParams, options?: RequestOptions): Promise<s.UnsortedRef> {
     return this.#calls.create(params, options);
   }
 
@@ -149,9 +139,9 @@ export class UnsortedLeads extends APIResource {
    */
   async accept(
     uid: string,
-    params?: UnsortedAcceptParams,
+    params?: s.UnsortedAcceptParams,
     options?: RequestOptions,
-  ): Promise<UnsortedActionResult> {
+  ): Promise<s.UnsortedActionResult> {
     const path = uidPath(uid, 'accept');
     const body = parseInput(UnsortedAcceptParamsSchema, params ?? {}, 'unsorted accept params');
     return this.#action({ method: 'POST', path, body }, options);
@@ -165,9 +155,9 @@ export class UnsortedLeads extends APIResource {
    */
   async decline(
     uid: string,
-    params?: UnsortedDeclineParams,
+    params?: s.UnsortedDeclineParams,
     options?: RequestOptions,
-  ): Promise<UnsortedActionResult> {
+  ): Promise<s.UnsortedActionResult> {
     const path = uidPath(uid, 'decline');
     const body = parseInput(UnsortedDeclineParamsSchema, params ?? {}, 'unsorted decline params');
     const withBody = Object.keys(body).length > 0 ? { body } : {};
@@ -180,9 +170,9 @@ export class UnsortedLeads extends APIResource {
    */
   async link(
     uid: string,
-    params: UnsortedLinkParams,
+    params: s.UnsortedLinkParams,
     options?: RequestOptions,
-  ): Promise<UnsortedActionResult> {
+  ): Promise<s.UnsortedActionResult> {
     const path = uidPath(uid, 'link');
     const body = parseInput(UnsortedLinkParamsSchema, params, 'unsorted link params');
     return this.#action({ method: 'POST', path, body }, options);
@@ -190,9 +180,9 @@ export class UnsortedLeads extends APIResource {
 
   /** Counts of unsorted items: total, accepted, declined, average sort time, per category. */
   async summary(
-    params?: UnsortedSummaryParams,
+    params?: s.UnsortedSummaryParams,
     options?: RequestOptions,
-  ): Promise<UnsortedSummary> {
+  ): Promise<s.UnsortedSummary> {
     const p = parseInput(UnsortedSummaryParamsSchema, params ?? {}, 'unsorted summary params');
     return getOne(this._client, {
       path: `${BASE}/summary`,
@@ -206,7 +196,7 @@ export class UnsortedLeads extends APIResource {
   async #action(
     request: { method: 'POST' | 'DELETE'; path: string; body?: unknown },
     options: RequestOptions | undefined,
-  ): Promise<UnsortedActionResult> {
+  ): Promise<s.UnsortedActionResult> {
     const response = await this._client._send(request, options);
     return parseResponse(UnsortedActionResultSchema, response.body ?? {}, {
       what: `unsorted (${request.method} ${request.path})`,
@@ -220,7 +210,7 @@ export class UnsortedLeads extends APIResource {
  * The old name of {@link UnsortedLeads}.
  *
  * @deprecated Use `UnsortedLeads` (renamed in 0.2.0 so that resource classes don't clash with
- *   item types such as `Unsorted`); this alias goes in 0.3.0.
+ *   item types such as `s.Unsorted`); this alias goes in 0.3.0.
  */
 export const UnsortedResource = UnsortedLeads;
 /** @deprecated Use `UnsortedLeads`. */

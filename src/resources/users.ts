@@ -7,29 +7,22 @@
 
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
-import { lazy } from '../core/schema.js';
-import * as userSchemas from '../schemas/user.js';
-import {
-  type Role,
-  type RoleListParams,
-  type User,
-  type UserGetParams,
-  type UserListParams,
-} from '../schemas/user.js';
-import { APIResource, named, route } from './resource.js';
+import type * as s from '../schemas/user.js';
+import { roleRouteSchemas, userRouteSchemas } from '../schemas/user.js';
+import { APIResource, route } from './resource.js';
 
 const users = route({
   path: '/api/v4/users',
   key: 'users',
   names: ['user', 'users'],
-  schemas: lazy(() => named(userSchemas, 'User')),
+  schemas: userRouteSchemas,
 });
 
 const roles = route({
   path: '/api/v4/roles',
   key: 'roles',
   names: ['role', 'roles'],
-  schemas: lazy(() => named(userSchemas, 'Role')),
+  schemas: roleRouteSchemas,
 });
 
 /** Roles: named sets of rights (`kommo.users.roles`). */
@@ -37,7 +30,7 @@ export class Roles extends APIResource {
   readonly #api = roles.on(this._client);
 
   /** Lists roles (admin only). */
-  list(params?: RoleListParams, options?: ListOptions): PagePromise<Role> {
+  list(params?: s.RoleListParams, options?: ListOptions): PagePromise<s.Role> {
     return this.#api.list(params, options);
   }
 
@@ -46,7 +39,7 @@ export class Roles extends APIResource {
    *
    * @throws {@link NotFoundError} for an unknown role.
    */
-  get(id: number, options?: RequestOptions): Promise<Role> {
+  get(id: number, options?: RequestOptions): Promise<s.Role> {
     return this.#api.get(id, undefined, options);
   }
 }
@@ -67,7 +60,7 @@ export class Users extends APIResource {
   readonly roles: Roles = new Roles(this._client);
 
   /** Lists users. `await` gives the first page; `for await` walks every user. */
-  list(params?: UserListParams, options?: ListOptions): PagePromise<User> {
+  list(params?: s.UserListParams, options?: ListOptions): PagePromise<s.User> {
     return this.#api.list(params, options);
   }
 
@@ -76,7 +69,7 @@ export class Users extends APIResource {
    *
    * @throws {@link NotFoundError} for an unknown user.
    */
-  get(id: number, params?: UserGetParams, options?: RequestOptions): Promise<User> {
+  get(id: number, params?: s.UserGetParams, options?: RequestOptions): Promise<s.User> {
     return this.#api.get(id, params, options);
   }
 }

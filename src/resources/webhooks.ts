@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { RequestValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
-import { lazy, parseResponse } from '../core/schema.js';
+import { parseResponse } from '../core/schema.js';
 import { parseInput } from '../schemas/common.js';
 import { APIResource, route } from './resource.js';
 
@@ -149,11 +149,11 @@ const webhooks = route({
   key: 'webhooks',
   names: ['webhook', 'webhooks'],
   paginated: false,
-  schemas: lazy(() => ({
+  schemas: () => ({
     item: WebhookSubscriptionSchema,
     page: WebhookSubscriptionCollectionSchema,
     list: WebhookListParamsSchema,
-  })),
+  }),
 });
 
 /**

@@ -193,3 +193,39 @@ export interface CatalogElementResourceTypes {
   create: CatalogElementCreateParams;
   update: CatalogElementUpdateParams;
 }
+
+/**
+ * The schemas of `kommo.catalogs` by what they check, for its route spec. Kommo answers catalog writes with the whole catalog.
+ *
+ * @internal
+ */
+export function catalogRouteSchemas() {
+  return {
+    item: CatalogSchema,
+    page: CatalogCollectionSchema,
+    ref: CatalogSchema,
+    list: CatalogListParamsSchema,
+    create: CatalogCreateParamsSchema,
+    update: CatalogUpdateParamsSchema,
+    updateItem: CatalogUpdateItemSchema,
+  };
+}
+
+/**
+ * The schemas of `kommo.catalogs.elements` by what they check, for its route spec. Kommo answers element writes with the whole element.
+ *
+ * @internal
+ */
+export function catalogElementRouteSchemas() {
+  return {
+    item: CatalogElementSchema,
+    page: CatalogElementCollectionSchema,
+    ref: CatalogElementSchema,
+    list: CatalogElementListParamsSchema,
+    get: CatalogElementGetParamsSchema,
+    create: CatalogElementCreateParamsSchema,
+    update: CatalogElementUpdateParamsSchema,
+    updateItem: CatalogElementUpdateItemSchema,
+    link: CatalogElementLinkInputSchema,
+  };
+}

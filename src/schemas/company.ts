@@ -109,3 +109,22 @@ export interface CompanyResourceTypes {
   update: CompanyUpdateParams;
   updateItem: CompanyUpdateItem;
 }
+
+/**
+ * The schemas of `kommo.companies` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function companyRouteSchemas() {
+  return {
+    item: CompanySchema,
+    page: CompanyCollectionSchema,
+    ref: CompanyRefSchema,
+    list: CompanyListParamsSchema,
+    search: CompanySearchParamsSchema,
+    get: CompanyGetParamsSchema,
+    create: CompanyCreateParamsSchema,
+    update: CompanyUpdateParamsSchema,
+    updateItem: CompanyUpdateItemSchema,
+  };
+}

@@ -123,3 +123,22 @@ export interface ContactResourceTypes {
   update: ContactUpdateParams;
   updateItem: ContactUpdateItem;
 }
+
+/**
+ * The schemas of `kommo.contacts` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function contactRouteSchemas() {
+  return {
+    item: ContactSchema,
+    page: ContactCollectionSchema,
+    ref: ContactRefSchema,
+    list: ContactListParamsSchema,
+    search: ContactSearchParamsSchema,
+    get: ContactGetParamsSchema,
+    create: ContactCreateParamsSchema,
+    update: ContactUpdateParamsSchema,
+    updateItem: ContactUpdateItemSchema,
+  };
+}

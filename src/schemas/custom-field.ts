@@ -265,3 +265,36 @@ export interface CustomFieldResourceTypes {
   create: CustomFieldCreateParams;
   update: CustomFieldUpdateParams;
 }
+
+/**
+ * The schemas of `kommo.customFields` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function customFieldRouteSchemas() {
+  return {
+    item: CustomFieldSchema,
+    page: CustomFieldCollectionSchema,
+    ref: CustomFieldRefSchema,
+    list: CustomFieldListParamsSchema,
+    create: CustomFieldCreateParamsSchema,
+    update: CustomFieldUpdateParamsSchema,
+    updateItem: CustomFieldUpdateItemSchema,
+  };
+}
+
+/**
+ * The schemas of `kommo.customFields.groups` by what they check, for its route spec. Group ids are strings.
+ *
+ * @internal
+ */
+export function customFieldGroupRouteSchemas() {
+  return {
+    item: CustomFieldGroupSchema,
+    page: CustomFieldGroupCollectionSchema,
+    ref: CustomFieldGroupRefSchema,
+    create: CustomFieldGroupCreateParamsSchema,
+    update: CustomFieldGroupUpdateParamsSchema,
+    id: CustomFieldGroupIdSchema,
+  };
+}

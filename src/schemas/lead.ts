@@ -334,3 +334,21 @@ export interface LeadResourceTypes {
   update: LeadUpdateParams;
   updateItem: LeadUpdateItem;
 }
+
+/**
+ * The schemas of `kommo.leads` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function leadRouteSchemas() {
+  return {
+    item: LeadSchema,
+    page: LeadCollectionSchema,
+    ref: LeadRefSchema,
+    list: LeadListParamsSchema,
+    get: LeadGetParamsSchema,
+    create: LeadCreateParamsSchema,
+    update: LeadUpdateParamsSchema,
+    updateItem: LeadUpdateItemSchema,
+  };
+}

@@ -57,3 +57,19 @@ export interface LossReasonResourceTypes {
   create: LossReasonCreateParams;
   update: LossReasonUpdateParams;
 }
+
+/**
+ * The schemas of `kommo.lossReasons` by what they check, for its route spec. The reason itself is the schema leads embed (`with=loss_reason`).
+ *
+ * @internal
+ */
+export function lossReasonRouteSchemas() {
+  return {
+    item: LossReasonSchema,
+    page: LossReasonCollectionSchema,
+    ref: LossReasonRefSchema,
+    list: LossReasonListParamsSchema,
+    create: LossReasonCreateParamsSchema,
+    update: LossReasonUpdateParamsSchema,
+  };
+}

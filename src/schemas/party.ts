@@ -24,7 +24,7 @@ import {
 import { CustomFieldValuesInputSchema, CustomFieldValuesSchema } from './custom-field-values.js';
 import { CustomFieldsFilterSchema } from './lead.js';
 
-/** The answer fields of a contact or a company, but `_embedded`. @internal */
+/** The answer fields of a contact or a company, but `_embedded`. */
 export const partyShape = {
   id: z.number(),
   name: z.string().nullish(),
@@ -41,7 +41,7 @@ export const partyShape = {
   _links: LinksSchema.nullish(),
 };
 
-/** Filters of the contact and company lists. @internal */
+/** Filters of the contact and company lists. */
 export const PartyFilterSchema = z.strictObject({
   id: IdsFilterSchema.optional(),
   name: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
@@ -54,7 +54,7 @@ export const PartyFilterSchema = z.strictObject({
   custom_fields_values: CustomFieldsFilterSchema.optional(),
 });
 
-/** The list params of contacts or companies, with their own `with` values. @internal */
+/** The list params of contacts or companies, with their own `with` values. */
 export function partyListParams<W extends z.ZodType>(withValues: W) {
   return z.strictObject({
     with: z.array(withValues).optional(),
@@ -72,7 +72,7 @@ export function partyListParams<W extends z.ZodType>(withValues: W) {
   });
 }
 
-/** The fields a contact or company create and update may send. @internal */
+/** The fields a contact or company create and update may send. */
 export const partyWriteShape = {
   /** For a contact, assembled by Kommo from `first_name`/`last_name` when omitted. */
   name: z.string().optional(),
@@ -85,7 +85,7 @@ export const partyWriteShape = {
   tags_to_add: z.array(TagInputSchema).optional(),
 };
 
-/** The fields of a contact or company update. @internal */
+/** The fields of a contact or company update. */
 export const partyUpdateShape = {
   ...partyWriteShape,
   tags_to_delete: z.array(TagInputSchema).optional(),

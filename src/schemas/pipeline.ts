@@ -192,3 +192,35 @@ export interface PipelineStatusResourceTypes {
   create: PipelineStatusCreateParams;
   update: PipelineStatusUpdateParams;
 }
+
+/**
+ * The schemas of `kommo.pipelines` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function pipelineRouteSchemas() {
+  return {
+    item: PipelineSchema,
+    page: PipelineCollectionSchema,
+    ref: PipelineRefSchema,
+    create: PipelineCreateParamsSchema,
+    update: PipelineUpdateParamsSchema,
+  };
+}
+
+/**
+ * The schemas of `kommo.pipelines.statuses` by what they check, for its route spec. Kommo lists statuses with the params of a read (`with`), without pages.
+ *
+ * @internal
+ */
+export function pipelineStatusRouteSchemas() {
+  return {
+    item: PipelineStatusSchema,
+    page: PipelineStatusCollectionSchema,
+    ref: PipelineStatusRefSchema,
+    list: PipelineStatusGetParamsSchema,
+    get: PipelineStatusGetParamsSchema,
+    create: PipelineStatusCreateParamsSchema,
+    update: PipelineStatusUpdateParamsSchema,
+  };
+}

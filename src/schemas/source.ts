@@ -127,3 +127,20 @@ export interface SourceResourceTypes {
   create: SourceCreateParams;
   update: SourceUpdateParams;
 }
+
+/**
+ * The schemas of `kommo.sources` by what they check, for its route spec. Kommo answers source writes with the whole source.
+ *
+ * @internal
+ */
+export function sourceRouteSchemas() {
+  return {
+    item: SourceSchema,
+    page: SourceCollectionSchema,
+    ref: SourceSchema,
+    list: SourceListParamsSchema,
+    create: SourceCreateParamsSchema,
+    update: SourceUpdateParamsSchema,
+    updateItem: SourceUpdateItemSchema,
+  };
+}

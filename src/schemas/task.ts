@@ -189,3 +189,20 @@ export interface TaskResourceTypes {
   create: TaskCreateParams;
   update: TaskUpdateParams;
 }
+
+/**
+ * The schemas of `kommo.tasks` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function taskRouteSchemas() {
+  return {
+    item: TaskSchema,
+    page: TaskCollectionSchema,
+    ref: TaskRefSchema,
+    list: TaskListParamsSchema,
+    create: TaskCreateParamsSchema,
+    update: TaskUpdateParamsSchema,
+    updateItem: TaskUpdateItemSchema,
+  };
+}
