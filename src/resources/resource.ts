@@ -112,18 +112,17 @@ export interface Route<S extends RouteSchemas> {
 /** Builds the verbs of a family from its spec. @internal */
 export function route<S extends RouteSchemas>(spec: RouteSpec<S>): Route<S> {
   const schemas = lazy(spec.schemas);
-  const arrays = lazy(() => {
-    const s = schemas();
-    const link = z
-      .array(s.link ?? EntityLinkInputSchema)
-      .min(1)
-      .max(MAX_LINKS);
-    return {
-      creates: z.array(s.createItem ?? s.create ?? z.never()),
-      updates: z.array(s.updateItem ?? z.never()),
-      link,
-    };
-  });
+  // The arrays of batch verbs are schemas too: built once, on the first call that needs one.
+  const arrays = {
+    creates: lazy(() => z.array(schemas().createItem ?? schemas().create ?? z.never())),
+    updates: lazy(() => z.array(schemas().updateItem ?? z.never())),
+    links: lazy(() =>
+      z
+        .array(schemas().link ?? EntityLinkInputSchema)
+        .min(1)
+        .max(MAX_LINKS),
+    ),
+  };
   const fixed = spec.path;
   const at = (): string => {
     // A spec without a path is a route under a parent: its class always passes the parent's.
@@ -140,7 +139,7 @@ interface Bound<S extends RouteSchemas> {
   client: Sender;
   base: () => string;
   schemas: () => S;
-  arrays: () => { creates: z.ZodType; updates: z.ZodType; link: z.ZodType };
+  arrays: { creates: () => z.ZodType; updates: () => z.ZodType; links: () => z.ZodType };
 }
 
 /** Small schemas the verbs share, built on first use. */
@@ -220,7 +219,7 @@ export class Verbs<S extends RouteSchemas> {
 
   /** `POST {base}` in chunks of at most the spec's `maxChunk`. */
   async createMany(items: unknown, options?: BatchOptions): Promise<Array<Output<S, 'ref'>>> {
-    const bodies = parseInput(this.#bound.arrays().creates, items, this.#many);
+    const bodies = parseInput(this.#bound.arrays.creates(), items, this.#many);
     return this.#writeMany('POST', bodies, options);
   }
 
@@ -239,7 +238,7 @@ export class Verbs<S extends RouteSchemas> {
 
   /** `PATCH {base}` in chunks, each item with its `id`. */
   async updateMany(items: unknown, options?: BatchOptions): Promise<Array<Output<S, 'ref'>>> {
-    const bodies = parseInput(this.#bound.arrays().updates, items, `${this.#one} updates`);
+    const bodies = parseInput(this.#bound.arrays.updates(), items, `${this.#one} updates`);
     return this.#writeMany('PATCH', bodies, options);
   }
 
@@ -282,7 +281,7 @@ export class Verbs<S extends RouteSchemas> {
     }: { action: string; links: unknown; options?: RequestOptions | undefined },
   ): Promise<void> {
     const path = `${this.#item(id)}/${action}`;
-    const body = parseInput(this.#bound.arrays().link, links, 'links');
+    const body = parseInput(this.#bound.arrays.links(), links, 'links');
     await this.#bound.client._send({ method: 'POST', path, body }, options);
   }
 
