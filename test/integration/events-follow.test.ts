@@ -1,24 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Kommo } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { Events } from '../../src/resources/events.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { useSandbox } from '../support/sandbox.js';
 
 // The audit-log follower over real HTTP: what it delivers across a stored cursor.
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ rateLimit: false });
-});
-beforeEach(() => sandbox.reset());
-afterAll(() => sandbox.close());
-
-function client(): Kommo {
-  return new Kommo({
-    baseUrl: sandbox.url,
-    accessToken: sandbox.accessToken,
-    rateLimit: false,
-    retry: { sleep: async () => {} },
-  });
-}
+const { client } = useSandbox();
 
 describe('events.follow against the sandbox', () => {
   it('events: a follower resumed from its stored cursor delivers each new event once', async () => {

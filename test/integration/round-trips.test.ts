@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Kommo } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { Catalogs } from '../../src/resources/catalogs.js';
 import { Companies } from '../../src/resources/companies.js';
 import { Links } from '../../src/resources/links.js';
@@ -8,25 +7,11 @@ import { Sources } from '../../src/resources/sources.js';
 import { Tags } from '../../src/resources/tags.js';
 import { Tasks } from '../../src/resources/tasks.js';
 import { UnsortedLeads } from '../../src/resources/unsorted.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { useSandbox } from '../support/sandbox.js';
 
 // Companies, tasks, tags, links, unsorted, loss reasons, sources and catalogs over real HTTP:
 // the writes Kommo answers in its own ways, read back.
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ rateLimit: false });
-});
-beforeEach(() => sandbox.reset());
-afterAll(() => sandbox.close());
-
-function client(): Kommo {
-  return new Kommo({
-    baseUrl: sandbox.url,
-    accessToken: sandbox.accessToken,
-    rateLimit: false,
-    retry: { sleep: async () => {} },
-  });
-}
+const { client } = useSandbox();
 
 describe('each family’s Kommo specifics against the sandbox', () => {
   it('companies: create, link to a lead, add a note, read back with contacts and leads', async () => {
