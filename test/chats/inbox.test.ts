@@ -272,7 +272,8 @@ describe('createChatsHandler with a durable inbox', () => {
     const seen: ChatsEvent[] = [];
     const handler = createChatsHandler({
       secret: SECRET,
-      mediaGroupWaitMs: 20,
+      // Long enough that both hooks arrive within it on a loaded machine.
+      mediaGroupWaitMs: 1000,
       on: { message: (e) => void seen.push(e) },
     });
     const second = JSON.parse(fixture('chats_webhook_v2.json'));

@@ -9,7 +9,6 @@ import type { RouteFamily } from '../router.js';
 import { account } from './account.js';
 import { catalogs } from './catalogs.js';
 import { companies } from './companies.js';
-import { contactChats } from './contact-chats.js';
 import { contacts } from './contacts.js';
 import { customFields } from './custom-fields.js';
 import { events } from './events.js';
@@ -30,7 +29,6 @@ export const API_V4_FAMILIES: readonly RouteFamily[] = [
   account,
   catalogs,
   companies,
-  contactChats,
   contacts,
   customFields,
   events,

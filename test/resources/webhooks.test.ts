@@ -1,14 +1,14 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, RequestValidationError } from '../../src/index.js';
-import { Webhooks } from '../../src/resources/webhooks.js';
+import { WebhookSubscriptions } from '../../src/resources/webhooks.js';
 import { HOST, testClient } from '../support/client.js';
-import { fixture } from './fixtures.js';
+import { fixture } from '../webhooks/fixtures.js';
 
 const hal = { 'content-type': 'application/hal+json' };
 
-function webhooks(): Webhooks {
-  return new Webhooks(testClient());
+function webhooks(): WebhookSubscriptions {
+  return new WebhookSubscriptions(testClient());
 }
 
 describe('kommo.webhooks.list', () => {
