@@ -17,6 +17,9 @@ export default defineConfig(
       // The Next.js example is its own project (its own package.json, tsconfig and checks).
       'examples/nextjs/**',
       'artifacts/**',
+      // The workspaces' builds and scratch folders (packages/cli/.tmp holds generated modules).
+      'packages/*/dist/**',
+      'packages/*/.tmp/**',
     ],
   },
   js.configs.recommended,
@@ -72,6 +75,7 @@ export default defineConfig(
       'examples/**/*.tsx',
       'scripts/**/*.ts',
       'bench/**/*.ts',
+      'packages/*/test/**/*.ts',
     ],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -98,6 +98,7 @@ writeFileSync(
         paths: {
           'kommo-sdk': [relative(out, join(root, 'src/index.ts'))],
           'kommo-sdk/*': [relative(out, join(root, 'src')) + '/*/index.ts'],
+          'kommo-cli/account': [relative(out, join(root, 'packages/cli/src/account.ts'))],
         },
       },
       include: ['./*.ts'],

@@ -86,7 +86,7 @@ describe('an import killed halfway', () => {
     const leads = await client(account.url, account.accessToken)
       .leads.list()
       .toArray({ max: 10_000 });
-    const keys = leads.map((lead) => String(getFieldValue(lead, EXTERNAL_ID)));
+    const keys = leads.map((lead) => getFieldValue(lead, EXTERNAL_ID) as string);
     expect(leads).toHaveLength(ROWS);
     expect(new Set(keys).size).toBe(ROWS);
     expect(new Set(keys)).toEqual(

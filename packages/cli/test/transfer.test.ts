@@ -82,7 +82,7 @@ describe('kommo export and import', () => {
     const original = await from.kommo.leads.list().toArray({ max: 10_000 });
     const copies = await to.kommo.leads.list().toArray({ max: 10_000 });
     expect(copies).toHaveLength(5000);
-    const byKey = new Map(copies.map((lead) => [String(getFieldValue(lead, EXTERNAL_ID)), lead]));
+    const byKey = new Map(copies.map((lead) => [getFieldValue(lead, EXTERNAL_ID) as string, lead]));
     expect(byKey.size).toBe(5000);
     for (const lead of original) {
       const copy = byKey.get(String(lead.id));
@@ -114,7 +114,7 @@ describe('kommo export and import', () => {
     const original = await from.kommo.contacts.list().toArray({ max: 1000 });
     const copies = await to.kommo.contacts.list().toArray({ max: 1000 });
     expect(copies).toHaveLength(original.length);
-    const byKey = new Map(copies.map((c) => [String(getFieldValue(c, 782_398)), c]));
+    const byKey = new Map(copies.map((c) => [getFieldValue(c, 782_398) as string, c]));
     for (const contact of original) {
       const copy = byKey.get(String(contact.id));
       expect(copy?.name).toBe(contact.name);

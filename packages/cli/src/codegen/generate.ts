@@ -382,5 +382,5 @@ export const USERS = {
 ${userLines.join('\n')}
 } as const;
 `);
-  return `${parts.join('\n')}`;
+  return parts.join('\n');
 }

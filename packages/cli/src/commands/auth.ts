@@ -107,7 +107,7 @@ async function awaitCallback(
     });
   } finally {
     // Answered (or failed): stop listening; the open response still completes.
-    const s = server as Server | undefined;
+    const s = server;
     if (s) setImmediate(() => s.close());
   }
 }
@@ -136,11 +136,11 @@ async function ask(io: Io, message: string, secret: boolean): Promise<string> {
     const prompts = await import('@clack/prompts');
     const answer = await (secret ? prompts.password : prompts.text)({
       message,
-      input: io.stdin as NodeJS.ReadStream,
+      input: io.stdin,
       output: process.stderr,
     });
     if (prompts.isCancel(answer)) throw new CliError('cancelled');
-    return String(answer).trim();
+    return answer.trim();
   }
   if (secret) return (await readAll(io.stdin)).trim();
   const lines = createInterface({ input: io.stdin });

@@ -21,7 +21,7 @@ import { addAccountOptions, type Wrap } from '../program.js';
 const LIMIT = 10_000;
 
 /** Reads what codegen needs from the account (a handful of paced requests). */
-export async function readCodegenInput(kommo: Kommo, host: string): Promise<CodegenInput> {
+async function readCodegenInput(kommo: Kommo, host: string): Promise<CodegenInput> {
   const account = await kommo.account.get();
   const fields: Partial<Record<CodegenEntity, readonly CodegenField[]>> = {};
   for (const entity of CODEGEN_ENTITIES) {

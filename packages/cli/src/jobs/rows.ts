@@ -10,7 +10,7 @@ import type { CustomFieldValueInput, CustomFieldValueItemInput } from 'kommo-sdk
 import { UsageError } from '../io.js';
 
 /** The entity types export and import handle. */
-export const TRANSFER_ENTITIES = ['leads', 'contacts', 'companies'] as const;
+const TRANSFER_ENTITIES = ['leads', 'contacts', 'companies'] as const;
 /** One of {@link TRANSFER_ENTITIES}. */
 export type TransferEntity = (typeof TRANSFER_ENTITIES)[number];
 
@@ -53,7 +53,7 @@ const COMMON: ReadonlyArray<[string, ColumnKind]> = [
 ];
 
 /** The standard columns of each entity, in export order (custom fields follow as `cf.<id>`). */
-export const COLUMNS: Record<TransferEntity, ReadonlyArray<[string, ColumnKind]>> = {
+const COLUMNS: Record<TransferEntity, ReadonlyArray<[string, ColumnKind]>> = {
   leads: [
     ...COMMON.slice(0, 2),
     ['price', 'money'],
@@ -96,7 +96,7 @@ export class RowError extends Error {
 const CF_COLUMN = /^cf\.(.+)$/;
 
 /** The custom-field column of a field. */
-export function cfColumn(field: FieldDef): string {
+function cfColumn(field: FieldDef): string {
   return `cf.${String(field.id)}`;
 }
 
@@ -176,7 +176,9 @@ export function toCsvRecord(
       return names.some((n) => n.includes(';')) ? JSON.stringify(names) : names.join('; ');
     }
     const value = item[name];
-    return value === null || value === undefined ? '' : String(value as string | number);
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    return value === null || value === undefined ? '' : JSON.stringify(value);
   });
   const cfs =
     (item['custom_fields_values'] as Array<{ field_id: number; values?: ReadValues }> | null) ?? [];
