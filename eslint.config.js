@@ -14,6 +14,7 @@ export default defineConfig(
       '.tmp/**',
       'scripts/package-smoke/**',
       'scripts/runtime-smoke/**',
+      'scripts/cli-smoke/**',
       // The Next.js example is its own project (its own package.json, tsconfig and checks).
       'examples/nextjs/**',
       'artifacts/**',

@@ -241,3 +241,42 @@ describe('colours', () => {
     expect(palette({ write: () => true, isTTY: true }, { TERM: 'dumb' }).enabled).toBe(false);
   });
 });
+
+describe('kommo-cli/account types', () => {
+  it('types parseArgs values as AccountFlags with no cast', async () => {
+    const { accountParseArgsOptions: options } = await import('../src/account.js');
+    const { values } = parseArgs({
+      args: ['--domain', 'acme', '--sandbox'],
+      options: options(),
+      strict: true,
+    });
+    const flags: import('../src/account.js').AccountFlags = values;
+    expect(flags).toEqual({ domain: 'acme', sandbox: true });
+  });
+});
+
+describe('the package', () => {
+  it('reports its own version and depends on the kommo-sdk of this repository', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { VERSION } = await import('../src/version.js');
+    const cli = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'),
+    ) as {
+      version: string;
+      dependencies: Record<string, string>;
+    };
+    const sdk = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8'),
+    ) as {
+      version: string;
+      dependencies: Record<string, string>;
+    };
+    expect(VERSION).toBe(cli.version);
+    // Released together: the same version, and a range that the repository's kommo-sdk meets
+    // (npm links it only then; otherwise it would look for kommo-sdk in the registry).
+    expect(cli.version).toBe(sdk.version);
+    expect(cli.dependencies['kommo-sdk']).toBe(`^${sdk.version}`);
+    // What kommo-sdk's users install stays ky and zod.
+    expect(Object.keys(sdk.dependencies).sort()).toEqual(['ky', 'zod']);
+  });
+});

@@ -48,7 +48,9 @@ async function readCodegenInput(kommo: Kommo, host: string): Promise<CodegenInpu
     name: u.name,
     active: u.rights?.is_active ?? undefined,
   }));
-  return { host, fields, pipelines, users };
+  // The account's own name for itself, not the URL: a sandbox's port changes every run.
+  const name = account.subdomain ? `${account.subdomain} (id ${String(account.id)})` : host;
+  return { host: name, fields, pipelines, users };
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {
