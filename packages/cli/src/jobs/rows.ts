@@ -215,18 +215,26 @@ function time(value: string, column: string): number {
   return Math.floor(ms / 1000);
 }
 
+/** A cell holding a JSON list (`[…]`). */
+function jsonList(text: string, column: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new RowError(`${column}: not a JSON list: ${JSON.stringify(text)}`);
+  }
+  if (!Array.isArray(parsed)) throw new RowError(`${column}: expected a JSON list`);
+  return parsed;
+}
+
+/** A list cell: a JSON list of strings, or `a; b`. */
 function listCell(cell: string, column: string): string[] {
   const text = cell.trim();
   if (text.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new RowError(`${column}: not a JSON list: ${JSON.stringify(cell)}`);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string'))
+    const list = jsonList(text, column);
+    if (!list.every((x) => typeof x === 'string'))
       throw new RowError(`${column}: expected a list of strings`);
-    return parsed;
+    return list;
   }
   return text
     .split(';')
@@ -267,29 +275,12 @@ function cfFromCell(field: FieldDef, cell: string, column: string): CustomFieldV
     const text = cell.trim();
     const kinds = field.enums ?? [];
     const defaultCode = kinds[0]?.value ?? undefined;
-    if (text.startsWith('[')) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new RowError(`${column}: not a JSON list: ${JSON.stringify(cell)}`);
-      }
-      if (!Array.isArray(parsed)) throw new RowError(`${column}: expected a JSON list`);
-      return parsed.map((item) => multitextItem(item, defaultCode, column));
-    }
+    if (text.startsWith('['))
+      return jsonList(text, column).map((item) => multitextItem(item, defaultCode, column));
     return listCell(cell, column).map((value) => multitextItem(value, defaultCode, column));
   }
-  // Other types (legal_entity, smart_address, items…): their values as Kommo's JSON.
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(cell);
-  } catch {
-    throw new RowError(
-      `${column}: a ${type} field takes its values as JSON, got ${JSON.stringify(cell)}`,
-    );
-  }
-  if (!Array.isArray(parsed)) throw new RowError(`${column}: expected a JSON list of values`);
-  return parsed.map((v) => writeItem(field, v, column));
+  // Other types (legal_entity, smart_address, items…): their values as Kommo's JSON list.
+  return jsonList(cell.trim(), column).map((v) => writeItem(field, v, column));
 }
 
 function multitextItem(
