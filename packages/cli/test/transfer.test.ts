@@ -234,6 +234,25 @@ describe('kommo import refuses bad input, naming the row, and writes nothing', (
     expect(r.stderr).toContain('row 2 (line 2): not JSON');
   });
 
+  it('--dry-run checks every row and sends nothing', async () => {
+    const to = await account({});
+    const file = join(tempDir(), 'leads.csv');
+    writeFileSync(file, 'id,name,price\n1,One,10\n2,Two,20\n');
+    const result = await runKommo([
+      'import',
+      'leads',
+      file,
+      '--dry-run',
+      '--key-field',
+      'EXTERNAL_ID',
+      ...to.args,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('2 rows of');
+    expect(to.sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(existsSync(`${file}.checkpoint`)).toBe(false);
+  });
+
   it('an unknown entity (a usage error, exit code 2)', async () => {
     const to = await account({});
     const result = await runKommo(['import', 'deals', 'x.csv', ...to.args]);
