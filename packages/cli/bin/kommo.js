@@ -8,7 +8,7 @@ const built = new URL('../dist/bin.js', import.meta.url);
 if (existsSync(built)) await import(built.href);
 else {
   process.stderr.write(
-    'kommo: kommo-cli is not built: run `npm run build -w kommo-cli` in the repository\n',
+    'kommo: kommo-cli is not built: run `npm run build && npm run build -w kommo-cli` in the repository\n',
   );
   process.exitCode = 1;
 }
