@@ -14,9 +14,13 @@ export default defineConfig(
       '.tmp/**',
       'scripts/package-smoke/**',
       'scripts/runtime-smoke/**',
+      'scripts/cli-smoke/**',
       // The Next.js example is its own project (its own package.json, tsconfig and checks).
       'examples/nextjs/**',
       'artifacts/**',
+      // The workspaces' builds and scratch folders (packages/cli/.tmp holds generated modules).
+      'packages/*/dist/**',
+      'packages/*/.tmp/**',
     ],
   },
   js.configs.recommended,
@@ -24,7 +28,7 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js'] },
+        projectService: { allowDefaultProject: ['*.js', 'packages/*/bin/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -82,6 +86,7 @@ export default defineConfig(
       'examples/**/*.tsx',
       'scripts/**/*.ts',
       'bench/**/*.ts',
+      'packages/*/test/**/*.ts',
     ],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
