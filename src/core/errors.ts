@@ -347,7 +347,8 @@ function truncate(text: string, max: number): string {
   return single.length > max ? `${single.slice(0, max - 1)}…` : single;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Whether a value is a non-null, non-array object: the SDK's one such check. @internal */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -7,7 +7,7 @@ import {
   signWebhook,
   verifyWebhook,
 } from '../../src/index.js';
-import { md5Hex } from '../../src/webhooks/crypto.js';
+import { md5Hex } from '../../src/core/crypto.js';
 import { fixture } from './fixtures.js';
 
 const vectors = JSON.parse(fixture('signature_vectors.json'));
