@@ -5,6 +5,7 @@ import {
   Kommo,
   MemoryTokenStore,
   TokenStoreError,
+  type RateLimiter,
   type RefreshEvent,
   type TokenStore,
 } from '../../src/index.js';
@@ -366,5 +367,71 @@ describe('a store that refuses a stale write', () => {
     expect(seen).toEqual(['Bearer access-C']);
     refuse = false;
     nock.cleanAll();
+  });
+});
+
+describe('the token path: one account, through the client', () => {
+  it("paces a refresh through the client's limiter under the account key, before the API request that needed it", async () => {
+    const order: string[] = [];
+    const limiter: RateLimiter = { acquire: async (key) => void order.push(`slot:${key}`) };
+    const store = new MemoryTokenStore({ [KEY]: pair('A', 10) });
+    nock(HOST)
+      .post('/oauth2/access_token')
+      .reply(() => {
+        order.push('token request');
+        return [200, tokenAnswer('B')];
+      });
+    const seen = api(1, ['access-B']);
+    await oauthClient(store, { rateLimit: { limiter } }).request({
+      method: 'GET',
+      path: '/api/v4/account',
+    });
+    expect(order).toEqual([`slot:${KEY}`, 'token request', `slot:${KEY}`]);
+    expect(seen).toEqual(['Bearer access-B']);
+  });
+
+  it("retries a token request answered 429 after Kommo's hint, under the client's retry policy", async () => {
+    const store = new MemoryTokenStore({ [KEY]: pair('A', 10) });
+    const sleeps: number[] = [];
+    nock(HOST).post('/oauth2/access_token').reply(429, {}, { 'retry-after': '2' });
+    nock(HOST).post('/oauth2/access_token').reply(200, tokenAnswer('B'));
+    const seen = api(1, ['access-B']);
+    await oauthClient(store, {
+      retry: { baseDelayMs: 0, maxDelayMs: 5_000, sleep: async (ms) => void sleeps.push(ms) },
+    }).request({ method: 'GET', path: '/api/v4/account' });
+    expect(sleeps).toEqual([2_000]);
+    expect(seen).toEqual(['Bearer access-B']);
+    expect((await store.get(KEY))?.refresh_token).toBe('refresh-B');
+  });
+
+  it("gives up on a token endpoint that keeps failing after the client's maxRetries", async () => {
+    const store = new MemoryTokenStore({ [KEY]: pair('A', -10) });
+    const bodies: unknown[] = [];
+    nock(HOST)
+      .post('/oauth2/access_token', (b) => bodies.push(b) > 0)
+      .times(2)
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    const error = await oauthClient(store, { maxRetries: 1 })
+      .request({ method: 'GET', path: '/api/v4/account' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'connection_error' });
+    expect(bodies).toHaveLength(2);
+  });
+
+  it('with a baseUrl, sends the refresh where the API requests go and keeps the pair under that host', async () => {
+    const proxy = 'https://kommo-proxy.example';
+    const store = new MemoryTokenStore({ 'kommo-proxy.example': pair('A') });
+    nock(proxy)
+      .post('/oauth2/access_token')
+      .reply(401, { hint: 'Token has been revoked', status: 401 });
+    nock(proxy).get('/api/v4/account').reply(401, { status: 401 });
+    const error = (await oauthClient(store, { baseUrl: proxy })
+      .request({ method: 'GET', path: '/api/v4/account' })
+      .catch((e: unknown) => e)) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.code).toBe('reauthorization_required');
+    expect(error.message).toMatch(/^Reauthorization required for kommo-proxy\.example: /);
+    expect(error.url).toBe('https://kommo-proxy.example/oauth2/access_token');
+    expect((await store.get('kommo-proxy.example'))?.refresh_token).toBe('refresh-A');
   });
 });
