@@ -15,10 +15,18 @@ import tseslint from 'typescript-eslint';
 function importRules() {
   const ky = { name: 'ky', message: 'ky stays inside src/core/http.ts.' };
   const zod = { name: 'zod', message: 'kommo-sdk/webhooks stays Web-only: no zod.' };
+  /** @type {(name: string, why: string) => { group: string[]; message: string }} */
   const part = (name, why) => ({ group: [`**/${name}/*`, `**/${name}.js`], message: why });
   const sandbox = part('sandbox', 'The main entry never loads the sandbox.');
   const redis = part('redis', 'The main entry never loads Redis code (kommo-sdk/redis).');
+  /** @type {(name: string) => { group: string[]; message: string }} */
   const above = (name) => part(name, `The core is the bottom layer: it never imports ${name}/.`);
+  /**
+   * @type {(
+   *   paths: Array<{ name: string; message: string }>,
+   *   patterns: Array<{ group: string[]; message: string }>,
+   * ) => import('eslint').Linter.RulesRecord}
+   */
   const rule = (paths, patterns) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
   return [
     { files: ['src/**/*.ts'], ignores: ['src/core/http.ts'], rules: rule([ky], []) },
@@ -64,7 +72,8 @@ function importRules() {
           sandbox,
           redis,
           {
-            group: ['./*', '!./resource.js'],
+            group: ['./*', '!./resource.js', '!./bases.js'],
+            // resource.ts (the route specs) and bases.ts (shared bases) are the layer's plumbing.
             message: 'Resources never import each other; go through src/core.',
           },
           part('helpers', 'Resources never import helpers: helpers are built on resources.'),
