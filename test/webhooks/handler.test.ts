@@ -74,6 +74,21 @@ describe('createWebhookHandler with a Web Request', () => {
     expect(listener).not.toHaveBeenCalled();
   });
 
+  it('with expectedAccount, parses the body the account check decoded, under the handler limits', async () => {
+    const listener = vi.fn();
+    const pinned = { secret: SECRET, expectedAccount: { id: ACCOUNT.id } };
+    const { handler } = handlerWith({ verify: pinned, on: { 'leads.status': listener } });
+    expect((await handler(post(WON))).status).toBe(200);
+    expect(listener).toHaveBeenCalledTimes(1);
+    // One decode, with the handler's maxFields: the account check already refuses the body.
+    const tight = handlerWith({ verify: pinned, maxFields: 3, on: { '*': listener } });
+    expect((await tight.handler(post(WON))).status).toBe(401);
+    const [error, phase] = tight.errors[0] ?? [];
+    expect(phase).toBe('verify');
+    expect(error).toMatchObject({ reason: 'malformed', cause: { reason: 'too_many_fields' } });
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
   it('answers 400 to a malformed body and 413 to an oversized one, and runs no listener', async () => {
     const listener = vi.fn();
     const { handler, errors } = handlerWith({ on: { '*': listener }, maxBytes: 4096 });
