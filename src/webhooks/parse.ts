@@ -38,13 +38,19 @@ type Entity = WebhookEventEntity;
 const WIRE_ENTITY = new Map<string, Entity>();
 /** `<entity>:<item type>` → the entity that type stands for (`contacts:company` → companies). */
 const SUBTYPES = new Map<string, Entity>();
-for (const name of WEBHOOK_ENTITY_SPECS.keys()) WIRE_ENTITY.set(name, name as Entity);
-for (const [name, spec] of WEBHOOK_ENTITY_SPECS) {
-  const wire = spec.wire ?? name;
-  if (!WIRE_ENTITY.has(wire)) WIRE_ENTITY.set(wire, name as Entity);
-  const parent = WIRE_ENTITY.get(wire);
-  if (spec.type !== undefined && parent !== undefined)
-    SUBTYPES.set(`${parent}:${spec.type}`, name as Entity);
+// Filled in by the first parse, not at import: an entry that only imports this module for
+// another export (kommo-sdk/chats) carries no work and no code for it.
+function lookups(): void {
+  if (WIRE_ENTITY.size > 0) return;
+  for (const name of WEBHOOK_ENTITY_SPECS.keys()) WIRE_ENTITY.set(name, name as Entity);
+  for (const [name, spec] of WEBHOOK_ENTITY_SPECS) {
+    const wire = spec.wire ?? name;
+    if (!WIRE_ENTITY.has(wire)) WIRE_ENTITY.set(wire, name as Entity);
+    const parent = WIRE_ENTITY.get(wire);
+    if (spec.type !== undefined && parent !== undefined) {
+      SUBTYPES.set(`${parent}:${spec.type}`, name as Entity);
+    }
+  }
 }
 
 /** Keys ending in `_id` whose values are uuids or free text, never converted. */
@@ -164,6 +170,7 @@ function guarded(parse: () => WebhookPayload): WebhookPayload {
 }
 
 function payloadOf(raw: WebhookFormTree): WebhookPayload {
+  lookups();
   const account = parseAccount(raw['account']);
   const events: WebhookEvent[] = [];
   for (const [key, value] of Object.entries(raw)) {
