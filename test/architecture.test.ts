@@ -29,15 +29,6 @@ const WEB_ONLY = [
   /^src\/facts\.ts$/,
 ];
 
-/**
- * Resource files a family may import, each with the reason (the same exceptions carry an
- * `eslint-disable` at the import).
- */
-const RESOURCE_EXCEPTIONS: Readonly<Record<string, string>> = {
-  // A sub-resource (kommo.contacts.chats) kept in its own file until the specs absorb it.
-  'src/resources/contacts.ts': 'src/resources/contact-chats.ts',
-};
-
 /** Every module a built entry loads: its file and the chunks it imports, transitively. */
 function loadedBy(meta: Metafile, output: string): { modules: string[]; externals: string[] } {
   const seen = new Set<string>();
@@ -88,8 +79,7 @@ function violations(meta: Metafile): string[] {
       // Resources never import helpers, nor each other (the base and the shared bases excepted).
       if (file.startsWith('src/resources/') && file !== 'src/resources/index.ts') {
         if (path.startsWith('src/helpers/')) found.push(`${file} imports ${path}`);
-        const allowed = path === RESOURCE_EXCEPTIONS[file];
-        if (!allowed && /^src\/resources\/(?!resource\.ts$|bases\.ts$)/.test(path)) {
+        if (/^src\/resources\/(?!resource\.ts$|bases\.ts$)/.test(path)) {
           found.push(`${file} imports ${path}`);
         }
       }
