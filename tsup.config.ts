@@ -5,6 +5,8 @@ const entry = {
   webhooks: 'src/webhooks/index.ts',
   sandbox: 'src/sandbox/index.ts',
   redis: 'src/redis/index.ts',
+  chats: 'src/chats/index.ts',
+  'chats-file-inbox': 'src/chats/file-inbox.ts',
 };
 
 // The .d.ts files honour tsconfig's `stripInternal`: an `@internal` declaration is dropped even

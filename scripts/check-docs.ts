@@ -22,6 +22,8 @@ for (const [specifier, file] of [
   ['kommo-sdk/webhooks', 'src/webhooks/index.ts'],
   ['kommo-sdk/sandbox', 'src/sandbox/index.ts'],
   ['kommo-sdk/redis', 'src/redis/index.ts'],
+  ['kommo-sdk/chats', 'src/chats/index.ts'],
+  ['kommo-sdk/chats/file-inbox', 'src/chats/file-inbox.ts'],
 ] as const) {
   const mod = (await import(join(root, file))) as Record<string, unknown>;
   entries.push([specifier, Object.keys(mod)]);
@@ -97,7 +99,9 @@ writeFileSync(
         noPropertyAccessFromIndexSignature: false,
         paths: {
           'kommo-sdk': [relative(out, join(root, 'src/index.ts'))],
+          'kommo-sdk/chats/file-inbox': [relative(out, join(root, 'src/chats/file-inbox.ts'))],
           'kommo-sdk/*': [relative(out, join(root, 'src')) + '/*/index.ts'],
+          'kommo-cli/account': [relative(out, join(root, 'packages/cli/src/account.ts'))],
         },
       },
       include: ['./*.ts'],

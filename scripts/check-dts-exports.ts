@@ -25,11 +25,16 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   exports: Record<string, Conditions | string>;
 };
 
-/** `.` → src/index.ts, `./webhooks` → src/webhooks/index.ts: the layout every entry follows. */
+/**
+ * `.` → src/index.ts, `./webhooks` → src/webhooks/index.ts, `./chats/file-inbox` →
+ * src/chats/file-inbox.ts: the layouts an entry follows.
+ */
 const entries = Object.entries(pkg.exports).flatMap(([key, value]) => {
   if (typeof value === 'string') return [];
-  const source = join(root, 'src', key === '.' ? '' : key.slice(2), 'index.ts');
-  if (!existsSync(source)) throw new Error(`exports["${key}"]: no ${source}`);
+  const folder = join(root, 'src', key === '.' ? '' : key.slice(2), 'index.ts');
+  const file = join(root, 'src', `${key.slice(2)}.ts`);
+  const source = existsSync(folder) ? folder : file;
+  if (!existsSync(source)) throw new Error(`exports["${key}"]: no ${folder} nor ${file}`);
   const dts = [value.import.types, value.require.types].map((file) => join(installed, file));
   return [{ key, source, dts }];
 });

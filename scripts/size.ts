@@ -61,6 +61,8 @@ export async function measureSizes(): Promise<SizeRow[]> {
     await measure('index', true),
     await measure('webhooks', false),
     await measure('webhooks', true),
+    await measure('chats', false),
+    await measure('chats', true),
   ];
 }
 

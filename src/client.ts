@@ -12,42 +12,45 @@ import { HttpClient, type AuthProvider, type CoreRequest, type RawResponse } fro
 import { KommoOAuth, toTokenSet, validateBaseUrl } from './core/oauth.js';
 import type { KommoOptions, KommoRequest, RequestOptions } from './core/options.js';
 import { sharedRateLimiter, type RateLimiter } from './core/rate-limit.js';
-import { AccountResource } from './resources/account.js';
+import { AccountParameters } from './resources/account.js';
 import { Catalogs } from './resources/catalogs.js';
 import { Companies } from './resources/companies.js';
+import { Contacts } from './resources/contacts.js';
+import { CustomFields } from './resources/custom-fields.js';
 import { Events } from './resources/events.js';
+import { Leads } from './resources/leads.js';
 import { Links } from './resources/links.js';
 import { LossReasons } from './resources/loss-reasons.js';
+import { Notes } from './resources/notes.js';
+import { Pipelines } from './resources/pipelines.js';
 import { Sources } from './resources/sources.js';
 import { Tags } from './resources/tags.js';
 import { Tasks } from './resources/tasks.js';
-import { UnsortedResource } from './resources/unsorted.js';
-import { Contacts } from './resources/contacts.js';
-import { CustomFields } from './resources/custom-fields.js';
-import { Leads } from './resources/leads.js';
-import { Notes } from './resources/notes.js';
-import { Pipelines } from './resources/pipelines.js';
+import { UnsortedLeads } from './resources/unsorted.js';
 import { Users } from './resources/users.js';
-import { Webhooks } from './resources/webhooks.js';
+import { WebhookSubscriptions } from './resources/webhooks.js';
 
-const KNOWN_OPTIONS = new Set([
-  'domain',
-  'baseUrl',
-  'accessToken',
-  'oauth',
-  'tokenStore',
-  'tokens',
-  'refreshMarginSec',
-  'timeoutMs',
-  'maxRetries',
-  'retry',
-  'rateLimit',
-  'fetch',
-  'headers',
-  'logger',
-  'hooks',
-  'validateResponses',
-]);
+/** Every key of {@link KommoOptions}: the type checker refuses this list when one is missing. */
+const KNOWN_OPTIONS = new Set(
+  Object.keys({
+    domain: true,
+    baseUrl: true,
+    accessToken: true,
+    oauth: true,
+    tokenStore: true,
+    tokens: true,
+    refreshMarginSec: true,
+    timeoutMs: true,
+    maxRetries: true,
+    retry: true,
+    rateLimit: true,
+    fetch: true,
+    headers: true,
+    logger: true,
+    hooks: true,
+    validateResponses: true,
+  } satisfies Record<keyof KommoOptions, true>),
+);
 
 const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD']);
 
@@ -103,7 +106,11 @@ function resolveLimiter(option: KommoOptions['rateLimit']): RateLimiter | undefi
  * ```
  */
 export class Kommo {
-  /** The account host (`acme.kommo.com`), or `host:port` of `baseUrl`. Also the token-store key. */
+  /**
+   * The account host (`acme.kommo.com`), or `host:port` of `baseUrl`. The account's key in the
+   * token store and the rate limiter is where the requests go: `host:port` of `baseUrl` when one
+   * is given, this host otherwise.
+   */
   readonly domain: string;
   /** Where requests go: `https://<domain>` or the explicit `baseUrl`. */
   readonly baseUrl: string;
@@ -113,40 +120,93 @@ export class Kommo {
   /** @internal */
   readonly _validateResponses: boolean;
 
+  // Resources are built on first use: a client that only reads leads never builds the others.
+  #leads?: Leads;
+  #contacts?: Contacts;
+  #pipelines?: Pipelines;
+  #users?: Users;
+  #notes?: Notes;
+  #customFields?: CustomFields;
+  #account?: AccountParameters;
+  #webhooks?: WebhookSubscriptions;
+  #companies?: Companies;
+  #tasks?: Tasks;
+  #tags?: Tags;
+  #links?: Links;
+  #events?: Events;
+  #unsorted?: UnsortedLeads;
+  #lossReasons?: LossReasons;
+  #sources?: Sources;
+  #catalogs?: Catalogs;
+
   /** Leads: list, read, create, update, move through stages, link, add notes. */
-  readonly leads: Leads = new Leads(this);
+  get leads(): Leads {
+    return (this.#leads ??= new Leads(this));
+  }
   /** Contacts: list, search by phone/e-mail/name, create, update, link. */
-  readonly contacts: Contacts = new Contacts(this);
+  get contacts(): Contacts {
+    return (this.#contacts ??= new Contacts(this));
+  }
   /** Pipelines, and their stages under `pipelines.statuses`. */
-  readonly pipelines: Pipelines = new Pipelines(this);
+  get pipelines(): Pipelines {
+    return (this.#pipelines ??= new Pipelines(this));
+  }
   /** Users (managers) and `users.roles` (admin only). */
-  readonly users: Users = new Users(this);
+  get users(): Users {
+    return (this.#users ??= new Users(this));
+  }
   /** Notes of leads, contacts, companies and customers. */
-  readonly notes: Notes = new Notes(this);
+  get notes(): Notes {
+    return (this.#notes ??= new Notes(this));
+  }
   /** Custom-field definitions and `customFields.groups`. */
-  readonly customFields: CustomFields = new CustomFields(this);
+  get customFields(): CustomFields {
+    return (this.#customFields ??= new CustomFields(this));
+  }
   /** The account: settings, task types, user groups, time zone. */
-  readonly account: AccountResource = new AccountResource(this);
+  get account(): AccountParameters {
+    return (this.#account ??= new AccountParameters(this));
+  }
   /** Webhook subscriptions (`/api/v4/webhooks`): list, subscribe, unsubscribe. */
-  readonly webhooks: Webhooks = new Webhooks(this);
+  get webhooks(): WebhookSubscriptions {
+    return (this.#webhooks ??= new WebhookSubscriptions(this));
+  }
   /** Companies: list, search, create, update, link; notes via `notes` with `'companies'`. */
-  readonly companies: Companies = new Companies(this);
+  get companies(): Companies {
+    return (this.#companies ??= new Companies(this));
+  }
   /** Tasks: create, update, complete with a result; task types from the account. */
-  readonly tasks: Tasks = new Tasks(this);
+  get tasks(): Tasks {
+    return (this.#tasks ??= new Tasks(this));
+  }
   /** Tag dictionaries per entity type, and additive add/remove on entities. */
-  readonly tags: Tags = new Tags(this);
+  get tags(): Tags {
+    return (this.#tags ??= new Tags(this));
+  }
   /** Links between any two entities, one at a time or in batches. */
-  readonly links: Links = new Links(this);
+  get links(): Links {
+    return (this.#links ??= new Links(this));
+  }
   /** The audit log: list, types, and `follow()` with a resumable cursor. */
-  readonly events: Events = new Events(this);
+  get events(): Events {
+    return (this.#events ??= new Events(this));
+  }
   /** Incoming leads: list, create forms/calls, accept, decline, link. */
-  readonly unsorted: UnsortedResource = new UnsortedResource(this);
+  get unsorted(): UnsortedLeads {
+    return (this.#unsorted ??= new UnsortedLeads(this));
+  }
   /** Why leads were lost (`/api/v4/leads/loss_reasons`). */
-  readonly lossReasons: LossReasons = new LossReasons(this);
+  get lossReasons(): LossReasons {
+    return (this.#lossReasons ??= new LossReasons(this));
+  }
   /** The integration's lead sources. */
-  readonly sources: Sources = new Sources(this);
+  get sources(): Sources {
+    return (this.#sources ??= new Sources(this));
+  }
   /** Catalogs (lists) and `catalogs.elements`. */
-  readonly catalogs: Catalogs = new Catalogs(this);
+  get catalogs(): Catalogs {
+    return (this.#catalogs ??= new Catalogs(this));
+  }
 
   constructor(options: KommoOptions) {
     if (typeof options !== 'object' || options === null)
@@ -207,16 +267,16 @@ export class Kommo {
       const oauth = new KommoOAuth({
         ...options.oauth,
         ...(options.baseUrl !== undefined ? { baseUrl: this.baseUrl } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.timeoutMs !== undefined
           ? { timeoutMs: Math.min(options.timeoutMs, 15_000) }
           : {}),
-        retry: options.retry,
+        // Token requests go through this client: its account, pacing, retries, hooks and logger.
+        send: (request, sendOptions, policy) => this.#http.request(request, sendOptions, policy),
       });
       auth = new OAuthTokenManager({
         key: accountKey,
         store: options.tokenStore,
-        oauth: { refresh: (_key, refreshToken) => oauth.refresh(this.domain, refreshToken) },
+        oauth,
         initial: options.tokens === undefined ? undefined : toTokenSet(options.tokens),
         clientSecret: options.oauth.clientSecret,
         marginSec: options.refreshMarginSec ?? 300,

@@ -35,6 +35,12 @@ export const MAX_LINKS = 250;
 /** The most leads one `POST /api/v4/leads/complex` may carry. */
 export const MAX_COMPLEX_ITEMS = 50;
 
+/** The most sources one write request may carry. */
+export const MAX_SOURCE_ITEMS = 50;
+
+/** The most events one page may hold: 100 in Kommo's RU docs (250 in its English ones). */
+export const MAX_EVENTS_PAGE_LIMIT = 100;
+
 /** The page size of a list request without `limit`. */
 export const DEFAULT_PAGE_LIMIT = 50;
 

@@ -335,6 +335,17 @@ function extractRefs(body: unknown, key: string): unknown[] {
   return [];
 }
 
+/** One write to send: the request, and how to read the refs of its answer. @internal */
+export interface WriteRequest<S extends z.ZodType> extends CoreRequest {
+  /** The `_embedded` key of the answer (`leads`). */
+  key: string;
+  /** The schema of one returned item (a ref, or the full item for catalogs and sources). */
+  schema: S;
+  /** What is written, for messages (`lead`). */
+  what: string;
+  options?: RequestOptions | undefined;
+}
+
 /**
  * Sends one write and parses the refs Kommo returns.
  *
@@ -342,16 +353,13 @@ function extractRefs(body: unknown, key: string): unknown[] {
  */
 export async function sendWrite<S extends z.ZodType>(
   client: Sender,
-  request: CoreRequest,
-  key: string,
-  refSchema: S,
-  what: string,
-  options?: RequestOptions,
+  write: WriteRequest<S>,
 ): Promise<Array<z.infer<S>>> {
+  const { key, schema, what, options, ...request } = write;
   const response = await client._send(request, options);
   if (response.body === undefined) return [];
   const refs = extractRefs(response.body, key);
-  return parseResponse(z.array(refSchema), refs, {
+  return parseResponse(z.array(schema), refs, {
     what: `${what} (${request.method} ${request.path})`,
     validate: client._validateResponses,
     requestId: response.requestId,
@@ -366,27 +374,55 @@ export async function sendWrite<S extends z.ZodType>(
  */
 export async function sendWriteOne<S extends z.ZodType>(
   client: Sender,
-  request: CoreRequest,
-  key: string,
-  refSchema: S,
-  what: string,
-  options?: RequestOptions,
+  write: WriteRequest<S>,
 ): Promise<z.infer<S>> {
-  const refs = await sendWrite(client, request, key, refSchema, what, options);
-  const ref = refs[0];
+  const ref = (await sendWrite(client, write))[0];
   if (ref === undefined) {
     throw new ResponseValidationError(
-      `Kommo returned no ${what} for ${request.method} ${request.path}`,
-      {
-        issues: [{ path: ['_embedded', key], message: 'Expected one item' }],
-      },
+      `Kommo returned no ${write.what} for ${write.method} ${write.path}`,
+      { issues: [{ path: ['_embedded', write.key], message: 'Expected one item' }] },
     );
   }
   return ref;
 }
 
-/** The request ids a write ref echoes. @internal */
-export function refRequestIds(ref: unknown): string[] {
+/** Validated items to write in chunks, one request per chunk. @internal */
+export interface WriteManyRequest<S extends z.ZodType> extends Omit<
+  WriteRequest<S>,
+  'body' | 'options'
+> {
+  items: ReadonlyArray<{ request_id?: string | undefined }>;
+  /** Kommo's limit of items per request. */
+  maxChunk: number;
+  options?: BatchOptions | undefined;
+}
+
+/**
+ * Writes validated items in chunks ({@link runBatch}) and returns the refs in input order,
+ * matched by the `request_id` each ref echoes.
+ *
+ * @throws {@link BatchError} when any item was not applied.
+ * @internal
+ */
+export function sendWriteMany<S extends z.ZodType>(
+  client: Sender,
+  write: WriteManyRequest<S>,
+): Promise<Array<z.infer<S>>> {
+  const { items, maxChunk, options, ...request } = write;
+  return runBatch(
+    items,
+    {
+      maxChunkSize: maxChunk,
+      what: request.what,
+      requestIds: refRequestIds,
+      send: (chunk, opts) => sendWrite(client, { ...request, body: chunk, options: opts }),
+    },
+    options,
+  );
+}
+
+/** The request ids a write ref echoes. */
+function refRequestIds(ref: unknown): string[] {
   const id = (ref as { request_id?: unknown } | null)?.request_id;
   if (Array.isArray(id))
     return id

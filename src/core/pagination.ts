@@ -354,6 +354,17 @@ export function listPages<T>(
   }, options);
 }
 
+/** One entity to read. @internal */
+export interface GetRequest<S extends z.ZodType> {
+  path: string;
+  query?: QueryInput | undefined;
+  /** The schema of the answer. */
+  schema: S;
+  /** What is read, for messages (`lead 42`). */
+  what: string;
+  options?: RequestOptions | undefined;
+}
+
 /**
  * GETs one entity. Kommo answers 204 for an id that does not exist: that becomes a
  * {@link NotFoundError}.
@@ -362,32 +373,27 @@ export function listPages<T>(
  */
 export async function getOne<S extends z.ZodType>(
   client: Sender,
-  request: { path: string; query?: QueryInput | undefined },
-  schema: S,
-  what: string,
-  options?: RequestOptions,
+  request: GetRequest<S>,
 ): Promise<z.infer<S>> {
-  const response = await client._send(
-    { method: 'GET', path: request.path, query: request.query },
-    options,
-  );
+  const { path, query, schema, what, options } = request;
+  const response = await client._send({ method: 'GET', path, query }, options);
   if (response.body === undefined) {
-    const search = toSearchParams(request.query).toString();
+    const search = toSearchParams(query).toString();
     throw new NotFoundError(
       'not_found',
       {
         status: response.status,
         method: 'GET',
-        url: `${client.baseUrl}${request.path}${search ? `?${search}` : ''}`,
-        path: request.path,
+        url: `${client.baseUrl}${path}${search ? `?${search}` : ''}`,
+        path,
         requestId: response.requestId,
         detail: `No such ${what}`,
       },
-      `${response.status} No Content: no such ${what} (GET ${request.path})`,
+      `${response.status} No Content: no such ${what} (GET ${path})`,
     );
   }
   return parseResponse(schema, response.body, {
-    what: `${what} (GET ${request.path})`,
+    what: `${what} (GET ${path})`,
     validate: client._validateResponses,
     requestId: response.requestId,
   });

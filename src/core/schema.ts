@@ -32,3 +32,15 @@ export function parseResponse<S extends z.ZodType>(
     },
   );
 }
+
+/**
+ * A value built on first use and kept: how resource specs name their schemas, so that nothing
+ * is built before a resource is used, and so that building schemas later (or loading them from
+ * another module) is a change to the thunk alone.
+ *
+ * @internal
+ */
+export function lazy<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}

@@ -28,3 +28,4 @@ export {
   type RedisTokenStoreOptions,
 } from './token-store.js';
 export { RedisRateLimiter, type RedisRateLimiterOptions } from './rate-limiter.js';
+export { RedisChatInbox, type RedisChatInboxOptions } from './chat-inbox.js';

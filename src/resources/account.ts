@@ -8,16 +8,12 @@
 import type { RequestOptions } from '../core/options.js';
 import { getOne } from '../core/pagination.js';
 import { joinWith, parseInput } from '../schemas/common.js';
-import {
-  AccountGetParamsSchema,
-  AccountSchema,
-  type Account,
-  type AccountGetParams,
-} from '../schemas/account.js';
+import type * as s from '../schemas/account.js';
+import { AccountGetParamsSchema, AccountSchema } from '../schemas/account.js';
 import { APIResource } from './resource.js';
 
 /**
- * The account (any user may read it).
+ * The account's parameters: `kommo.account` (any user may read them).
  *
  * @example
  * ```ts
@@ -26,16 +22,26 @@ import { APIResource } from './resource.js';
  * ```
  * @see https://developers.kommo.com/reference/account-parameters
  */
-export class AccountResource extends APIResource {
+export class AccountParameters extends APIResource {
   /** Reads the account, with the extra data named in `with`. */
-  async get(params?: AccountGetParams, options?: RequestOptions): Promise<Account> {
+  async get(params?: s.AccountGetParams, options?: RequestOptions): Promise<s.Account> {
     const p = parseInput(AccountGetParamsSchema, params ?? {}, 'account get params');
-    return getOne(
-      this._client,
-      { path: '/api/v4/account', query: { with: joinWith(p.with) } },
-      AccountSchema,
-      'account',
+    return getOne(this._client, {
+      path: '/api/v4/account',
+      query: { with: joinWith(p.with) },
+      schema: AccountSchema,
+      what: 'account',
       options,
-    );
+    });
   }
 }
+
+/**
+ * The old name of {@link AccountParameters}.
+ *
+ * @deprecated Use `AccountParameters` (renamed in 0.2.0 so that resource classes don't clash
+ *   with item types such as `s.Account`); this alias goes in 0.3.0.
+ */
+export const AccountResource = AccountParameters;
+/** @deprecated Use `AccountParameters`. */
+export type AccountResource = AccountParameters;

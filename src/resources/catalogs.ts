@@ -5,151 +5,50 @@
  * @module
  */
 
-import { MAX_LINKS } from '../facts.js';
-import { z } from 'zod';
-import {
-  refRequestIds,
-  runBatch,
-  sendWrite,
-  sendWriteOne,
-  type BatchOptions,
-} from '../core/batch.js';
+import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
-import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
-import { assertId, path } from '../core/path.js';
-import { joinWith, parseInput } from '../schemas/common.js';
-import {
-  CatalogCollectionSchema,
-  CatalogCreateParamsSchema,
-  CatalogElementCollectionSchema,
-  CatalogElementCreateParamsSchema,
-  CatalogElementGetParamsSchema,
-  CatalogElementLinkInputSchema,
-  CatalogElementListParamsSchema,
-  CatalogElementSchema,
-  CatalogElementUpdateItemSchema,
-  CatalogElementUpdateParamsSchema,
-  CatalogListParamsSchema,
-  CatalogSchema,
-  CatalogUpdateItemSchema,
-  CatalogUpdateParamsSchema,
-  type Catalog,
-  type CatalogCreateParams,
-  type CatalogElement,
-  type CatalogElementCreateParams,
-  type CatalogElementGetParams,
-  type CatalogElementLinkInput,
-  type CatalogElementListParams,
-  type CatalogElementUpdateItem,
-  type CatalogElementUpdateParams,
-  type CatalogListParams,
-  type CatalogUpdateItem,
-  type CatalogUpdateParams,
-} from '../schemas/catalog.js';
-import { APIResource } from './resource.js';
+import type { ListOptions, PagePromise } from '../core/pagination.js';
+import { path } from '../core/path.js';
+import type * as s from '../schemas/catalog.js';
+import { catalogElementRouteSchemas, catalogRouteSchemas } from '../schemas/catalog.js';
+import { RecordResource, ScopedRecordResource } from './bases.js';
+import { route } from './resource.js';
+
+const catalogs = route({
+  path: '/api/v4/catalogs',
+  key: 'catalogs',
+  names: ['catalog', 'catalogs'],
+  schemas: catalogRouteSchemas,
+});
+
+/** `/api/v4/catalogs/{catalogId}/elements`. */
+const elements = route({
+  key: 'elements',
+  names: ['catalog element', 'catalog elements'],
+  schemas: catalogElementRouteSchemas,
+});
 
 /**
  * Elements of a catalog (`/api/v4/catalogs/{catalog_id}/elements`). Writes return the full
  * elements. Kommo documents no element DELETE. To attach an element to a lead you can also
  * link from the lead: `kommo.links.link('leads', id, [{ to_entity_type: 'catalog_elements', … }])`.
  */
-export class CatalogElements extends APIResource {
-  /** Lists the elements of a catalog; `query` searches filled fields. */
-  list(
-    catalogId: number,
-    params?: CatalogElementListParams,
-    options?: ListOptions,
-  ): PagePromise<CatalogElement> {
-    return listPages<CatalogElement>(
-      this._client,
-      () => {
-        const p = parseInput(CatalogElementListParamsSchema, params ?? {}, 'element list params');
-        return {
-          path: path`/api/v4/catalogs/${catalogId}/elements`,
-          query: { with: joinWith(p.with), query: p.query, filter: p.filter },
-          key: 'elements',
-          schema: CatalogElementCollectionSchema,
-          what: 'catalog elements',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
-  }
-
+export class CatalogElements extends ScopedRecordResource<
+  [catalogId: number],
+  s.CatalogElementResourceTypes
+> {
   /**
    * Reads one element.
    *
    * @throws {@link NotFoundError} when Kommo answers 204.
    */
-  async get(
+  get(
     catalogId: number,
     id: number,
-    params?: CatalogElementGetParams,
+    params?: s.CatalogElementGetParams,
     options?: RequestOptions,
-  ): Promise<CatalogElement> {
-    const p = parseInput(CatalogElementGetParamsSchema, params ?? {}, 'element get params');
-    return getOne(
-      this._client,
-      {
-        path: path`/api/v4/catalogs/${catalogId}/elements/${id}`,
-        query: { with: joinWith(p.with) },
-      },
-      CatalogElementSchema,
-      `catalog element ${id}`,
-      options,
-    );
-  }
-
-  /** Creates one element. */
-  async create(
-    catalogId: number,
-    params: CatalogElementCreateParams,
-    options?: RequestOptions,
-  ): Promise<CatalogElement> {
-    const body = parseInput(CatalogElementCreateParamsSchema, params, 'catalog element');
-    return sendWriteOne(
-      this._client,
-      { method: 'POST', path: path`/api/v4/catalogs/${catalogId}/elements`, body: [body] },
-      'elements',
-      CatalogElementSchema,
-      'catalog element',
-      options,
-    );
-  }
-
-  /**
-   * Creates elements in chunks.
-   *
-   * @throws {@link BatchError} when some items were not applied.
-   */
-  async createMany(
-    catalogId: number,
-    items: readonly CatalogElementCreateParams[],
-    options?: BatchOptions,
-  ): Promise<CatalogElement[]> {
-    const p = path`/api/v4/catalogs/${catalogId}/elements`;
-    const bodies = parseInput(z.array(CatalogElementCreateParamsSchema), items, 'catalog elements');
-    return this.#batch('POST', p, bodies, options);
-  }
-
-  /** Updates one element (`name` is required by Kommo). */
-  async update(
-    catalogId: number,
-    id: number,
-    params: CatalogElementUpdateParams,
-    options?: RequestOptions,
-  ): Promise<CatalogElement> {
-    const body = parseInput(CatalogElementUpdateParamsSchema, params, 'catalog element update');
-    return sendWriteOne(
-      this._client,
-      { method: 'PATCH', path: path`/api/v4/catalogs/${catalogId}/elements/${id}`, body },
-      'elements',
-      CatalogElementSchema,
-      'catalog element',
-      options,
-    );
+  ): Promise<s.CatalogElement> {
+    return this._at(catalogId).get(id, params, options);
   }
 
   /**
@@ -157,79 +56,40 @@ export class CatalogElements extends APIResource {
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  async updateMany(
+  updateMany(
     catalogId: number,
-    items: readonly CatalogElementUpdateItem[],
+    items: readonly s.CatalogElementUpdateItem[],
     options?: BatchOptions,
-  ): Promise<CatalogElement[]> {
-    const p = path`/api/v4/catalogs/${catalogId}/elements`;
-    const bodies = parseInput(z.array(CatalogElementUpdateItemSchema), items, 'element updates');
-    return this.#batch('PATCH', p, bodies, options);
+  ): Promise<s.CatalogElement[]> {
+    return this._at(catalogId).updateMany(items, options);
   }
 
   /**
    * Links an element to leads or customers with a quantity (from the official PHP SDK; Kommo's
    * pages document linking from the lead side).
    */
-  async link(
+  link(
     catalogId: number,
     id: number,
-    links: readonly CatalogElementLinkInput[],
+    links: readonly s.CatalogElementLinkInput[],
     options?: RequestOptions,
   ): Promise<void> {
-    const body = parseInput(
-      z.array(CatalogElementLinkInputSchema).min(1).max(MAX_LINKS),
-      links,
-      'links',
-    );
-    await this._client._send(
-      { method: 'POST', path: path`/api/v4/catalogs/${catalogId}/elements/${id}/link`, body },
-      options,
-    );
+    return this._at(catalogId).link(id, links, options);
   }
 
   /** Removes links of an element. */
-  async unlink(
+  unlink(
     catalogId: number,
     id: number,
-    links: readonly CatalogElementLinkInput[],
+    links: readonly s.CatalogElementLinkInput[],
     options?: RequestOptions,
   ): Promise<void> {
-    const body = parseInput(
-      z.array(CatalogElementLinkInputSchema).min(1).max(MAX_LINKS),
-      links,
-      'links',
-    );
-    await this._client._send(
-      { method: 'POST', path: path`/api/v4/catalogs/${catalogId}/elements/${id}/unlink`, body },
-      options,
-    );
+    return this._at(catalogId).unlink(id, links, options);
   }
 
-  #batch(
-    method: 'POST' | 'PATCH',
-    p: string,
-    bodies: Array<{ request_id?: string | undefined }>,
-    options: BatchOptions | undefined,
-  ): Promise<CatalogElement[]> {
-    return runBatch(
-      bodies,
-      {
-        maxChunkSize: 250,
-        what: 'catalog elements',
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method, path: p, body: chunk },
-            'elements',
-            CatalogElementSchema,
-            'catalog elements',
-            opts,
-          ),
-      },
-      options,
-    );
+  /** @internal */
+  protected _at(catalogId: number) {
+    return elements.on(this._client, () => path`/api/v4/catalogs/${catalogId}/elements`);
   }
 }
 
@@ -249,86 +109,15 @@ export class CatalogElements extends APIResource {
  * ```
  * @see https://developers.kommo.com/reference/lists
  */
-export class Catalogs extends APIResource {
+export class Catalogs extends RecordResource<s.CatalogResourceTypes> {
+  /** @internal */
+  protected readonly _verbs = catalogs.on(this._client);
   /** Elements of a catalog. */
   readonly elements: CatalogElements = new CatalogElements(this._client);
 
   /** Lists the catalogs. */
-  list(params?: CatalogListParams, options?: ListOptions): PagePromise<Catalog> {
-    return listPages<Catalog>(
-      this._client,
-      () => {
-        const p = parseInput(CatalogListParamsSchema, params ?? {}, 'catalog list params');
-        return {
-          path: '/api/v4/catalogs',
-          key: 'catalogs',
-          schema: CatalogCollectionSchema,
-          what: 'catalogs',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
-  }
-
-  /**
-   * Reads one catalog.
-   *
-   * @throws {@link NotFoundError} when Kommo answers 204.
-   */
-  async get(id: number, options?: RequestOptions): Promise<Catalog> {
-    return getOne(
-      this._client,
-      { path: path`/api/v4/catalogs/${id}` },
-      CatalogSchema,
-      `catalog ${id}`,
-      options,
-    );
-  }
-
-  /** Creates one catalog; Kommo returns the full catalog. */
-  async create(params: CatalogCreateParams, options?: RequestOptions): Promise<Catalog> {
-    const body = parseInput(CatalogCreateParamsSchema, params, 'catalog');
-    return sendWriteOne(
-      this._client,
-      { method: 'POST', path: '/api/v4/catalogs', body: [body] },
-      'catalogs',
-      CatalogSchema,
-      'catalog',
-      options,
-    );
-  }
-
-  /**
-   * Creates catalogs in chunks.
-   *
-   * @throws {@link BatchError} when some items were not applied.
-   */
-  async createMany(
-    items: readonly CatalogCreateParams[],
-    options?: BatchOptions,
-  ): Promise<Catalog[]> {
-    const bodies = parseInput(z.array(CatalogCreateParamsSchema), items, 'catalogs');
-    return this.#batch('POST', bodies, options);
-  }
-
-  /** Updates one catalog (`name` is required by Kommo); returns the full catalog. */
-  async update(
-    id: number,
-    params: CatalogUpdateParams,
-    options?: RequestOptions,
-  ): Promise<Catalog> {
-    assertId(id);
-    const body = parseInput(CatalogUpdateParamsSchema, params, 'catalog update');
-    return sendWriteOne(
-      this._client,
-      { method: 'PATCH', path: path`/api/v4/catalogs/${id}`, body },
-      'catalogs',
-      CatalogSchema,
-      'catalog',
-      options,
-    );
+  list(params?: s.CatalogListParams, options?: ListOptions): PagePromise<s.Catalog> {
+    return this._verbs.list(params, options);
   }
 
   /**
@@ -336,36 +125,7 @@ export class Catalogs extends APIResource {
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  async updateMany(
-    items: readonly CatalogUpdateItem[],
-    options?: BatchOptions,
-  ): Promise<Catalog[]> {
-    const bodies = parseInput(z.array(CatalogUpdateItemSchema), items, 'catalog updates');
-    return this.#batch('PATCH', bodies, options);
-  }
-
-  #batch(
-    method: 'POST' | 'PATCH',
-    bodies: Array<{ request_id?: string | undefined }>,
-    options: BatchOptions | undefined,
-  ): Promise<Catalog[]> {
-    return runBatch(
-      bodies,
-      {
-        maxChunkSize: 250,
-        what: 'catalogs',
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method, path: '/api/v4/catalogs', body: chunk },
-            'catalogs',
-            CatalogSchema,
-            'catalogs',
-            opts,
-          ),
-      },
-      options,
-    );
+  updateMany(items: readonly s.CatalogUpdateItem[], options?: BatchOptions): Promise<s.Catalog[]> {
+    return this._verbs.updateMany(items, options);
   }
 }

@@ -1,46 +1,39 @@
 /**
- * `kommo.contacts`: list, search, read, create, update and link contacts.
+ * `kommo.contacts`: list, search, read, create, update, link and note contacts.
  *
  * @see https://developers.kommo.com/reference/contacts-list
  * @module
  */
 
 import { z } from 'zod';
-import {
-  refRequestIds,
-  runBatch,
-  sendWrite,
-  sendWriteOne,
-  type BatchOptions,
-} from '../core/batch.js';
+import type { RawResponse } from '../core/http.js';
 import type { RequestOptions } from '../core/options.js';
-import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
-import { assertId, path } from '../core/path.js';
-import { joinWith, parseInput, requireSomeField, type EntityLinkInput } from '../schemas/common.js';
+import { parseResponse } from '../core/schema.js';
+import { MAX_BATCH_ITEMS } from '../facts.js';
+import { parseInput } from '../schemas/common.js';
+import { type ContactResourceTypes, contactRouteSchemas } from '../schemas/contact.js';
 import {
-  ContactCollectionSchema,
-  ContactCreateParamsSchema,
-  ContactGetParamsSchema,
-  ContactListParamsSchema,
-  ContactRefSchema,
-  ContactSchema,
-  ContactSearchParamsSchema,
-  ContactUpdateItemSchema,
-  ContactUpdateParamsSchema,
-  type Contact,
-  type ContactCreateParams,
-  type ContactGetParams,
-  type ContactListParams,
-  type ContactRef,
-  type ContactSearchParams,
-  type ContactUpdateItem,
-  type ContactUpdateParams,
-} from '../schemas/contact.js';
-import type { NoteRef } from '../schemas/note.js';
-import { APIResource, addTextNote, sendEntityLinks } from './resource.js';
+  ContactChatLinkSchema,
+  ContactChatListParamsSchema,
+  ContactChatsAnswerSchema,
+  type ContactChat,
+  type ContactChatLinkInput,
+  type ContactChatListParams,
+} from '../schemas/contact-chat.js';
+import { SearchableEntityResource } from './bases.js';
+import { APIResource, route } from './resource.js';
+
+const contacts = route({
+  path: '/api/v4/contacts',
+  key: 'contacts',
+  names: ['contact', 'contacts'],
+  nonEmptyUpdate: true,
+  schemas: contactRouteSchemas,
+});
 
 /**
- * Contacts (people). Phones and e-mails are `multitext` custom fields.
+ * Contacts (people): the {@link SearchableEntityResource} verbs. Phones and e-mails are
+ * `multitext` custom fields: an update that sends one replaces all its values.
  *
  * @example
  * ```ts
@@ -52,200 +45,77 @@ import { APIResource, addTextNote, sendEntityLinks } from './resource.js';
  * ```
  * @see https://developers.kommo.com/reference/contacts-list
  */
-export class Contacts extends APIResource {
-  /**
-   * Lists contacts. `await` gives the first page; `for await` walks every contact lazily.
-   *
-   * @throws {@link RequestValidationError} (on first use) for invalid params.
-   */
-  list(params?: ContactListParams, options?: ListOptions): PagePromise<Contact> {
-    return listPages<Contact>(
-      this._client,
-      () => {
-        const p = parseInput(ContactListParamsSchema, params ?? {}, 'contact list params');
-        return {
-          path: '/api/v4/contacts',
-          query: { with: joinWith(p.with), query: p.query, filter: p.filter, order: p.order },
-          key: 'contacts',
-          schema: ContactCollectionSchema,
-          what: 'contacts',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
+export class Contacts extends SearchableEntityResource<ContactResourceTypes> {
+  /** @internal */
+  protected readonly _verbs = contacts.on(this._client);
+  /** Chats API chats linked to contacts (`/api/v4/contacts/chats`): `list`, `link`. */
+  readonly chats: ContactChats = new ContactChats(this._client);
+}
+
+const asList = <T>(value: T | readonly T[] | undefined): T[] | undefined =>
+  value === undefined ? undefined : Array.isArray(value) ? [...(value as T[])] : [value as T];
+
+/**
+ * Chats of the integration's own channels and the contacts they belong to. Admin only, and the
+ * integration's uuid must be set in the channel settings. A chat belongs to one contact, a
+ * contact to many chats; for a chat still in unsorted, Kommo returns the unsorted contact.
+ *
+ * @example
+ * ```ts
+ * const links = await kommo.contacts.chats.list({ chat_id: chat.id });
+ * await kommo.contacts.chats.link([{ chat_id: chat.id, contact_id: 123 }]);
+ * ```
+ * @see docs/chats.md
+ */
+export class ContactChats extends APIResource {
+  #links(response: RawResponse, what: string): ContactChat[] {
+    if (response.body === undefined) return [];
+    const answer = parseResponse(ContactChatsAnswerSchema, response.body, {
+      what,
+      validate: this._client._validateResponses,
+      requestId: response.requestId,
+    });
+    return answer._embedded?.chats ?? [];
   }
 
   /**
-   * Searches contacts by name, phone, e-mail or any filled field (Kommo's `query`). Phones are
-   * stored as typed, so search with the digits the user typed; a 204 is an empty result.
+   * Lists the links of the given chats and/or contacts (`[]` when Kommo answers 204).
    *
-   * @example
-   * ```ts
-   * const [contact] = await kommo.contacts.search('ann@example.com').toArray({ max: 1 });
-   * ```
+   * @throws {@link RequestValidationError} without a filter.
    */
-  search(
-    query: string | number,
-    params?: ContactSearchParams,
-    options?: ListOptions,
-  ): PagePromise<Contact> {
-    return listPages<Contact>(
-      this._client,
-      () => {
-        const q = parseInput(
-          z.union([z.string().trim().min(1), z.number()]),
-          query,
-          'contact search query',
-        );
-        const p = parseInput(ContactSearchParamsSchema, params ?? {}, 'contact search params');
-        return {
-          path: '/api/v4/contacts',
-          query: { with: joinWith(p.with), query: q, filter: p.filter, order: p.order },
-          key: 'contacts',
-          schema: ContactCollectionSchema,
-          what: 'contacts',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
-  }
-
-  /**
-   * Reads one contact.
-   *
-   * @throws {@link NotFoundError} when no contact has this id (Kommo answers 204).
-   */
-  async get(id: number, params?: ContactGetParams, options?: RequestOptions): Promise<Contact> {
-    const p = parseInput(ContactGetParamsSchema, params ?? {}, 'contact get params');
-    return getOne(
-      this._client,
-      { path: path`/api/v4/contacts/${id}`, query: { with: joinWith(p.with) } },
-      ContactSchema,
-      `contact ${id}`,
-      options,
-    );
-  }
-
-  /** Creates one contact. @throws {@link RequestValidationError} before sending, for invalid input. */
-  async create(params: ContactCreateParams, options?: RequestOptions): Promise<ContactRef> {
-    const body = parseInput(ContactCreateParamsSchema, params, 'contact');
-    return sendWriteOne(
-      this._client,
-      { method: 'POST', path: '/api/v4/contacts', body: [body] },
-      'contacts',
-      ContactRefSchema,
-      'contact',
-      options,
-    );
-  }
-
-  /**
-   * Creates any number of contacts in chunks; refs come back in input order.
-   *
-   * @throws {@link BatchError} when some items were not applied.
-   */
-  async createMany(
-    items: readonly ContactCreateParams[],
-    options?: BatchOptions,
-  ): Promise<ContactRef[]> {
-    const bodies = parseInput(z.array(ContactCreateParamsSchema), items, 'contacts');
-    return runBatch(
-      bodies,
+  async list(params: ContactChatListParams, options?: RequestOptions): Promise<ContactChat[]> {
+    const p = parseInput(ContactChatListParamsSchema, params, 'contact chat list params');
+    const response = await this._client._send(
       {
-        maxChunkSize: 250,
-        what: 'contacts',
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'POST', path: '/api/v4/contacts', body: chunk },
-            'contacts',
-            ContactRefSchema,
-            'contacts',
-            opts,
-          ),
+        method: 'GET',
+        path: '/api/v4/contacts/chats',
+        // Arrays go as `chat_id[]=…`: Kommo's docs do not show the encoding; the SDK's
+        // bracket style is what its other filters use.
+        query: { chat_id: asList(p.chat_id), contact_id: asList(p.contact_id) },
       },
       options,
     );
+    return this.#links(response, 'contact chats');
   }
 
   /**
-   * Updates one contact with exactly the fields you pass. A multitext field (phones, e-mails)
-   * you send replaces all its values: send the old ones too to add one.
+   * Links chats to contacts (moving a chat to another contact relinks it, with a new link id).
+   *
+   * @returns The links Kommo created, with their `request_id`.
    */
-  async update(
-    id: number,
-    params: ContactUpdateParams,
+  async link(
+    links: readonly ContactChatLinkInput[],
     options?: RequestOptions,
-  ): Promise<ContactRef> {
-    assertId(id);
-    const body = requireSomeField(
-      parseInput(ContactUpdateParamsSchema, params, 'contact update'),
-      'contact update',
+  ): Promise<ContactChat[]> {
+    const body = parseInput(
+      z.array(ContactChatLinkSchema).min(1).max(MAX_BATCH_ITEMS),
+      links,
+      'chat links',
     );
-    return sendWriteOne(
-      this._client,
-      { method: 'PATCH', path: path`/api/v4/contacts/${id}`, body },
-      'contacts',
-      ContactRefSchema,
-      'contact',
+    const response = await this._client._send(
+      { method: 'POST', path: '/api/v4/contacts/chats', body },
       options,
     );
-  }
-
-  /**
-   * Updates any number of contacts (each with its `id`) in chunks.
-   *
-   * @throws {@link BatchError} when some items were not applied.
-   */
-  async updateMany(
-    items: readonly ContactUpdateItem[],
-    options?: BatchOptions,
-  ): Promise<ContactRef[]> {
-    const bodies = parseInput(z.array(ContactUpdateItemSchema), items, 'contact updates');
-    return runBatch(
-      bodies,
-      {
-        maxChunkSize: 250,
-        what: 'contacts',
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'PATCH', path: '/api/v4/contacts', body: chunk },
-            'contacts',
-            ContactRefSchema,
-            'contacts',
-            opts,
-          ),
-      },
-      options,
-    );
-  }
-
-  /**
-   * Links leads, companies, customers or catalog elements to a contact.
-   *
-   * @example
-   * ```ts
-   * await kommo.contacts.link(7, [{ to_entity_id: 42, to_entity_type: 'leads' }]);
-   * ```
-   */
-  link(id: number, links: readonly EntityLinkInput[], options?: RequestOptions): Promise<void> {
-    return sendEntityLinks(this._client, 'contacts', id, 'link', links, options);
-  }
-
-  /** Removes links from a contact. */
-  unlink(id: number, links: readonly EntityLinkInput[], options?: RequestOptions): Promise<void> {
-    return sendEntityLinks(this._client, 'contacts', id, 'unlink', links, options);
-  }
-
-  /** Adds a common (text) note to a contact. */
-  addNote(id: number, text: string, options?: RequestOptions): Promise<NoteRef> {
-    return addTextNote(this._client, 'contacts', id, text, options);
+    return this.#links(response, 'contact chat links');
   }
 }

@@ -8,33 +8,20 @@
 
 import { z } from 'zod';
 import type { RequestOptions } from '../core/options.js';
-import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
+import type { ListOptions, PagePromise } from '../core/pagination.js';
 import type { QueryInput } from '../core/query.js';
 import { sleep as defaultSleep } from '../core/retry.js';
 import { parseResponse } from '../core/schema.js';
+import { MAX_EVENTS_PAGE_LIMIT } from '../facts.js';
 import { joinWith, parseInput } from '../schemas/common.js';
+import type * as s from '../schemas/event.js';
 import {
-  EventCollectionSchema,
   EventFollowParamsSchema,
-  EventListParamsSchema,
-  EventSchema,
+  eventRouteSchemas,
   EventTypeCollectionSchema,
   EventTypesParamsSchema,
-  type Event,
-  type EventCursor,
-  type EventFollowParams,
-  type EventListParams,
-  type EventTypeInfo,
-  type EventTypesParams,
-  type EventValueFilter,
 } from '../schemas/event.js';
-import { APIResource } from './resource.js';
-
-/** Kommo's RU docs cap events at 100 per page (its English docs say 250): stay within both. */
-const EVENTS_PAGE_SIZE = 100;
-
-/** Event ids are opaque strings such as `01pz58t6p04ymgsgfbmfyfy1mf`. */
-const EventIdSchema = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'Expected an event id');
+import { APIResource, route } from './resource.js';
 
 /** Options of `events.follow`. */
 export interface EventFollowOptions extends RequestOptions {
@@ -52,7 +39,7 @@ export interface EventFollowOptions extends RequestOptions {
 }
 
 /** Kommo wants the two value filters as comma lists, the status lists as indexed records. */
-function valueFilter(f: EventValueFilter | undefined): QueryInput[string] {
+function valueFilter(f: s.EventValueFilter | undefined): QueryInput[string] {
   if (!f) return undefined;
   return {
     leads_statuses: f.leads_statuses,
@@ -71,8 +58,8 @@ function filterQuery(
     entity?: string[] | undefined;
     entity_id?: number[] | undefined;
     type?: string[] | undefined;
-    value_before?: EventValueFilter | undefined;
-    value_after?: EventValueFilter | undefined;
+    value_before?: s.EventValueFilter | undefined;
+    value_after?: s.EventValueFilter | undefined;
   } = {},
 ): QueryInput[string] {
   return {
@@ -87,6 +74,22 @@ function filterQuery(
   };
 }
 
+const events = route({
+  path: '/api/v4/events',
+  key: 'events',
+  names: ['event', 'events'],
+  pageSize: MAX_EVENTS_PAGE_LIMIT,
+  schemas: () => ({
+    ...eventRouteSchemas(),
+    // s.Event ids are opaque strings such as `01pz58t6p04ymgsgfbmfyfy1mf`.
+    id: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'Expected an event id'),
+  }),
+  query: (p: s.EventListParams) => ({
+    with: joinWith(p.with),
+    filter: p.filter ? filterQuery(p.filter) : undefined,
+  }),
+});
+
 /**
  * The audit log: who changed what and when (status moves, new leads, tags, calls, messages,
  * tasks…). Reading it needs no admin rights; each user sees what their rights allow.
@@ -100,6 +103,8 @@ function filterQuery(
  * @see https://developers.kommo.com/reference/events-list
  */
 export class Events extends APIResource {
+  readonly #api = events.on(this._client);
+
   /**
    * Lists events (100 per page unless `limit` says otherwise). A 204 is an empty list. Kommo
    * does not document the order of events.
@@ -107,23 +112,8 @@ export class Events extends APIResource {
    * @throws {@link RequestValidationError} (on first use) for invalid params, e.g. `entity_id`
    *   without exactly one `entity`.
    */
-  list(params?: EventListParams, options?: ListOptions): PagePromise<Event> {
-    return listPages<Event>(
-      this._client,
-      () => {
-        const p = parseInput(EventListParamsSchema, params ?? {}, 'event list params');
-        return {
-          path: '/api/v4/events',
-          query: { with: joinWith(p.with), filter: p.filter ? filterQuery(p.filter) : undefined },
-          key: 'events',
-          schema: EventCollectionSchema,
-          what: 'events',
-          page: p.page,
-          limit: p.limit ?? EVENTS_PAGE_SIZE,
-        };
-      },
-      options,
-    );
+  list(params?: s.EventListParams, options?: ListOptions): PagePromise<s.Event> {
+    return this.#api.list(params, options);
   }
 
   /**
@@ -131,22 +121,15 @@ export class Events extends APIResource {
    *
    * @throws {@link NotFoundError} when Kommo answers 204.
    */
-  async get(id: string, options?: RequestOptions): Promise<Event> {
-    const eventId = parseInput(EventIdSchema, id, 'event id');
-    return getOne(
-      this._client,
-      { path: `/api/v4/events/${eventId}` },
-      EventSchema,
-      `event ${eventId}`,
-      options,
-    );
+  get(id: string, options?: RequestOptions): Promise<s.Event> {
+    return this.#api.get(id, undefined, options);
   }
 
   /**
    * The event types Kommo knows (`GET /api/v4/events/types`): `key` goes into `filter.type`,
    * `lang` is the name in `language_code` (default: the user's language).
    */
-  async types(params?: EventTypesParams, options?: RequestOptions): Promise<EventTypeInfo[]> {
+  async types(params?: s.EventTypesParams, options?: RequestOptions): Promise<s.EventTypeInfo[]> {
     const p = parseInput(EventTypesParamsSchema, params ?? {}, 'event types params');
     const path = '/api/v4/events/types';
     const response = await this._client._send(
@@ -188,7 +171,7 @@ export class Events extends APIResource {
    * ```
    * @throws {@link RequestValidationError} at once for invalid params or cursor.
    */
-  follow(params: EventFollowParams, options?: EventFollowOptions): EventFollower {
+  follow(params: s.EventFollowParams, options?: EventFollowOptions): EventFollower {
     const p = parseInput(EventFollowParamsSchema, params, 'event follow params');
     return new EventFollower(this, p, options ?? {});
   }
@@ -200,12 +183,12 @@ type ParsedFollowParams = z.output<typeof EventFollowParamsSchema>;
  * An `events.follow()` run: `for await` it for events, read {@link EventFollower.cursor} to
  * persist progress, call {@link EventFollower.stop} to end it.
  */
-export class EventFollower implements AsyncIterable<Event> {
+export class EventFollower implements AsyncIterable<s.Event> {
   readonly #events: Events;
   readonly #params: ParsedFollowParams;
   readonly #options: EventFollowOptions;
   readonly #stop = new AbortController();
-  #cursor: EventCursor;
+  #cursor: s.EventCursor;
   #polls = 0;
 
   /** @internal */
@@ -217,7 +200,7 @@ export class EventFollower implements AsyncIterable<Event> {
   }
 
   /** Where the follower stands (a copy): every event delivered so far is covered by it. */
-  get cursor(): EventCursor {
+  get cursor(): s.EventCursor {
     return { lastTs: this.#cursor.lastTs, seenIds: [...this.#cursor.seenIds] };
   }
 
@@ -232,7 +215,7 @@ export class EventFollower implements AsyncIterable<Event> {
   }
 
   /** Yields new events oldest first, polling until `stop()`, the signal, or `once`. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Event, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<s.Event, void, undefined> {
     const {
       signal: userSignal,
       now = Date.now,
@@ -248,7 +231,7 @@ export class EventFollower implements AsyncIterable<Event> {
       if (signal.aborted) return;
       const to = Math.floor(now() / 1000) - settleSec;
       if (to >= this.#cursor.lastTs) {
-        let batch: Event[];
+        let batch: s.Event[];
         try {
           batch = await this.#poll(this.#cursor.lastTs, to, { ...requestOptions, signal });
         } catch (error) {
@@ -276,13 +259,13 @@ export class EventFollower implements AsyncIterable<Event> {
   }
 
   /** One poll: every page of `[from, to]`, deduped and sorted oldest first. */
-  async #poll(from: number, to: number, options: ListOptions): Promise<Event[]> {
+  async #poll(from: number, to: number, options: ListOptions): Promise<s.Event[]> {
     const seen = new Set(this.#cursor.seenIds);
-    const fresh = new Map<string, Event>();
+    const fresh = new Map<string, s.Event>();
     const list = this.#events.list(
       {
         ...(this.#params.with ? { with: this.#params.with } : {}),
-        limit: this.#params.limit ?? EVENTS_PAGE_SIZE,
+        limit: this.#params.limit ?? MAX_EVENTS_PAGE_LIMIT,
         filter: { ...this.#params.filter, created_at: { from, to } },
       },
       { ...options, readAhead: 0 },

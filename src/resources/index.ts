@@ -4,30 +4,47 @@
  * @module
  */
 export { APIResource } from './resource.js';
+export {
+  WritableResource,
+  RecordResource,
+  EntityResource,
+  SearchableEntityResource,
+  ScopedRecordResource,
+  type RecordTypes,
+  type EntityTypes,
+  type SearchableEntityTypes,
+  type ScopedRecordTypes,
+} from './bases.js';
 export { Leads, WON_STATUS_ID, LOST_STATUS_ID } from './leads.js';
-export { Contacts } from './contacts.js';
+export { Contacts, ContactChats } from './contacts.js';
 export { Pipelines, PipelineStatuses } from './pipelines.js';
 export { Users, Roles } from './users.js';
 export { Notes } from './notes.js';
 export { CustomFields, CustomFieldGroups } from './custom-fields.js';
-export { AccountResource } from './account.js';
+export { AccountParameters } from './account.js';
 export { Companies } from './companies.js';
 export { Tasks } from './tasks.js';
 export { Tags } from './tags.js';
 export { Links } from './links.js';
 export { Events, EventFollower, type EventFollowOptions } from './events.js';
-export { UnsortedResource } from './unsorted.js';
+export { UnsortedLeads } from './unsorted.js';
 export { LossReasons } from './loss-reasons.js';
 export { Sources } from './sources.js';
 export { Catalogs, CatalogElements } from './catalogs.js';
 export {
-  Webhooks,
+  WebhookSubscriptions,
   WEBHOOK_SETTINGS,
   type WebhookSubscription,
   type WebhookSubscriptionSetting,
   type WebhookListParams,
   type WebhookSubscribeParams,
 } from './webhooks.js';
+// The names before 0.2.0, kept for one minor version (see the changelog).
+/* eslint-disable @typescript-eslint/no-deprecated */
+export { AccountResource } from './account.js';
+export { UnsortedResource } from './unsorted.js';
+export { Webhooks } from './webhooks.js';
+/* eslint-enable @typescript-eslint/no-deprecated */
 export {
   PagePromise,
   DEFAULT_PAGE_SIZE,

@@ -6,32 +6,54 @@
  * @module
  */
 
-import { MAX_LINKS } from '../facts.js';
 import { z } from 'zod';
 import { runBatch, sendWrite, type BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
-import { listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
-import { assertId, path } from '../core/path.js';
+import type { ListOptions, PagePromise } from '../core/pagination.js';
+import { path } from '../core/path.js';
+import { lazy } from '../core/schema.js';
+import { MAX_LINKS } from '../facts.js';
 import {
   EntityLinkInputSchema,
   IdSchema,
   parseInput,
   type EntityLinkInput,
 } from '../schemas/common.js';
+import type * as s from '../schemas/link.js';
 import {
   EntityLinkCollectionSchema,
   EntityLinkManyItemSchema,
   EntityLinkSchema,
   LinkListParamsSchema,
   LinkSourceTypeSchema,
-  type EntityLink,
-  type EntityLinkManyItem,
-  type LinkListParams,
-  type LinkSourceType,
 } from '../schemas/link.js';
-import { APIResource } from './resource.js';
+import { APIResource, route } from './resource.js';
 
-function sourceType(value: LinkSourceType): LinkSourceType {
+const schemas = lazy(() => ({
+  item: EntityLinkSchema,
+  page: EntityLinkCollectionSchema,
+  list: LinkListParamsSchema,
+  links: z.array(EntityLinkInputSchema).min(1).max(MAX_LINKS),
+  many: z.array(EntityLinkManyItemSchema),
+}));
+
+/** `/api/v4/{type}/{id}/links` and `/api/v4/{type}/{id}/link|unlink`. */
+const links = route({ key: 'links', names: ['link', 'links'], schemas });
+
+/** `/api/v4/{type}/links`: the links of several entities, by `filter[entity_id][]`. */
+const ofMany = lazy(() => ({
+  ...schemas(),
+  list: LinkListParamsSchema.extend({ entity_id: z.array(IdSchema).min(1).max(MAX_LINKS) }),
+}));
+const linksOfMany = route({
+  key: 'links',
+  names: ['link', 'links'],
+  schemas: ofMany,
+  // Kommo takes the ids as one more filter.
+  query: (p) => ({ filter: { entity_id: p.entity_id, ...p.filter } }),
+});
+
+function sourceType(value: s.LinkSourceType): s.LinkSourceType {
   return parseInput(LinkSourceTypeSchema, value, 'link entity type');
 }
 
@@ -55,55 +77,24 @@ export class Links extends APIResource {
    * links, or an unknown entity) is an empty list.
    */
   list(
-    type: LinkSourceType,
+    type: s.LinkSourceType,
     id: number,
-    params?: LinkListParams,
+    params?: s.LinkListParams,
     options?: ListOptions,
-  ): PagePromise<EntityLink> {
-    return listPages<EntityLink>(
-      this._client,
-      () => {
-        const e = sourceType(type);
-        const p = parseInput(LinkListParamsSchema, params ?? {}, 'link list params');
-        return {
-          path: path`/api/v4/${e}/${id}/links`,
-          query: { filter: p.filter },
-          key: 'links',
-          schema: EntityLinkCollectionSchema,
-          what: `${e} links`,
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
+  ): PagePromise<s.EntityLink> {
+    const at = links.on(this._client, () => path`/api/v4/${sourceType(type)}/${id}/links`);
+    return at.list(params, options);
   }
 
   /** Lists the links of several entities of one type (`filter[entity_id][]`). */
   listMany(
-    type: LinkSourceType,
+    type: s.LinkSourceType,
     ids: readonly number[],
-    params?: LinkListParams,
+    params?: s.LinkListParams,
     options?: ListOptions,
-  ): PagePromise<EntityLink> {
-    return listPages<EntityLink>(
-      this._client,
-      () => {
-        const e = sourceType(type);
-        const entityIds = parseInput(z.array(IdSchema).min(1).max(MAX_LINKS), ids, 'entity ids');
-        const p = parseInput(LinkListParamsSchema, params ?? {}, 'link list params');
-        return {
-          path: path`/api/v4/${e}/links`,
-          query: { filter: { entity_id: entityIds, ...p.filter } },
-          key: 'links',
-          schema: EntityLinkCollectionSchema,
-          what: `${e} links`,
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
+  ): PagePromise<s.EntityLink> {
+    const at = linksOfMany.on(this._client, () => path`/api/v4/${sourceType(type)}/links`);
+    return at.list({ ...params, entity_id: ids }, options);
   }
 
   /**
@@ -112,38 +103,30 @@ export class Links extends APIResource {
    * @throws {@link RequestValidationError} before sending, for invalid links (1 to 250).
    */
   async link(
-    type: LinkSourceType,
+    type: s.LinkSourceType,
     id: number,
     links: readonly EntityLinkInput[],
     options?: RequestOptions,
-  ): Promise<EntityLink[]> {
-    const e = sourceType(type);
-    assertId(id);
-    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(MAX_LINKS), links, 'links');
-    return sendWrite(
-      this._client,
-      { method: 'POST', path: path`/api/v4/${e}/${id}/link`, body },
-      'links',
-      EntityLinkSchema,
-      `${e} links`,
+  ): Promise<s.EntityLink[]> {
+    return sendWrite(this._client, {
+      method: 'POST',
+      path: path`/api/v4/${sourceType(type)}/${id}/link`,
+      body: parseInput(schemas().links, links, 'links'),
+      key: 'links',
+      schema: EntityLinkSchema,
+      what: `${type} links`,
       options,
-    );
+    });
   }
 
   /** Removes links from one entity. */
-  async unlink(
-    type: LinkSourceType,
+  unlink(
+    type: s.LinkSourceType,
     id: number,
     links: readonly EntityLinkInput[],
     options?: RequestOptions,
   ): Promise<void> {
-    const e = sourceType(type);
-    assertId(id);
-    const body = parseInput(z.array(EntityLinkInputSchema).min(1).max(MAX_LINKS), links, 'links');
-    await this._client._send(
-      { method: 'POST', path: path`/api/v4/${e}/${id}/unlink`, body },
-      options,
-    );
+    return this.#of(type).unlink(id, links, options);
   }
 
   /**
@@ -153,30 +136,21 @@ export class Links extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   async linkMany(
-    type: LinkSourceType,
-    items: readonly EntityLinkManyItem[],
+    type: s.LinkSourceType,
+    items: readonly s.EntityLinkManyItem[],
     options?: BatchOptions,
-  ): Promise<EntityLink[]> {
-    const e = sourceType(type);
-    const bodies = parseInput(z.array(EntityLinkManyItemSchema), items, 'links');
-    return runBatch(
-      bodies as Array<(typeof bodies)[number] & { request_id?: string }>,
-      {
-        maxChunkSize: MAX_LINKS,
-        what: `${e} links`,
-        // Kommo's link answers carry no request_id: results match by position.
-        requestIds: () => [],
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'POST', path: path`/api/v4/${e}/link`, body: chunk.map(withoutRequestId) },
-            'links',
-            EntityLinkSchema,
-            `${e} links`,
-            opts,
-          ),
-      },
-      options,
+  ): Promise<s.EntityLink[]> {
+    const route = path`/api/v4/${sourceType(type)}/link`;
+    return this.#batch(items, options, (body, opts) =>
+      sendWrite(this._client, {
+        method: 'POST',
+        path: route,
+        body,
+        key: 'links',
+        schema: EntityLinkSchema,
+        what: `${type} links`,
+        options: opts,
+      }),
     );
   }
 
@@ -187,33 +161,43 @@ export class Links extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   async unlinkMany(
-    type: LinkSourceType,
-    items: readonly EntityLinkManyItem[],
+    type: s.LinkSourceType,
+    items: readonly s.EntityLinkManyItem[],
     options?: BatchOptions,
-  ): Promise<EntityLinkManyItem[]> {
-    const e = sourceType(type);
-    const bodies = parseInput(z.array(EntityLinkManyItemSchema), items, 'links');
+  ): Promise<s.EntityLinkManyItem[]> {
+    const route = path`/api/v4/${sourceType(type)}/unlink`;
+    return this.#batch(items, options, async (body, opts) => {
+      await this._client._send({ method: 'POST', path: route, body }, opts);
+      return body;
+    });
+  }
+
+  #of(type: s.LinkSourceType) {
+    return links.on(this._client, () => path`/api/v4/${sourceType(type)}`);
+  }
+
+  /** Validates link items and writes them in chunks, matched by position. */
+  #batch<R>(
+    items: readonly s.EntityLinkManyItem[],
+    options: BatchOptions | undefined,
+    send: (body: s.EntityLinkManyItem[], options: RequestOptions) => Promise<R[]>,
+  ): Promise<R[]> {
+    const bodies = parseInput(schemas().many, items, 'links');
     return runBatch(
-      bodies as Array<(typeof bodies)[number] & { request_id?: string }>,
+      bodies as Array<s.EntityLinkManyItem & { request_id?: string }>,
       {
         maxChunkSize: MAX_LINKS,
-        what: `${e} unlinks`,
+        what: 'links',
+        // Kommo's link answers carry no request_id: results match by position.
         requestIds: () => [],
-        send: async (chunk, opts) => {
-          const plain = chunk.map(withoutRequestId);
-          await this._client._send(
-            { method: 'POST', path: path`/api/v4/${e}/unlink`, body: plain },
-            opts,
-          );
-          return plain;
-        },
+        // Link items go out without the batch's request_id: Kommo documents none for links.
+        send: (chunk, opts) => send(chunk.map(withoutRequestId), opts),
       },
       options,
     );
   }
 }
 
-/** Link items go out without the batch's request_id: Kommo documents none for links. */
 function withoutRequestId<T extends { request_id?: string | undefined }>(
   item: T,
 ): Omit<T, 'request_id'> {

@@ -5,42 +5,34 @@
  * @module
  */
 
-import { z } from 'zod';
-import {
-  refRequestIds,
-  runBatch,
-  sendWrite,
-  sendWriteOne,
-  type BatchOptions,
-} from '../core/batch.js';
+import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
-import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
+import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
-import { joinWith, parseInput } from '../schemas/common.js';
+import { parseInput } from '../schemas/common.js';
+import type * as s from '../schemas/note.js';
 import {
-  NoteCollectionSchema,
-  NoteCreateItemSchema,
-  NoteCreateParamsSchema,
   NoteEntityTypeSchema,
   NoteListForParamsSchema,
-  NoteListParamsSchema,
-  NoteRefSchema,
-  NoteSchema,
-  NoteUpdateItemSchema,
-  NoteUpdateParamsSchema,
-  type Note,
-  type NoteCreateItem,
-  type NoteCreateParams,
-  type NoteEntityType,
-  type NoteListForParams,
-  type NoteListParams,
-  type NoteRef,
-  type NoteUpdateItem,
-  type NoteUpdateParams,
+  noteRouteSchemas,
 } from '../schemas/note.js';
-import { APIResource } from './resource.js';
+import { APIResource, route } from './resource.js';
 
-function entityType(value: NoteEntityType): NoteEntityType {
+/** `/api/v4/{type}/notes` (every entity's) and `/api/v4/{type}/{id}/notes` (one entity's). */
+const notes = route({
+  key: 'notes',
+  names: ['note', 'notes'],
+  schemas: noteRouteSchemas,
+});
+
+/** One entity's notes take the same params but `entity_id`. */
+const notesOf = route({
+  key: 'notes',
+  names: ['note', 'notes'],
+  schemas: () => ({ ...noteRouteSchemas(), list: NoteListForParamsSchema }),
+});
+
+function entityType(value: s.NoteEntityType): s.NoteEntityType {
   return parseInput(NoteEntityTypeSchema, value, 'note entity type');
 }
 
@@ -59,51 +51,34 @@ function entityType(value: NoteEntityType): NoteEntityType {
  * @see https://developers.kommo.com/reference/notes-list
  */
 export class Notes extends APIResource {
+  /** Every note of one entity type: `/api/v4/{type}/notes`. */
+  #all(type: s.NoteEntityType) {
+    return notes.on(this._client, () => path`/api/v4/${entityType(type)}/notes`);
+  }
+
+  /** The notes of one entity: `/api/v4/{type}/{id}/notes`. */
+  #of(type: s.NoteEntityType, entityId: number) {
+    return notes.on(this._client, () => path`/api/v4/${entityType(type)}/${entityId}/notes`);
+  }
+
   /** Lists the notes of every entity of a type (filter by `entity_id`, `note_type`…). */
-  list(type: NoteEntityType, params?: NoteListParams, options?: ListOptions): PagePromise<Note> {
-    return listPages<Note>(
-      this._client,
-      () => {
-        const e = entityType(type);
-        const p = parseInput(NoteListParamsSchema, params ?? {}, 'note list params');
-        return {
-          path: path`/api/v4/${e}/notes`,
-          query: { with: joinWith(p.with), filter: p.filter, order: p.order },
-          key: 'notes',
-          schema: NoteCollectionSchema,
-          what: 'notes',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
+  list(
+    type: s.NoteEntityType,
+    params?: s.NoteListParams,
+    options?: ListOptions,
+  ): PagePromise<s.Note> {
+    return this.#all(type).list(params, options);
   }
 
   /** Lists the notes of one entity. */
   listFor(
-    type: NoteEntityType,
+    type: s.NoteEntityType,
     entityId: number,
-    params?: NoteListForParams,
+    params?: s.NoteListForParams,
     options?: ListOptions,
-  ): PagePromise<Note> {
-    return listPages<Note>(
-      this._client,
-      () => {
-        const e = entityType(type);
-        const p = parseInput(NoteListForParamsSchema, params ?? {}, 'note list params');
-        return {
-          path: path`/api/v4/${e}/${entityId}/notes`,
-          query: { with: joinWith(p.with), filter: p.filter, order: p.order },
-          key: 'notes',
-          schema: NoteCollectionSchema,
-          what: 'notes',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
+  ): PagePromise<s.Note> {
+    const at = notesOf.on(this._client, () => path`/api/v4/${entityType(type)}/${entityId}/notes`);
+    return at.list(params, options);
   }
 
   /**
@@ -111,35 +86,18 @@ export class Notes extends APIResource {
    *
    * @throws {@link NotFoundError} for an unknown note.
    */
-  async get(type: NoteEntityType, noteId: number, options?: RequestOptions): Promise<Note> {
-    const e = entityType(type);
-    return getOne(
-      this._client,
-      { path: path`/api/v4/${e}/notes/${noteId}` },
-      NoteSchema,
-      `note ${noteId}`,
-      options,
-    );
+  get(type: s.NoteEntityType, noteId: number, options?: RequestOptions): Promise<s.Note> {
+    return this.#all(type).get(noteId, undefined, options);
   }
 
   /** Adds a note to one entity. */
-  async create(
-    type: NoteEntityType,
+  create(
+    type: s.NoteEntityType,
     entityId: number,
-    note: NoteCreateParams,
+    note: s.NoteCreateParams,
     options?: RequestOptions,
-  ): Promise<NoteRef> {
-    const e = entityType(type);
-    const route = path`/api/v4/${e}/${entityId}/notes`;
-    const body = parseInput(NoteCreateParamsSchema, note, 'note');
-    return sendWriteOne(
-      this._client,
-      { method: 'POST', path: route, body: [body] },
-      'notes',
-      NoteRefSchema,
-      'note',
-      options,
-    );
+  ): Promise<s.NoteRef> {
+    return this.#of(type, entityId).create(note, options);
   }
 
   /**
@@ -147,53 +105,23 @@ export class Notes extends APIResource {
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  async createMany(
-    type: NoteEntityType,
-    notes: readonly NoteCreateItem[],
+  createMany(
+    type: s.NoteEntityType,
+    notes: readonly s.NoteCreateItem[],
     options?: BatchOptions,
-  ): Promise<NoteRef[]> {
-    const e = entityType(type);
-    const bodies = parseInput(z.array(NoteCreateItemSchema), notes, 'notes');
-    const route = path`/api/v4/${e}/notes`;
-    return runBatch(
-      bodies,
-      {
-        maxChunkSize: 250,
-        what: 'notes',
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'POST', path: route, body: chunk },
-            'notes',
-            NoteRefSchema,
-            'notes',
-            opts,
-          ),
-      },
-      options,
-    );
+  ): Promise<s.NoteRef[]> {
+    return this.#all(type).createMany(notes, options);
   }
 
   /** Changes one note of an entity with exactly the fields you pass. */
-  async update(
-    type: NoteEntityType,
+  update(
+    type: s.NoteEntityType,
     entityId: number,
     noteId: number,
-    params: NoteUpdateParams,
+    params: s.NoteUpdateParams,
     options?: RequestOptions,
-  ): Promise<NoteRef> {
-    const e = entityType(type);
-    const route = path`/api/v4/${e}/${entityId}/notes/${noteId}`;
-    const body = parseInput(NoteUpdateParamsSchema, params, 'note update');
-    return sendWriteOne(
-      this._client,
-      { method: 'PATCH', path: route, body },
-      'notes',
-      NoteRefSchema,
-      'note',
-      options,
-    );
+  ): Promise<s.NoteRef> {
+    return this.#of(type, entityId).update(noteId, params, options);
   }
 
   /**
@@ -201,31 +129,11 @@ export class Notes extends APIResource {
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  async updateMany(
-    type: NoteEntityType,
-    items: readonly NoteUpdateItem[],
+  updateMany(
+    type: s.NoteEntityType,
+    items: readonly s.NoteUpdateItem[],
     options?: BatchOptions,
-  ): Promise<NoteRef[]> {
-    const e = entityType(type);
-    const bodies = parseInput(z.array(NoteUpdateItemSchema), items, 'note updates');
-    const route = path`/api/v4/${e}/notes`;
-    return runBatch(
-      bodies,
-      {
-        maxChunkSize: 250,
-        what: 'notes',
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'PATCH', path: route, body: chunk },
-            'notes',
-            NoteRefSchema,
-            'notes',
-            opts,
-          ),
-      },
-      options,
-    );
+  ): Promise<s.NoteRef[]> {
+    return this.#all(type).updateMany(items, options);
   }
 }

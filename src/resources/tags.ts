@@ -7,18 +7,20 @@
  */
 
 import { z } from 'zod';
-import {
-  refRequestIds,
-  runBatch,
-  sendWrite,
-  sendWriteOne,
-  type BatchOptions,
-} from '../core/batch.js';
+import { sendWriteMany, sendWriteOne, type BatchOptions } from '../core/batch.js';
 import { RequestValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
-import { listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
+import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { assertId, path } from '../core/path.js';
-import { WriteRefSchema, parseInput, type Tag, type WriteRef } from '../schemas/common.js';
+import { MAX_BATCH_ITEMS } from '../facts.js';
+import {
+  TagSchema,
+  WriteRefSchema,
+  parseInput,
+  type Tag,
+  type WriteRef,
+} from '../schemas/common.js';
+import type * as s from '../schemas/tag.js';
 import {
   TagChangeSchema,
   TagCollectionSchema,
@@ -27,24 +29,40 @@ import {
   TagListParamsSchema,
   TagRefInputSchema,
   TagRefSchema,
-  type TagChange,
-  type TagCreateParams,
-  type TagEntityType,
-  type TagListParams,
-  type TagRef,
-  type TagRefInput,
 } from '../schemas/tag.js';
-import { APIResource } from './resource.js';
+import { APIResource, route } from './resource.js';
 
-function entityType(value: TagEntityType): TagEntityType {
+/** `/api/v4/{type}/tags`: one dictionary per entity type. */
+const dictionaries = route({
+  key: 'tags',
+  names: ['tag', 'tags'],
+  schemas: () => ({
+    item: TagSchema,
+    page: TagCollectionSchema,
+    list: TagListParamsSchema,
+    creates: z.array(TagCreateParamsSchema),
+    changes: z.array(TagChangeSchema),
+    // The SDK's own cap on the tags of one add/remove, well above what a card shows.
+    refs: z.array(TagRefInputSchema).min(1).max(100),
+  }),
+});
+
+function entityType(value: s.TagEntityType): s.TagEntityType {
   return parseInput(TagEntityTypeSchema, value, 'tag entity type');
 }
 
-function tagList(
-  tags: readonly TagRefInput[],
-  what: string,
-): Array<{ id: number } | { name: string }> {
-  return parseInput(z.array(TagRefInputSchema).min(1).max(100), tags, what);
+/** Refuses colors on tags other than lead tags, which have none. */
+function checkColors<T extends { color?: string | null | undefined }>(
+  type: string,
+  items: T[],
+): T[] {
+  if (type === 'leads') return items;
+  const issues = items.flatMap((item, i) =>
+    item.color == null ? [] : [{ path: [i, 'color'], message: 'Only lead tags have colors' }],
+  );
+  if (issues.length > 0)
+    throw new RequestValidationError(`Invalid tags: only lead tags have colors (${type})`, issues);
+  return items;
 }
 
 /**
@@ -71,24 +89,9 @@ export class Tags extends APIResource {
    *
    * @throws {@link RequestValidationError} (on first use) for invalid params.
    */
-  list(type: TagEntityType, params?: TagListParams, options?: ListOptions): PagePromise<Tag> {
-    return listPages<Tag>(
-      this._client,
-      () => {
-        const e = entityType(type);
-        const p = parseInput(TagListParamsSchema, params ?? {}, 'tag list params');
-        return {
-          path: path`/api/v4/${e}/tags`,
-          query: { query: p.query, filter: p.filter },
-          key: 'tags',
-          schema: TagCollectionSchema,
-          what: `${e} tags`,
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
+  list(type: s.TagEntityType, params?: s.TagListParams, options?: ListOptions): PagePromise<Tag> {
+    const at = dictionaries.on(this._client, () => path`/api/v4/${entityType(type)}/tags`);
+    return at.list(params, options);
   }
 
   /**
@@ -98,20 +101,21 @@ export class Tags extends APIResource {
    * @throws {@link RequestValidationError} before sending, e.g. for a `color` on a non-lead tag.
    */
   async create(
-    type: TagEntityType,
-    params: TagCreateParams,
+    type: s.TagEntityType,
+    params: s.TagCreateParams,
     options?: RequestOptions,
-  ): Promise<TagRef> {
+  ): Promise<s.TagRef> {
     const e = entityType(type);
-    const body = this.#checkColors(e, [parseInput(TagCreateParamsSchema, params, 'tag')]);
-    return sendWriteOne(
-      this._client,
-      { method: 'POST', path: path`/api/v4/${e}/tags`, body },
-      'tags',
-      TagRefSchema,
-      'tag',
+    const body = checkColors(e, [parseInput(TagCreateParamsSchema, params, 'tag')]);
+    return sendWriteOne(this._client, {
+      method: 'POST',
+      path: path`/api/v4/${e}/tags`,
+      body,
+      key: 'tags',
+      schema: TagRefSchema,
+      what: 'tag',
       options,
-    );
+    });
   }
 
   /**
@@ -120,30 +124,21 @@ export class Tags extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   async createMany(
-    type: TagEntityType,
-    items: readonly TagCreateParams[],
+    type: s.TagEntityType,
+    items: readonly s.TagCreateParams[],
     options?: BatchOptions,
-  ): Promise<TagRef[]> {
+  ): Promise<s.TagRef[]> {
     const e = entityType(type);
-    const bodies = this.#checkColors(e, parseInput(z.array(TagCreateParamsSchema), items, 'tags'));
-    return runBatch(
-      bodies,
-      {
-        maxChunkSize: 250,
-        what: `${e} tags`,
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'POST', path: path`/api/v4/${e}/tags`, body: chunk },
-            'tags',
-            TagRefSchema,
-            'tags',
-            opts,
-          ),
-      },
+    return sendWriteMany(this._client, {
+      method: 'POST',
+      path: path`/api/v4/${e}/tags`,
+      items: checkColors(e, parseInput(dictionaries.schemas().creates, items, 'tags')),
+      key: 'tags',
+      schema: TagRefSchema,
+      what: `${e} tags`,
+      maxChunk: MAX_BATCH_ITEMS,
       options,
-    );
+    });
   }
 
   /**
@@ -156,12 +151,13 @@ export class Tags extends APIResource {
    * ```
    */
   async add(
-    type: TagEntityType,
+    type: s.TagEntityType,
     entityId: number,
-    tags: readonly TagRefInput[],
+    tags: readonly s.TagRefInput[],
     options?: RequestOptions,
   ): Promise<WriteRef> {
-    return this.#patchOne(type, entityId, { tags_to_add: tagList(tags, 'tags to add') }, options);
+    const tags_to_add = parseInput(dictionaries.schemas().refs, tags, 'tags to add');
+    return this.#patchOne(type, entityId, { body: { tags_to_add }, options });
   }
 
   /**
@@ -170,17 +166,13 @@ export class Tags extends APIResource {
    * dictionary.
    */
   async remove(
-    type: TagEntityType,
+    type: s.TagEntityType,
     entityId: number,
-    tags: readonly TagRefInput[],
+    tags: readonly s.TagRefInput[],
     options?: RequestOptions,
   ): Promise<WriteRef> {
-    return this.#patchOne(
-      type,
-      entityId,
-      { tags_to_delete: tagList(tags, 'tags to remove') },
-      options,
-    );
+    const tags_to_delete = parseInput(dictionaries.schemas().refs, tags, 'tags to remove');
+    return this.#patchOne(type, entityId, { body: { tags_to_delete }, options });
   }
 
   /**
@@ -190,69 +182,44 @@ export class Tags extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   async changeMany(
-    type: TagEntityType,
-    changes: readonly TagChange[],
+    type: s.TagEntityType,
+    changes: readonly s.TagChange[],
     options?: BatchOptions,
   ): Promise<WriteRef[]> {
     const e = entityType(type);
-    const parsed = parseInput(z.array(TagChangeSchema), changes, 'tag changes');
-    const bodies = parsed.map((c) => ({
+    const bodies = parseInput(dictionaries.schemas().changes, changes, 'tag changes').map((c) => ({
       id: c.id,
       ...(c.add && c.add.length > 0 ? { tags_to_add: c.add } : {}),
       ...(c.remove && c.remove.length > 0 ? { tags_to_delete: c.remove } : {}),
     }));
-    return runBatch(
-      bodies as Array<(typeof bodies)[number] & { request_id?: string }>,
-      {
-        maxChunkSize: 250,
-        what: `${e} tag changes`,
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'PATCH', path: path`/api/v4/${e}`, body: chunk },
-            e,
-            WriteRefSchema,
-            `${e} tag changes`,
-            opts,
-          ),
-      },
+    return sendWriteMany(this._client, {
+      method: 'PATCH',
+      path: path`/api/v4/${e}`,
+      items: bodies as Array<(typeof bodies)[number] & { request_id?: string }>,
+      key: e,
+      schema: WriteRefSchema,
+      what: `${e} tag changes`,
+      maxChunk: MAX_BATCH_ITEMS,
       options,
-    );
+    });
   }
 
   async #patchOne(
-    type: TagEntityType,
+    type: s.TagEntityType,
     entityId: number,
-    body: Record<string, unknown>,
-    options: RequestOptions | undefined,
+    { body, options }: { body: Record<string, unknown>; options: RequestOptions | undefined },
   ): Promise<WriteRef> {
     const e = entityType(type);
     assertId(entityId, 'entityId');
     // Kommo answers a single PATCH either wrapped in `_embedded[type]` or as the bare ref.
-    return sendWriteOne(
-      this._client,
-      { method: 'PATCH', path: path`/api/v4/${e}/${entityId}`, body },
-      e,
-      WriteRefSchema,
-      `${e} tags`,
+    return sendWriteOne(this._client, {
+      method: 'PATCH',
+      path: path`/api/v4/${e}/${entityId}`,
+      body,
+      key: e,
+      schema: WriteRefSchema,
+      what: `${e} tags`,
       options,
-    );
-  }
-
-  #checkColors<T extends { color?: string | null | undefined }>(
-    type: TagEntityType,
-    items: T[],
-  ): T[] {
-    if (type === 'leads') return items;
-    const issues = items.flatMap((item, i) =>
-      item.color == null ? [] : [{ path: [i, 'color'], message: 'Only lead tags have colors' }],
-    );
-    if (issues.length > 0)
-      throw new RequestValidationError(
-        `Invalid tags: only lead tags have colors (${type})`,
-        issues,
-      );
-    return items;
+    });
   }
 }

@@ -5,37 +5,26 @@
  * @module
  */
 
-import { z } from 'zod';
-import {
-  refRequestIds,
-  runBatch,
-  sendWrite,
-  sendWriteOne,
-  type BatchOptions,
-} from '../core/batch.js';
+import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
-import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
-import { assertId, path } from '../core/path.js';
+import { getOne, type ListOptions, type PagePromise } from '../core/pagination.js';
 import { AccountSchema, type TaskType } from '../schemas/account.js';
 import { parseInput } from '../schemas/common.js';
-import {
-  TaskCollectionSchema,
-  TaskCompleteItemSchema,
-  TaskCreateParamsSchema,
-  TaskListParamsSchema,
-  TaskRefSchema,
-  TaskSchema,
-  TaskUpdateItemSchema,
-  TaskUpdateParamsSchema,
-  type Task,
-  type TaskCompleteItem,
-  type TaskCreateParams,
-  type TaskListParams,
-  type TaskRef,
-  type TaskUpdateItem,
-  type TaskUpdateParams,
-} from '../schemas/task.js';
-import { APIResource } from './resource.js';
+import type * as s from '../schemas/task.js';
+import { TaskCompleteItemSchema, taskRouteSchemas } from '../schemas/task.js';
+import { RecordResource } from './bases.js';
+import { route } from './resource.js';
+
+const tasks = route({
+  path: '/api/v4/tasks',
+  key: 'tasks',
+  names: ['task', 'tasks'],
+  schemas: () => ({
+    ...taskRouteSchemas(),
+    complete: TaskCompleteItemSchema,
+    completions: TaskCompleteItemSchema.array(),
+  }),
+});
 
 /**
  * Tasks (to-dos with a deadline) of leads, contacts, companies and customers, or standalone.
@@ -54,7 +43,10 @@ import { APIResource } from './resource.js';
  * ```
  * @see https://developers.kommo.com/reference/tasks-list
  */
-export class Tasks extends APIResource {
+export class Tasks extends RecordResource<s.TaskResourceTypes> {
+  /** @internal */
+  protected readonly _verbs = tasks.on(this._client);
+
   /**
    * Lists tasks. `await` gives the first page; `for await` walks every task lazily.
    *
@@ -65,97 +57,8 @@ export class Tasks extends APIResource {
    * ```
    * @throws {@link RequestValidationError} (on first use) for invalid params.
    */
-  list(params?: TaskListParams, options?: ListOptions): PagePromise<Task> {
-    return listPages<Task>(
-      this._client,
-      () => {
-        const p = parseInput(TaskListParamsSchema, params ?? {}, 'task list params');
-        return {
-          path: '/api/v4/tasks',
-          query: { filter: p.filter, order: p.order },
-          key: 'tasks',
-          schema: TaskCollectionSchema,
-          what: 'tasks',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
-  }
-
-  /**
-   * Reads one task.
-   *
-   * @throws {@link NotFoundError} when no task has this id (Kommo answers 204).
-   */
-  async get(id: number, options?: RequestOptions): Promise<Task> {
-    return getOne(
-      this._client,
-      { path: path`/api/v4/tasks/${id}` },
-      TaskSchema,
-      `task ${id}`,
-      options,
-    );
-  }
-
-  /**
-   * Creates one task. `text` and `complete_till` (unix seconds) are required; `entity_type`
-   * and `entity_id` go together.
-   *
-   * @throws {@link RequestValidationError} before sending, for invalid input.
-   */
-  async create(params: TaskCreateParams, options?: RequestOptions): Promise<TaskRef> {
-    const body = parseInput(TaskCreateParamsSchema, params, 'task');
-    return sendWriteOne(
-      this._client,
-      { method: 'POST', path: '/api/v4/tasks', body: [body] },
-      'tasks',
-      TaskRefSchema,
-      'task',
-      options,
-    );
-  }
-
-  /**
-   * Creates any number of tasks in chunks; refs come back in input order.
-   *
-   * @throws {@link BatchError} when some items were not applied.
-   */
-  async createMany(items: readonly TaskCreateParams[], options?: BatchOptions): Promise<TaskRef[]> {
-    const bodies = parseInput(z.array(TaskCreateParamsSchema), items, 'tasks');
-    return runBatch(
-      bodies,
-      {
-        maxChunkSize: 250,
-        what: 'tasks',
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'POST', path: '/api/v4/tasks', body: chunk },
-            'tasks',
-            TaskRefSchema,
-            'tasks',
-            opts,
-          ),
-      },
-      options,
-    );
-  }
-
-  /** Updates one task with exactly the fields you pass. */
-  async update(id: number, params: TaskUpdateParams, options?: RequestOptions): Promise<TaskRef> {
-    assertId(id);
-    const body = parseInput(TaskUpdateParamsSchema, params, 'task update');
-    return sendWriteOne(
-      this._client,
-      { method: 'PATCH', path: path`/api/v4/tasks/${id}`, body },
-      'tasks',
-      TaskRefSchema,
-      'task',
-      options,
-    );
+  list(params?: s.TaskListParams, options?: ListOptions): PagePromise<s.Task> {
+    return this._verbs.list(params, options);
   }
 
   /**
@@ -163,9 +66,8 @@ export class Tasks extends APIResource {
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  async updateMany(items: readonly TaskUpdateItem[], options?: BatchOptions): Promise<TaskRef[]> {
-    const bodies = parseInput(z.array(TaskUpdateItemSchema), items, 'task updates');
-    return this.#patchMany(bodies, options);
+  updateMany(items: readonly s.TaskUpdateItem[], options?: BatchOptions): Promise<s.TaskRef[]> {
+    return this._verbs.updateMany(items, options);
   }
 
   /**
@@ -177,17 +79,9 @@ export class Tasks extends APIResource {
    * await kommo.tasks.complete(4747929, 'Reached the client, demo booked');
    * ```
    */
-  async complete(id: number, result?: string, options?: RequestOptions): Promise<TaskRef> {
-    assertId(id);
-    const item = parseInput(TaskCompleteItemSchema, completeInput(id, result), 'task completion');
-    return sendWriteOne(
-      this._client,
-      { method: 'PATCH', path: path`/api/v4/tasks/${id}`, body: completeBody(item) },
-      'tasks',
-      TaskRefSchema,
-      'task',
-      options,
-    );
+  async complete(id: number, result?: string, options?: RequestOptions): Promise<s.TaskRef> {
+    const item = parseInput(tasks.schemas().complete, completeInput(id, result), 'task completion');
+    return this._verbs.update(id, completeBody(item), options);
   }
 
   /**
@@ -196,11 +90,11 @@ export class Tasks extends APIResource {
    * @throws {@link BatchError} when some items were not applied.
    */
   async completeMany(
-    items: readonly TaskCompleteItem[],
+    items: readonly s.TaskCompleteItem[],
     options?: BatchOptions,
-  ): Promise<TaskRef[]> {
-    const parsed = parseInput(z.array(TaskCompleteItemSchema), items, 'task completions');
-    return this.#patchMany(
+  ): Promise<s.TaskRef[]> {
+    const parsed = parseInput(tasks.schemas().completions, items, 'task completions');
+    return this._verbs.updateMany(
       parsed.map((item) => ({ id: item.id, ...completeBody(item) })),
       options,
     );
@@ -212,42 +106,18 @@ export class Tasks extends APIResource {
    * cache the list.
    */
   async types(options?: RequestOptions): Promise<TaskType[]> {
-    const account = await getOne(
-      this._client,
-      { path: '/api/v4/account', query: { with: 'task_types' } },
-      AccountSchema,
-      'account',
+    const account = await getOne(this._client, {
+      path: '/api/v4/account',
+      query: { with: 'task_types' },
+      schema: AccountSchema,
+      what: 'account',
       options,
-    );
+    });
     return account._embedded?.task_types ?? [];
-  }
-
-  #patchMany(
-    bodies: ReadonlyArray<{ id: number; request_id?: string | undefined }>,
-    options?: BatchOptions,
-  ): Promise<TaskRef[]> {
-    return runBatch(
-      bodies,
-      {
-        maxChunkSize: 250,
-        what: 'tasks',
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'PATCH', path: '/api/v4/tasks', body: chunk },
-            'tasks',
-            TaskRefSchema,
-            'tasks',
-            opts,
-          ),
-      },
-      options,
-    );
   }
 }
 
-function completeInput(id: number, result: string | undefined): TaskCompleteItem {
+function completeInput(id: number, result: string | undefined): s.TaskCompleteItem {
   return result === undefined ? { id } : { id, result };
 }
 

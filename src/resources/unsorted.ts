@@ -6,55 +6,63 @@
  * @module
  */
 
-import { z } from 'zod';
-import {
-  refRequestIds,
-  runBatch,
-  sendWrite,
-  sendWriteOne,
-  type BatchOptions,
-} from '../core/batch.js';
+import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
-import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
+import { getOne, type ListOptions, type PagePromise } from '../core/pagination.js';
 import { parseResponse } from '../core/schema.js';
 import { parseInput } from '../schemas/common.js';
+import type * as s from '../schemas/unsorted.js';
 import {
   UnsortedAcceptParamsSchema,
   UnsortedActionResultSchema,
   UnsortedCallCreateParamsSchema,
-  UnsortedCollectionSchema,
   UnsortedDeclineParamsSchema,
   UnsortedFormCreateParamsSchema,
   UnsortedLinkParamsSchema,
-  UnsortedListParamsSchema,
-  UnsortedRefSchema,
-  UnsortedSchema,
+  unsortedRouteSchemas,
   UnsortedSummaryParamsSchema,
   UnsortedSummarySchema,
   UnsortedUidSchema,
-  type Unsorted,
-  type UnsortedAcceptParams,
-  type UnsortedActionResult,
-  type UnsortedCallCreateParams,
-  type UnsortedDeclineParams,
-  type UnsortedFormCreateParams,
-  type UnsortedLinkParams,
-  type UnsortedListParams,
-  type UnsortedRef,
-  type UnsortedSummary,
-  type UnsortedSummaryParams,
 } from '../schemas/unsorted.js';
-import { APIResource } from './resource.js';
+import { APIResource, route } from './resource.js';
 
 const BASE = '/api/v4/leads/unsorted';
 
-function uidPath(uid: string, action?: 'accept' | 'decline' | 'link'): string {
-  const u = parseInput(UnsortedUidSchema, uid, 'unsorted uid');
-  return action ? `${BASE}/${u}/${action}` : `${BASE}/${u}`;
+const unsorted = route({
+  path: BASE,
+  key: 'unsorted',
+  names: ['unsorted', 'unsorted'],
+  schemas: unsortedRouteSchemas,
+});
+
+/** `POST /api/v4/leads/unsorted/forms`. */
+const forms = route({
+  path: `${BASE}/forms`,
+  key: 'unsorted',
+  names: ['unsorted form', 'unsorted forms'],
+  schemas: () => ({
+    ...unsortedRouteSchemas(),
+    create: UnsortedFormCreateParamsSchema,
+  }),
+});
+
+/** `POST /api/v4/leads/unsorted/sip`. */
+const calls = route({
+  path: `${BASE}/sip`,
+  key: 'unsorted',
+  names: ['unsorted call', 'unsorted calls'],
+  schemas: () => ({
+    ...unsortedRouteSchemas(),
+    create: UnsortedCallCreateParamsSchema,
+  }),
+});
+
+function uidPath(uid: string, action: 'accept' | 'decline' | 'link'): string {
+  return `${BASE}/${parseInput(UnsortedUidSchema, uid, 'unsorted uid')}/${action}`;
 }
 
 /**
- * Unsorted ("Incoming leads"): each item wraps one lead (plus at most one contact and one
+ * s.Unsorted ("Incoming leads"): each item wraps one lead (plus at most one contact and one
  * company) hidden from normal lists until accepted. Forms and calls can be created through
  * the API; chats and mail come from Kommo's channels. There is no update.
  *
@@ -70,25 +78,14 @@ function uidPath(uid: string, action?: 'accept' | 'decline' | 'link'): string {
  * ```
  * @see https://developers.kommo.com/reference/incoming-leads
  */
-export class UnsortedResource extends APIResource {
+export class UnsortedLeads extends APIResource {
+  readonly #api = unsorted.on(this._client);
+  readonly #forms = forms.on(this._client);
+  readonly #calls = calls.on(this._client);
+
   /** Lists unsorted items; a 204 is an empty list. */
-  list(params?: UnsortedListParams, options?: ListOptions): PagePromise<Unsorted> {
-    return listPages<Unsorted>(
-      this._client,
-      () => {
-        const p = parseInput(UnsortedListParamsSchema, params ?? {}, 'unsorted list params');
-        return {
-          path: BASE,
-          query: { filter: p.filter, order: p.order },
-          key: 'unsorted',
-          schema: UnsortedCollectionSchema,
-          what: 'unsorted',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
+  list(params?: s.UnsortedListParams, options?: ListOptions): PagePromise<s.Unsorted> {
+    return this.#api.list(params, options);
   }
 
   /**
@@ -96,53 +93,42 @@ export class UnsortedResource extends APIResource {
    *
    * @throws {@link NotFoundError} when Kommo answers 204.
    */
-  async get(uid: string, options?: RequestOptions): Promise<Unsorted> {
-    const p = uidPath(uid);
-    return getOne(this._client, { path: p }, UnsortedSchema, `unsorted ${uid}`, options);
+  get(uid: string, options?: RequestOptions): Promise<s.Unsorted> {
+    return this.#api.get(uid, undefined, options);
   }
 
   /**
-   * Puts form submissions into Unsorted (`POST /api/v4/leads/unsorted/forms`), in chunks.
+   * Puts form submissions into s.Unsorted (`POST /api/v4/leads/unsorted/forms`), in chunks.
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  async createForms(
-    items: readonly UnsortedFormCreateParams[],
+  createForms(
+    items: readonly s.UnsortedFormCreateParams[],
     options?: BatchOptions,
-  ): Promise<UnsortedRef[]> {
-    const bodies = parseInput(z.array(UnsortedFormCreateParamsSchema), items, 'unsorted forms');
-    return this.#create('forms', bodies, options);
+  ): Promise<s.UnsortedRef[]> {
+    return this.#forms.createMany(items, options);
   }
 
-  /** Puts one form submission into Unsorted. */
-  async createForm(
-    params: UnsortedFormCreateParams,
-    options?: RequestOptions,
-  ): Promise<UnsortedRef> {
-    const body = parseInput(UnsortedFormCreateParamsSchema, params, 'unsorted form');
-    return this.#createOne('forms', body, options);
+  /** Puts one form submission into s.Unsorted. */
+  createForm(params: s.UnsortedFormCreateParams, options?: RequestOptions): Promise<s.UnsortedRef> {
+    return this.#forms.create(params, options);
   }
 
   /**
-   * Puts incoming calls into Unsorted (`POST /api/v4/leads/unsorted/sip`), in chunks.
+   * Puts incoming calls into s.Unsorted (`POST /api/v4/leads/unsorted/sip`), in chunks.
    *
    * @throws {@link BatchError} when some items were not applied.
    */
-  async createCalls(
-    items: readonly UnsortedCallCreateParams[],
+  createCalls(
+    items: readonly s.UnsortedCallCreateParams[],
     options?: BatchOptions,
-  ): Promise<UnsortedRef[]> {
-    const bodies = parseInput(z.array(UnsortedCallCreateParamsSchema), items, 'unsorted calls');
-    return this.#create('sip', bodies, options);
+  ): Promise<s.UnsortedRef[]> {
+    return this.#calls.createMany(items, options);
   }
 
-  /** Puts one incoming call into Unsorted. */
-  async createCall(
-    params: UnsortedCallCreateParams,
-    options?: RequestOptions,
-  ): Promise<UnsortedRef> {
-    const body = parseInput(UnsortedCallCreateParamsSchema, params, 'unsorted call');
-    return this.#createOne('sip', body, options);
+  /** Puts one incoming call into s.Unsorted. */
+  createCall(params: s.UnsortedCallCreateParams, options?: RequestOptions): Promise<s.UnsortedRef> {
+    return this.#calls.create(params, options);
   }
 
   /**
@@ -153,12 +139,12 @@ export class UnsortedResource extends APIResource {
    */
   async accept(
     uid: string,
-    params?: UnsortedAcceptParams,
+    params?: s.UnsortedAcceptParams,
     options?: RequestOptions,
-  ): Promise<UnsortedActionResult> {
-    const p = uidPath(uid, 'accept');
+  ): Promise<s.UnsortedActionResult> {
+    const path = uidPath(uid, 'accept');
     const body = parseInput(UnsortedAcceptParamsSchema, params ?? {}, 'unsorted accept params');
-    return this.#action({ method: 'POST', path: p, body }, options);
+    return this.#action({ method: 'POST', path, body }, options);
   }
 
   /**
@@ -169,15 +155,13 @@ export class UnsortedResource extends APIResource {
    */
   async decline(
     uid: string,
-    params?: UnsortedDeclineParams,
+    params?: s.UnsortedDeclineParams,
     options?: RequestOptions,
-  ): Promise<UnsortedActionResult> {
-    const p = uidPath(uid, 'decline');
+  ): Promise<s.UnsortedActionResult> {
+    const path = uidPath(uid, 'decline');
     const body = parseInput(UnsortedDeclineParamsSchema, params ?? {}, 'unsorted decline params');
-    return this.#action(
-      { method: 'DELETE', path: p, ...(Object.keys(body).length > 0 ? { body } : {}) },
-      options,
-    );
+    const withBody = Object.keys(body).length > 0 ? { body } : {};
+    return this.#action({ method: 'DELETE', path, ...withBody }, options);
   }
 
   /**
@@ -186,73 +170,33 @@ export class UnsortedResource extends APIResource {
    */
   async link(
     uid: string,
-    params: UnsortedLinkParams,
+    params: s.UnsortedLinkParams,
     options?: RequestOptions,
-  ): Promise<UnsortedActionResult> {
-    const p = uidPath(uid, 'link');
+  ): Promise<s.UnsortedActionResult> {
+    const path = uidPath(uid, 'link');
     const body = parseInput(UnsortedLinkParamsSchema, params, 'unsorted link params');
-    return this.#action({ method: 'POST', path: p, body }, options);
+    return this.#action({ method: 'POST', path, body }, options);
   }
 
   /** Counts of unsorted items: total, accepted, declined, average sort time, per category. */
   async summary(
-    params?: UnsortedSummaryParams,
+    params?: s.UnsortedSummaryParams,
     options?: RequestOptions,
-  ): Promise<UnsortedSummary> {
+  ): Promise<s.UnsortedSummary> {
     const p = parseInput(UnsortedSummaryParamsSchema, params ?? {}, 'unsorted summary params');
-    return getOne(
-      this._client,
-      { path: `${BASE}/summary`, query: { filter: p.filter } },
-      UnsortedSummarySchema,
-      'unsorted summary',
+    return getOne(this._client, {
+      path: `${BASE}/summary`,
+      query: { filter: p.filter },
+      schema: UnsortedSummarySchema,
+      what: 'unsorted summary',
       options,
-    );
-  }
-
-  #create(
-    category: 'forms' | 'sip',
-    bodies: Array<{ request_id?: string | undefined }>,
-    options: BatchOptions | undefined,
-  ): Promise<UnsortedRef[]> {
-    return runBatch(
-      bodies,
-      {
-        maxChunkSize: 250,
-        what: `unsorted ${category}`,
-        requestIds: refRequestIds,
-        send: (chunk, opts) =>
-          sendWrite(
-            this._client,
-            { method: 'POST', path: `${BASE}/${category}`, body: chunk },
-            'unsorted',
-            UnsortedRefSchema,
-            `unsorted ${category}`,
-            opts,
-          ),
-      },
-      options,
-    );
-  }
-
-  #createOne(
-    category: 'forms' | 'sip',
-    body: unknown,
-    options: RequestOptions | undefined,
-  ): Promise<UnsortedRef> {
-    return sendWriteOne(
-      this._client,
-      { method: 'POST', path: `${BASE}/${category}`, body: [body] },
-      'unsorted',
-      UnsortedRefSchema,
-      `unsorted ${category === 'sip' ? 'call' : 'form'}`,
-      options,
-    );
+    });
   }
 
   async #action(
     request: { method: 'POST' | 'DELETE'; path: string; body?: unknown },
     options: RequestOptions | undefined,
-  ): Promise<UnsortedActionResult> {
+  ): Promise<s.UnsortedActionResult> {
     const response = await this._client._send(request, options);
     return parseResponse(UnsortedActionResultSchema, response.body ?? {}, {
       what: `unsorted (${request.method} ${request.path})`,
@@ -261,3 +205,13 @@ export class UnsortedResource extends APIResource {
     });
   }
 }
+
+/**
+ * The old name of {@link UnsortedLeads}.
+ *
+ * @deprecated Use `UnsortedLeads` (renamed in 0.2.0 so that resource classes don't clash with
+ *   item types such as `s.Unsorted`); this alias goes in 0.3.0.
+ */
+export const UnsortedResource = UnsortedLeads;
+/** @deprecated Use `UnsortedLeads`. */
+export type UnsortedResource = UnsortedLeads;

@@ -6,45 +6,32 @@
  */
 
 import type { RequestOptions } from '../core/options.js';
-import { getOne, listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
-import { path } from '../core/path.js';
-import { joinWith, parseInput } from '../schemas/common.js';
-import {
-  RoleCollectionSchema,
-  RoleListParamsSchema,
-  RoleSchema,
-  UserCollectionSchema,
-  UserGetParamsSchema,
-  UserListParamsSchema,
-  UserSchema,
-  type Role,
-  type RoleListParams,
-  type User,
-  type UserGetParams,
-  type UserListParams,
-} from '../schemas/user.js';
-import { APIResource } from './resource.js';
+import type { ListOptions, PagePromise } from '../core/pagination.js';
+import type * as s from '../schemas/user.js';
+import { roleRouteSchemas, userRouteSchemas } from '../schemas/user.js';
+import { APIResource, route } from './resource.js';
+
+const users = route({
+  path: '/api/v4/users',
+  key: 'users',
+  names: ['user', 'users'],
+  schemas: userRouteSchemas,
+});
+
+const roles = route({
+  path: '/api/v4/roles',
+  key: 'roles',
+  names: ['role', 'roles'],
+  schemas: roleRouteSchemas,
+});
 
 /** Roles: named sets of rights (`kommo.users.roles`). */
 export class Roles extends APIResource {
+  readonly #api = roles.on(this._client);
+
   /** Lists roles (admin only). */
-  list(params?: RoleListParams, options?: ListOptions): PagePromise<Role> {
-    return listPages<Role>(
-      this._client,
-      () => {
-        const p = parseInput(RoleListParamsSchema, params ?? {}, 'role list params');
-        return {
-          path: '/api/v4/roles',
-          query: { with: joinWith(p.with) },
-          key: 'roles',
-          schema: RoleCollectionSchema,
-          what: 'roles',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
+  list(params?: s.RoleListParams, options?: ListOptions): PagePromise<s.Role> {
+    return this.#api.list(params, options);
   }
 
   /**
@@ -52,14 +39,8 @@ export class Roles extends APIResource {
    *
    * @throws {@link NotFoundError} for an unknown role.
    */
-  async get(id: number, options?: RequestOptions): Promise<Role> {
-    return getOne(
-      this._client,
-      { path: path`/api/v4/roles/${id}` },
-      RoleSchema,
-      `role ${id}`,
-      options,
-    );
+  get(id: number, options?: RequestOptions): Promise<s.Role> {
+    return this.#api.get(id, undefined, options);
   }
 }
 
@@ -74,27 +55,13 @@ export class Roles extends APIResource {
  * @see https://developers.kommo.com/reference/users-list
  */
 export class Users extends APIResource {
+  readonly #api = users.on(this._client);
   /** Roles. */
   readonly roles: Roles = new Roles(this._client);
 
   /** Lists users. `await` gives the first page; `for await` walks every user. */
-  list(params?: UserListParams, options?: ListOptions): PagePromise<User> {
-    return listPages<User>(
-      this._client,
-      () => {
-        const p = parseInput(UserListParamsSchema, params ?? {}, 'user list params');
-        return {
-          path: '/api/v4/users',
-          query: { with: joinWith(p.with) },
-          key: 'users',
-          schema: UserCollectionSchema,
-          what: 'users',
-          page: p.page,
-          limit: p.limit,
-        };
-      },
-      options,
-    );
+  list(params?: s.UserListParams, options?: ListOptions): PagePromise<s.User> {
+    return this.#api.list(params, options);
   }
 
   /**
@@ -102,14 +69,7 @@ export class Users extends APIResource {
    *
    * @throws {@link NotFoundError} for an unknown user.
    */
-  async get(id: number, params?: UserGetParams, options?: RequestOptions): Promise<User> {
-    const p = parseInput(UserGetParamsSchema, params ?? {}, 'user get params');
-    return getOne(
-      this._client,
-      { path: path`/api/v4/users/${id}`, query: { with: joinWith(p.with) } },
-      UserSchema,
-      `user ${id}`,
-      options,
-    );
+  get(id: number, params?: s.UserGetParams, options?: RequestOptions): Promise<s.User> {
+    return this.#api.get(id, params, options);
   }
 }

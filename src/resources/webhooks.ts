@@ -11,45 +11,14 @@
 import { z } from 'zod';
 import { RequestValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
-import { listPages, type ListOptions, type PagePromise } from '../core/pagination.js';
+import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { parseResponse } from '../core/schema.js';
 import { parseInput } from '../schemas/common.js';
-import { APIResource } from './resource.js';
+import { WEBHOOK_SETTINGS } from '../webhooks/events.js';
+import { APIResource, route } from './resource.js';
 
-/** The event names Kommo documents for `settings`, in the order of its docs. */
-export const WEBHOOK_SETTINGS = [
-  'add_lead',
-  'update_lead',
-  'delete_lead',
-  'restore_lead',
-  'status_lead',
-  'responsible_lead',
-  'note_lead',
-  'add_contact',
-  'update_contact',
-  'delete_contact',
-  'restore_contact',
-  'responsible_contact',
-  'note_contact',
-  'add_company',
-  'update_company',
-  'delete_company',
-  'restore_company',
-  'responsible_company',
-  'note_company',
-  'add_customer',
-  'update_customer',
-  'delete_customer',
-  'responsible_customer',
-  'note_customer',
-  'add_task',
-  'update_task',
-  'delete_task',
-  'responsible_task',
-  'add_talk',
-  'update_talk',
-  'add_chat_template_review',
-] as const;
+// The names derive from the one table of webhook events (src/webhooks/events.ts).
+export { WEBHOOK_SETTINGS };
 
 /**
  * An event a subscription listens to. The documented names are listed; any other string is
@@ -81,7 +50,7 @@ const WebhookSubscriptionCollectionSchema = z.looseObject({
   _embedded: z.looseObject({ webhooks: z.array(WebhookSubscriptionSchema) }).nullish(),
 });
 
-/** Parameters of {@link Webhooks.list}. */
+/** Parameters of {@link WebhookSubscriptions.list}. */
 export interface WebhookListParams {
   /** Only the subscription with exactly this destination URL. */
   filter?: { destination?: string };
@@ -92,7 +61,7 @@ const WebhookListParamsSchema = z.strictObject({
   filter: z.strictObject({ destination: z.string().min(1).optional() }).optional(),
 });
 
-/** Parameters of {@link Webhooks.subscribe}. */
+/** Parameters of {@link WebhookSubscriptions.subscribe}. */
 export interface WebhookSubscribeParams {
   /**
    * Where Kommo POSTs the events: an `https` URL (plain `http` only for loopback hosts in
@@ -144,6 +113,18 @@ function assertDestination(destination: string): void {
   }
 }
 
+const webhooks = route({
+  path: '/api/v4/webhooks',
+  key: 'webhooks',
+  names: ['webhook', 'webhooks'],
+  paginated: false,
+  schemas: () => ({
+    item: WebhookSubscriptionSchema,
+    page: WebhookSubscriptionCollectionSchema,
+    list: WebhookListParamsSchema,
+  }),
+});
+
 /**
  * Webhook subscriptions of the account: `kommo.webhooks`. Admin rights are required, and
  * webhooks via API need an Advanced plan or above.
@@ -157,27 +138,15 @@ function assertDestination(destination: string): void {
  * const disabled = (await kommo.webhooks.list()).items.filter((w) => w.disabled);
  * ```
  */
-export class Webhooks extends APIResource {
+export class WebhookSubscriptions extends APIResource {
+  readonly #api = webhooks.on(this._client);
+
   /**
    * Lists the subscriptions (one page: Kommo does not paginate them). Check `disabled`: Kommo
    * switches off a webhook that keeps failing.
    */
   list(params?: WebhookListParams, options?: ListOptions): PagePromise<WebhookSubscription> {
-    return listPages<WebhookSubscription>(
-      this._client,
-      () => {
-        const p = parseInput(WebhookListParamsSchema, params ?? {}, 'webhook list params');
-        return {
-          path: '/api/v4/webhooks',
-          query: p.filter?.destination ? { filter: { destination: p.filter.destination } } : {},
-          key: 'webhooks',
-          schema: WebhookSubscriptionCollectionSchema,
-          what: 'webhooks',
-          paginated: false,
-        };
-      },
-      options,
-    );
+    return this.#api.list(params, options);
   }
 
   /**
@@ -222,3 +191,13 @@ export class Webhooks extends APIResource {
     );
   }
 }
+
+/**
+ * The old name of {@link WebhookSubscriptions}.
+ *
+ * @deprecated Use `WebhookSubscriptions` (renamed in 0.2.0: `Webhooks` read like the incoming
+ *   webhooks of `kommo-sdk/webhooks`); `kommo.webhooks` stays. This alias goes in 0.3.0.
+ */
+export const Webhooks = WebhookSubscriptions;
+/** @deprecated Use `WebhookSubscriptions`. */
+export type Webhooks = WebhookSubscriptions;

@@ -2,6 +2,12 @@
  * `kommo-sdk/sandbox`: a local fake Kommo API server for tests, examples and trying the SDK
  * without an account. Node only (`node:http`).
  *
+ * Kommo's facts (limits, won/lost ids, the status palette, HTTP titles) come from `src/facts.ts`,
+ * shared with the SDK. Its models (what a write accepts, how it changes the account, what it
+ * answers) are an independent implementation on purpose: written from Kommo's docs and real
+ * answers, never from the SDK's schemas or resources, so the sandbox is a check on the SDK
+ * rather than a mirror of its mistakes.
+ *
  * @module
  */
 export { connectOrSandbox, type ConnectOrSandboxOptions, type KommoConnection } from './connect.js';
@@ -25,6 +31,18 @@ export type {
   SandboxWebhookAttempt,
 } from './webhooks.js';
 export type { SandboxState, SandboxCollection, SandboxSeedOptions } from './state.js';
+export type {
+  SandboxChats,
+  SandboxChannelRegistration,
+  SandboxReplyParams,
+  SandboxReplyAttachment,
+  SandboxChat,
+  SandboxChatChannel,
+  SandboxChatConnection,
+  SandboxChatMessage,
+  SandboxChatHookDelivery,
+  SandboxTalk,
+} from './amojo/index.js';
 export { SEED_IDS } from './seed.js';
 export {
   NOTE_TEXT_MAX_LENGTH,

@@ -1,6 +1,8 @@
 /**
- * The limits the sandbox enforces: Kommo's facts from `src/facts.ts`, the one place the SDK and
- * the sandbox share them.
+ * The limits the sandbox enforces. Kommo's facts live in `src/facts.ts`, the one place the SDK
+ * and the sandbox share them; this module re-exports the public ones for `kommo-sdk/sandbox`
+ * and holds the few `src/facts.ts` does not have yet (the SDK keeps its own copies of these,
+ * so they belong there once both sides import them).
  *
  * @module
  */
@@ -14,3 +16,15 @@ export {
   TEXT_FIELD_MAX_LENGTH,
   MAX_WEBHOOK_SUBSCRIPTIONS,
 } from '../facts.js';
+
+/** The largest `limit` of `GET /api/v4/events` (Kommo answers 422 above it). */
+export const MAX_EVENTS_PAGE_LIMIT = 100;
+
+/** The most sources one `POST`/`PATCH`/`DELETE /api/v4/sources` may carry. */
+export const MAX_SOURCES_PER_REQUEST = 50;
+
+/** The most sources `GET /api/v4/sources` lists (it has no paging). */
+export const MAX_SOURCES_LISTED = 100;
+
+/** The most catalogs (lists) one account may have. */
+export const MAX_CATALOGS = 10;

@@ -8,7 +8,7 @@
 import type { Ctx } from './context.js';
 import type { Reply } from './problems.js';
 import { fail } from './problems.js';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './limits.js';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../facts.js';
 import { stringOf } from './query.js';
 import type { Store } from './state.js';
 import type { SandboxCompany, SandboxContact, SandboxEntityType, SandboxLead } from './types.js';

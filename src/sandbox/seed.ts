@@ -5,6 +5,7 @@
  * @module
  */
 
+import { LOST_STATUS_ID, WON_STATUS_ID } from '../facts.js';
 import { pick, prngAt } from './prng.js';
 import type {
   SandboxAccount,
@@ -44,8 +45,8 @@ export const SEED_IDS = {
   secondPipelineId: 3_177_730,
   unsortedStatusId: 32_392_156,
   firstStatusId: 32_392_159,
-  wonStatusId: 142,
-  lostStatusId: 143,
+  wonStatusId: WON_STATUS_ID,
+  lostStatusId: LOST_STATUS_ID,
   phoneFieldId: 178_382,
   emailFieldId: 178_384,
 } as const;
@@ -196,7 +197,7 @@ function status(
     id,
     name,
     sort,
-    is_editable: type === 0 && id !== 142 && id !== 143,
+    is_editable: type === 0 && id !== WON_STATUS_ID && id !== LOST_STATUS_ID,
     pipeline_id,
     color,
     type,
@@ -223,8 +224,8 @@ export function seedPipelines(): SandboxPipeline[] {
         status(main, 32_392_162, 'Qualified', 30, '#ffff99'),
         status(main, 32_392_165, 'Proposal sent', 40, '#ffcc66'),
         status(main, 32_392_168, 'Negotiation', 50, '#ffdbdb'),
-        status(main, 142, 'Closed - won', 10_000, '#CCFF66'),
-        status(main, 143, 'Closed - lost', 11_000, '#D5D8DB'),
+        status(main, WON_STATUS_ID, 'Closed - won', 10_000, '#CCFF66'),
+        status(main, LOST_STATUS_ID, 'Closed - lost', 11_000, '#D5D8DB'),
       ],
     },
     {
@@ -239,8 +240,8 @@ export function seedPipelines(): SandboxPipeline[] {
         status(second, 32_392_171, 'Incoming leads', 10, '#c1c1c1', 1),
         status(second, 32_392_174, 'New partner', 20, '#fffeb2'),
         status(second, 32_392_177, 'In talks', 30, '#d6eaff'),
-        status(second, 142, 'Успешно реализовано', 10_000, '#CCFF66'),
-        status(second, 143, 'Закрыто и не реализовано', 11_000, '#D5D8DB'),
+        status(second, WON_STATUS_ID, 'Успешно реализовано', 10_000, '#CCFF66'),
+        status(second, LOST_STATUS_ID, 'Закрыто и не реализовано', 11_000, '#D5D8DB'),
       ],
     },
   ];
@@ -507,7 +508,8 @@ export function generateLead(
   // Older leads first: ids and created_at grow together.
   const created = SEED_EPOCH - (total - index) * 300 - Math.floor(random() * 200);
   const updated = created + Math.floor(random() * 86_400);
-  const closed = stage && (stage.id === 142 || stage.id === 143) ? updated : null;
+  const closed =
+    stage && (stage.id === WON_STATUS_ID || stage.id === LOST_STATUS_ID) ? updated : null;
   const cf: SandboxCustomFieldValues[] = [];
   const channel = ctx.fields.find((f) => f.id === 1_271_495);
   if (channel?.enums && random() < 0.6) {
@@ -537,7 +539,7 @@ export function generateLead(
     group_id: 0,
     status_id: stage?.id ?? SEED_IDS.firstStatusId,
     pipeline_id: pipeline?.id ?? SEED_IDS.mainPipelineId,
-    loss_reason_id: stage?.id === 143 && random() < 0.7 ? 4_203_748 : null,
+    loss_reason_id: stage?.id === LOST_STATUS_ID && random() < 0.7 ? 4_203_748 : null,
     created_by: random() < 0.3 ? 0 : pick(random, ctx.responsibleIds),
     updated_by: pick(random, ctx.responsibleIds),
     created_at: created,

@@ -1,41 +1,42 @@
 /**
- * The sandbox HTTP server: request parsing with limits, the request log and stats, rate
- * limiting, fault injection, authentication, routing and webhook dispatch.
+ * The sandbox HTTP server. A request goes through a pipeline of small steps (`./pipeline/`):
+ * the account block, Kommo's rate limit, odd paths, the body limit, injected faults, then the
+ * answer (OAuth endpoints, or a surface's credentials check, route and handler), the changes it
+ * made (audit events, webhooks after the answer) and the reply. Routes live in one file per
+ * family (`./routes/`), mounted on the `/api/` surface.
  *
  * @module
  */
 
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ChangeEvent, Ctx } from './context.js';
-import { NOTE_TEXT_MAX_LENGTH } from './limits.js';
+import { AmojoSandbox, type SandboxChats } from './amojo/index.js';
+import { NOTE_TEXT_MAX_LENGTH } from '../facts.js';
 import {
   OAuthServer,
   type RefreshTokenRotation,
   type SandboxOAuthCredentials,
   type SandboxTokenResponse,
 } from './oauth.js';
+import { readBody, refuseOddPaths } from './pipeline/body.js';
+import { openExchange, type Runtime, type Step } from './pipeline/exchange.js';
+import { Faults, injectFaults, type SandboxFaults } from './pipeline/faults.js';
 import {
-  HttpProblem,
-  internalError,
-  nginxPage,
-  problem,
-  tooManyRequests,
-  unauthorized,
-  type Reply,
-} from './problems.js';
-import { mulberry32 } from './prng.js';
-import { parseQuery } from './query.js';
-import { SlidingWindow } from './rate-limit.js';
-import { Router } from './router.js';
-import { registerAccountRoutes } from './routes/account.js';
-import { registerEntityRoutes } from './routes/entities.js';
-import { recordChangeEvents, registerEventRoutes } from './routes/events.js';
-import { registerListRoutes } from './routes/lists.js';
-import { registerNoteRoutes } from './routes/notes.js';
-import { registerPipelineRoutes } from './routes/pipelines.js';
-import { registerTaskRoutes } from './routes/tasks.js';
+  RateLimiter,
+  enforceRateLimit,
+  refuseWhileBlocked,
+  type SandboxRateLimitOptions,
+} from './pipeline/rate-limit.js';
+import {
+  RequestLog,
+  type SandboxRequestLogEntry,
+  type SandboxStats,
+} from './pipeline/request-log.js';
+import { finish } from './pipeline/send.js';
+import { serve } from './pipeline/serve.js';
+import { unauthorized } from './problems.js';
+import { Router, type Surface } from './router.js';
+import { API_V4_FAMILIES } from './routes/index.js';
 import { Store, type SandboxSeedOptions, type SandboxState } from './state.js';
 import {
   WebhookDispatcher,
@@ -43,69 +44,7 @@ import {
   type SandboxWebhookOptions,
 } from './webhooks.js';
 
-/** Rate limiting like Kommo's: arrivals per sliding second, then 429, optionally a block. */
-export interface SandboxRateLimitOptions {
-  /**
-   * Requests allowed per sliding second (counted at arrival, rejected ones included), for
-   * `/api/` routes.
-   *
-   * @defaultValue 7
-   */
-  requestsPerSecond?: number;
-  /**
-   * The `retry_after` (seconds) in the 429 body. Kommo documents 300.
-   *
-   * @defaultValue 300
-   */
-  retryAfterSec?: number;
-  /**
-   * Also send a `Retry-After` header with the 429 (Kommo does not document one).
-   *
-   * @defaultValue false
-   */
-  retryAfterHeader?: boolean;
-  /**
-   * Block the account after this many 429s within `blockWindowMs`: every request then gets
-   * a 403 with nginx's HTML page until `blockDurationMs` passes (or `sandbox.unblock()`), as
-   * Kommo blocks abusers. `undefined` never blocks.
-   *
-   * @defaultValue undefined
-   */
-  blockAfter429s?: number;
-  /** @defaultValue 60000 */
-  blockWindowMs?: number;
-  /** @defaultValue 60000 */
-  blockDurationMs?: number;
-}
-
-/**
- * Faults to inject, for reliability tests. A rule applies to the requests its `routes` and
- * `methods` match; with several rules, the first matching rule applies. Shares (`errorRate`,
- * `resetBeforeWrite`, `resetAfterWrite`) are drawn from a seeded PRNG, so a run is
- * repeatable; `1` means every matching request.
- */
-export interface SandboxFaults {
-  /** Path prefixes (`/api/v4/leads`) or patterns the rule applies to. @defaultValue every `/api/` route */
-  routes?: ReadonlyArray<string | RegExp>;
-  /** Methods the rule applies to. @defaultValue all */
-  methods?: readonly string[];
-  /** Added to every answer (ms), like Kommo's 100–500 ms round trips. @defaultValue 0 */
-  latencyMs?: number;
-  /** Share (0–1) of requests answered with `errorStatus` instead of being processed. @defaultValue 0 */
-  errorRate?: number;
-  /** The error status: 500 answers Kommo's JSON, 502/503/504 nginx's HTML. @defaultValue 500 */
-  errorStatus?: 500 | 502 | 503 | 504;
-  /** The next N matching requests get a 429 (a burst), then the rule stops sending them. @defaultValue 0 */
-  burst429?: number;
-  /** Share (0–1) of writes (POST/PATCH/DELETE) whose connection is reset before they are applied. @defaultValue 0 */
-  resetBeforeWrite?: number;
-  /** Share (0–1) of writes whose connection is reset after they are applied (the client cannot know). @defaultValue 0 */
-  resetAfterWrite?: number;
-  /** Trickle the answer body over this many ms. @defaultValue 0 */
-  slowBodyMs?: number;
-  /** Seed of the PRNG that draws the shares. @defaultValue 1 */
-  seed?: number;
-}
+export type { SandboxFaults, SandboxRateLimitOptions, SandboxRequestLogEntry, SandboxStats };
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
@@ -148,42 +87,6 @@ export interface SandboxOptions {
   requestLogLimit?: number;
 }
 
-/** One request the sandbox received. */
-export interface SandboxRequestLogEntry {
-  method: string;
-  path: string;
-  /** The raw query string, without `?`. */
-  query: string;
-  /** The answer's status; `0` when the connection was reset by a fault. */
-  status: number;
-  /** Arrival time, epoch ms with sub-ms precision (`performance.timeOrigin + performance.now()`). */
-  arrivedAt: number;
-  /** Time from arrival to the end of the answer, ms. */
-  durationMs: number;
-  /** Items in the body of a write (array length, or 1 for an object). */
-  bodyItems?: number;
-}
-
-/** Counters since start (or the last `reset()`/`clearRequests()`). */
-export interface SandboxStats {
-  requests: number;
-  /** Answers by status (`{ '200': 40, '429': 2 }`). */
-  byStatus: Record<string, number>;
-  status401: number;
-  status429: number;
-  status403: number;
-  /** Refresh-token grant requests received (whatever the outcome). */
-  refreshes: number;
-  /** Refresh attempts answered 401 `Token has been revoked`. */
-  revokedRefreshAttempts: number;
-  /** Authorization-code grant requests received. */
-  tokenExchanges: number;
-  webhooksDelivered: number;
-  webhooksFailed: number;
-  /** Faults injected (errors, 429 bursts, resets). */
-  faultsInjected: number;
-}
-
 /** A running sandbox. */
 export interface Sandbox {
   /** `http://127.0.0.1:<port>`: pass it as `baseUrl`. */
@@ -201,6 +104,8 @@ export interface Sandbox {
   readonly stats: SandboxStats;
   /** Webhook deliveries and their attempts. */
   readonly webhooks: readonly SandboxWebhookDelivery[];
+  /** The Chats API (amojo): register a channel, answer its chats as a manager. */
+  readonly chats: SandboxChats;
   /** Restores the seeded data and clears the log, stats, webhook log and faults. Tokens stay valid. */
   reset(): void;
   /** Clears the request log and the counters only. */
@@ -236,61 +141,38 @@ const DEFAULT_OAUTH: SandboxOAuthCredentials = {
   redirectUri: 'http://127.0.0.1/oauth/callback',
 };
 
-const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+/** What every request goes through, in order; the first step with an answer ends it. */
+const PIPELINE: readonly Step[] = [
+  refuseWhileBlocked,
+  enforceRateLimit,
+  refuseOddPaths,
+  readBody,
+  injectFaults,
+  serve,
+];
 
-interface ResolvedRateLimit {
-  requestsPerSecond: number;
-  retryAfterSec: number;
-  retryAfterHeader: boolean;
-  blockAfter429s: number | undefined;
-  blockWindowMs: number;
-  blockDurationMs: number;
-}
-
-function resolveRateLimit(
-  option: number | SandboxRateLimitOptions | false | undefined,
-): ResolvedRateLimit | undefined {
-  if (option === false) return undefined;
-  const o: SandboxRateLimitOptions =
-    typeof option === 'number' ? { requestsPerSecond: option } : (option ?? {});
-  const rps = o.requestsPerSecond ?? 7;
-  if (!Number.isFinite(rps) || rps <= 0)
-    throw new RangeError('rateLimit.requestsPerSecond must be a positive number');
+/** Kommo's API v4: `/api/`, a bearer token, counted by the rate limit. */
+function apiV4(oauth: OAuthServer): Surface {
   return {
-    requestsPerSecond: rps,
-    retryAfterSec: o.retryAfterSec ?? 300,
-    retryAfterHeader: o.retryAfterHeader ?? false,
-    blockAfter429s: o.blockAfter429s,
-    blockWindowMs: o.blockWindowMs ?? 60_000,
-    blockDurationMs: o.blockDurationMs ?? 60_000,
+    prefix: '/api/',
+    rateLimited: true,
+    router: Router.of(API_V4_FAMILIES),
+    authenticate(req) {
+      const auth = req.headers.authorization;
+      const match = typeof auth === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
+      return match?.[1] && oauth.isValid(match[1]) ? undefined : unauthorized();
+    },
   };
 }
 
-interface FaultRule {
-  rule: SandboxFaults;
-  random: () => number;
-  burstLeft: number;
-}
-
-function emptyStats(): SandboxStats {
+/** The Chats API (amojo): `/v2/origin/custom/`, signed with the channel secret, not rate limited. */
+function amojo(chats: AmojoSandbox): Surface {
   return {
-    requests: 0,
-    byStatus: {},
-    status401: 0,
-    status429: 0,
-    status403: 0,
-    refreshes: 0,
-    revokedRefreshAttempts: 0,
-    tokenExchanges: 0,
-    webhooksDelivered: 0,
-    webhooksFailed: 0,
-    faultsInjected: 0,
+    prefix: '/v2/origin/custom/',
+    rateLimited: false,
+    serve: (ctx, req, rawPath, body) => chats.handle(ctx, rawPath, req.headers, body),
   };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-class BodyTooLarge extends Error {}
 
 /** @internal */
 class SandboxServer implements Sandbox {
@@ -298,53 +180,46 @@ class SandboxServer implements Sandbox {
   port = 0;
   readonly accessToken: string;
   readonly oauth: SandboxOAuthCredentials;
-  #store: Store;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
-  readonly #router = new Router();
-  readonly #oauth: OAuthServer;
-  readonly #log: SandboxRequestLogEntry[] = [];
-  #stats = emptyStats();
-  readonly #webhooks: WebhookDispatcher;
-  #rateLimit: ResolvedRateLimit | undefined;
-  readonly #window = new SlidingWindow(1000);
-  readonly #violations = new SlidingWindow(60_000);
-  #blockedUntil = 0;
-  #faults: FaultRule[] = [];
-  readonly #noteMax: number;
-  readonly #maxBody: number;
-  readonly #logLimit: number;
+  readonly #rt: Runtime;
+  readonly #amojo: AmojoSandbox;
 
   constructor(private readonly options: SandboxOptions) {
-    this.#store = new Store(options.seed ?? {}, options.subdomain ?? 'sandbox');
+    const store = new Store(options.seed ?? {}, options.subdomain ?? 'sandbox');
+    const log = new RequestLog(options.requestLogLimit ?? 100_000);
     this.oauth = { ...DEFAULT_OAUTH, ...options.oauth };
-    this.#oauth = new OAuthServer(this.oauth, {
+    const oauth = new OAuthServer(this.oauth, {
       accessTokenTtlSec: options.accessTokenTtlSec ?? 86_400,
       refreshTokenTtlSec: options.refreshTokenTtlSec ?? 90 * 86_400,
       codeTtlSec: options.authorizationCodeTtlSec ?? 1200,
       rotation: options.refreshTokenRotation ?? 'strict',
-      accountId: this.#store.account.id,
-      domain: this.#store.account.domain,
-      counters: () => this.#stats,
+      accountId: store.account.id,
+      domain: store.account.domain,
+      counters: () => log.stats,
     });
     // A private integration's long-lived token: 5 years.
-    this.accessToken = this.#oauth.issueAccessToken(5 * 365 * 86_400, options.accessToken);
-    this.#webhooks = new WebhookDispatcher(options.webhooks ?? {}, () => this.#stats);
-    this.#rateLimit = resolveRateLimit(options.rateLimit);
+    this.accessToken = oauth.issueAccessToken(5 * 365 * 86_400, options.accessToken);
+    this.#amojo = new AmojoSandbox({
+      store: () => this.#rt.store,
+      dispatch: (events) => setImmediate(() => this.#rt.webhooks.dispatch(this.#rt.store, events)),
+    });
+    this.#rt = {
+      store,
+      url: '',
+      log,
+      limiter: new RateLimiter(options.rateLimit),
+      faults: new Faults(),
+      oauth,
+      surfaces: [apiV4(oauth), amojo(this.#amojo)],
+      webhooks: new WebhookDispatcher(options.webhooks ?? {}, () => log.stats),
+      maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
+      noteTextMaxLength: options.noteTextMaxLength ?? NOTE_TEXT_MAX_LENGTH,
+    };
     this.setFaults(options.faults ?? null);
-    this.#noteMax = options.noteTextMaxLength ?? NOTE_TEXT_MAX_LENGTH;
-    this.#maxBody = options.maxBodyBytes ?? 5 * 1024 * 1024;
-    this.#logLimit = options.requestLogLimit ?? 100_000;
-    registerEntityRoutes(this.#router);
-    registerNoteRoutes(this.#router);
-    registerPipelineRoutes(this.#router);
-    registerAccountRoutes(this.#router);
-    registerTaskRoutes(this.#router);
-    registerEventRoutes(this.#router);
-    registerListRoutes(this.#router);
     this.#server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
       this.#handle(req, res).catch(() => {
-        // #handle answers every error itself; this only guards against a broken socket.
+        // The steps answer every error themselves; this only guards against a broken socket.
         if (!res.headersSent) res.destroy();
       });
     });
@@ -374,61 +249,55 @@ class SandboxServer implements Sandbox {
     this.port = address.port;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost === '[::]' ? '[::1]' : shownHost}:${String(address.port)}`;
+    this.#rt.url = this.url;
   }
 
   get state(): SandboxState {
-    return this.#store;
+    return this.#rt.store;
   }
 
   get requests(): readonly SandboxRequestLogEntry[] {
-    return this.#log;
+    return this.#rt.log.entries;
   }
 
   get stats(): SandboxStats {
-    return { ...this.#stats, byStatus: { ...this.#stats.byStatus } };
+    const stats = this.#rt.log.stats;
+    return { ...stats, byStatus: { ...stats.byStatus } };
   }
 
   get webhooks(): readonly SandboxWebhookDelivery[] {
-    return this.#webhooks.deliveries;
+    return this.#rt.webhooks.deliveries;
+  }
+
+  get chats(): SandboxChats {
+    return this.#amojo;
   }
 
   reset(): void {
-    this.#store = new Store(this.options.seed ?? {}, this.options.subdomain ?? 'sandbox');
+    this.#rt.store = new Store(this.options.seed ?? {}, this.options.subdomain ?? 'sandbox');
     this.clearRequests();
-    this.#webhooks.clear();
+    this.#rt.webhooks.clear();
+    this.#amojo.clear();
     this.setFaults(null);
-    this.#blockedUntil = 0;
+    this.#rt.limiter.blockedUntil = 0;
   }
 
   clearRequests(): void {
-    this.#log.length = 0;
-    this.#stats = emptyStats();
-    this.#window.clear();
-    this.#violations.clear();
+    this.#rt.log.clear();
+    this.#rt.limiter.window.clear();
+    this.#rt.limiter.violations.clear();
   }
 
   setFaults(faults: SandboxFaults | readonly SandboxFaults[] | null): void {
-    const list: readonly SandboxFaults[] =
-      faults === null
-        ? []
-        : Array.isArray(faults)
-          ? (faults as readonly SandboxFaults[])
-          : [faults as SandboxFaults];
-    this.#faults = list.map((rule) => ({
-      rule,
-      random: mulberry32(rule.seed ?? 1),
-      burstLeft: rule.burst429 ?? 0,
-    }));
+    this.#rt.faults.set(faults);
   }
 
   setRateLimit(rateLimit: number | SandboxRateLimitOptions | false): void {
-    this.#rateLimit = resolveRateLimit(rateLimit);
-    this.#window.clear();
+    this.#rt.limiter.configure(rateLimit);
   }
 
   unblock(): void {
-    this.#blockedUntil = 0;
-    this.#violations.clear();
+    this.#rt.limiter.unblock();
   }
 
   setOAuth(settings: {
@@ -436,328 +305,45 @@ class SandboxServer implements Sandbox {
     refreshTokenRotation?: RefreshTokenRotation;
   }): void {
     if (settings.accessTokenTtlSec !== undefined)
-      this.#oauth.accessTokenTtlSec = settings.accessTokenTtlSec;
+      this.#rt.oauth.accessTokenTtlSec = settings.accessTokenTtlSec;
     if (settings.refreshTokenRotation !== undefined)
-      this.#oauth.rotation = settings.refreshTokenRotation;
+      this.#rt.oauth.rotation = settings.refreshTokenRotation;
   }
 
   expireAccessTokens(): void {
-    this.#oauth.expireAccessTokens();
+    this.#rt.oauth.expireAccessTokens();
   }
 
   revokeTokens(): void {
-    this.#oauth.revokeAll();
+    this.#rt.oauth.revokeAll();
   }
 
   issueTokens(): SandboxTokenResponse {
-    return this.#oauth.issuePair();
+    return this.#rt.oauth.issuePair();
   }
 
   createAuthorizationCode(): string {
-    return this.#oauth.createCode();
+    return this.#rt.oauth.createCode();
   }
 
-  flushWebhooks(): Promise<void> {
-    return this.#webhooks.flush();
+  async flushWebhooks(): Promise<void> {
+    await Promise.all([this.#rt.webhooks.flush(), this.#amojo.flush()]);
   }
 
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const socket of this.#sockets) socket.destroy();
-    await this.#webhooks.close();
+    await this.#rt.webhooks.close();
+    await this.#amojo.close();
     await closed;
   }
 
-  // ------------------------------------------------------------------ request handling
-
-  #faultFor(method: string, path: string): FaultRule | undefined {
-    for (const f of this.#faults) {
-      const { routes, methods } = f.rule;
-      if (methods && !methods.some((m) => m.toUpperCase() === method)) continue;
-      if (routes) {
-        if (
-          !routes.some((r) =>
-            typeof r === 'string'
-              ? path === r ||
-                path.startsWith(r.endsWith('/') ? r : `${r}/`) ||
-                path.startsWith(`${r}?`)
-              : r.test(path),
-          )
-        )
-          continue;
-      } else if (!path.startsWith('/api/')) continue;
-      return f;
-    }
-    return undefined;
-  }
-
-  async #readBody(req: IncomingMessage): Promise<Buffer> {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > this.#maxBody) throw new BodyTooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      const buf = chunk as Buffer;
-      size += buf.length;
-      if (size > this.#maxBody) throw new BodyTooLarge();
-      chunks.push(buf);
-    }
-    return Buffer.concat(chunks);
-  }
-
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const method = (req.method ?? 'GET').toUpperCase();
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
-    const rawQuery = q === -1 ? '' : rawUrl.slice(q + 1);
-    const entry: SandboxRequestLogEntry = {
-      method,
-      path: rawPath,
-      query: rawQuery,
-      status: 0,
-      arrivedAt: performance.timeOrigin + started,
-      durationMs: 0,
-    };
-    this.#log.push(entry);
-    if (this.#log.length > this.#logLimit) this.#log.splice(0, this.#log.length - this.#logLimit);
-    this.#stats.requests++;
-    res.on('close', () => {
-      entry.durationMs = performance.now() - started;
-      entry.status = res.headersSent ? res.statusCode : 0;
-      if (entry.status !== 0)
-        this.#stats.byStatus[String(entry.status)] =
-          (this.#stats.byStatus[String(entry.status)] ?? 0) + 1;
-    });
-
-    let path = rawPath;
-    try {
-      path = decodeURIComponent(rawPath);
-    } catch {
-      path = '\u0000';
+    const x = openExchange(req, res, this.#rt);
+    for (const step of PIPELINE) {
+      const outcome = await step(x, this.#rt);
+      if (outcome !== undefined) return finish(x, outcome);
     }
-    const api = path.startsWith('/api/');
-    const fault = api || path.startsWith('/oauth') ? this.#faultFor(method, path) : undefined;
-    const latency = fault?.rule.latencyMs ?? 0;
-    const send = async (reply: Reply): Promise<void> => {
-      if (latency > 0) await sleep(latency);
-      await this.#write(res, reply, fault?.rule.slowBodyMs ?? 0);
-    };
-
-    // Kommo blocks the whole account (API and OAuth) after repeated abuse.
-    if (this.#blockedUntil > Date.now()) {
-      this.#stats.status403++;
-      req.resume();
-      return send(nginxPage(403));
-    }
-    if (api && this.#rateLimit) {
-      const now = performance.now();
-      if (this.#window.hit(now) > this.#rateLimit.requestsPerSecond) {
-        this.#stats.status429++;
-        const limit = this.#rateLimit;
-        if (limit.blockAfter429s !== undefined) {
-          this.#violations.hit(now);
-          if (this.#violations.count(now) >= limit.blockAfter429s)
-            this.#blockedUntil = Date.now() + limit.blockDurationMs;
-        }
-        req.resume();
-        const reply = tooManyRequests(limit.retryAfterSec);
-        if (limit.retryAfterHeader) reply.headers = { 'retry-after': String(limit.retryAfterSec) };
-        return send(reply);
-      }
-    }
-
-    // Path traversal and odd paths never reach the router.
-    if (
-      path.includes('\u0000') ||
-      path.includes('\\') ||
-      /(^|\/)\.\.?(\/|$)/.test(path) ||
-      path.includes('//')
-    ) {
-      req.resume();
-      return send(
-        problem(404, `Cannot ${method} ${this.url}${encodeURI(path.split('\u0000').join(''))}`),
-      );
-    }
-
-    let raw: Buffer;
-    try {
-      raw = await this.#readBody(req);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        res.setHeader('connection', 'close');
-        await this.#write(res, nginxPage(413), 0);
-        req.destroy();
-        return;
-      }
-      res.destroy();
-      return;
-    }
-
-    if (fault) {
-      if (fault.burstLeft > 0) {
-        fault.burstLeft--;
-        this.#stats.faultsInjected++;
-        this.#stats.status429++;
-        return send(tooManyRequests(this.#rateLimit?.retryAfterSec ?? 300));
-      }
-      if ((fault.rule.errorRate ?? 0) > 0 && fault.random() < (fault.rule.errorRate ?? 0)) {
-        this.#stats.faultsInjected++;
-        const status = fault.rule.errorStatus ?? 500;
-        return send(
-          status === 500 ? internalError(randomBytes(16).toString('hex')) : nginxPage(status),
-        );
-      }
-      if (
-        WRITE_METHODS.has(method) &&
-        (fault.rule.resetBeforeWrite ?? 0) > 0 &&
-        fault.random() < (fault.rule.resetBeforeWrite ?? 0)
-      ) {
-        this.#stats.faultsInjected++;
-        if (latency > 0) await sleep(latency);
-        res.destroy();
-        return;
-      }
-    }
-
-    const events: ChangeEvent[] = [];
-    const ctx: Ctx = {
-      method,
-      path,
-      params: {},
-      query: parseQuery(new URLSearchParams(rawQuery)),
-      body: undefined,
-      store: this.#store,
-      baseUrl: this.url,
-      now: Math.floor(Date.now() / 1000),
-      userId: this.#store.account.current_user_id,
-      events,
-      noteTextMaxLength: this.#noteMax,
-    };
-    const reply = this.#process(req, ctx, raw, rawQuery);
-    if (ctx.bodyItems !== undefined) entry.bodyItems = ctx.bodyItems;
-    if (reply.status === 401) this.#stats.status401++;
-    if (events.length > 0 && reply.status < 300)
-      recordChangeEvents(this.#store, events, ctx.now, ctx.userId);
-    if (events.length > 0) {
-      // Webhooks go out after the answer, never delaying it.
-      setImmediate(() => this.#webhooks.dispatch(this.#store, events));
-    }
-    if (
-      fault &&
-      WRITE_METHODS.has(method) &&
-      reply.status < 300 &&
-      (fault.rule.resetAfterWrite ?? 0) > 0 &&
-      fault.random() < (fault.rule.resetAfterWrite ?? 0)
-    ) {
-      this.#stats.faultsInjected++;
-      if (latency > 0) await sleep(latency);
-      res.destroy();
-      return;
-    }
-    return send(reply);
-  }
-
-  #process(req: IncomingMessage, ctx: Ctx, raw: Buffer, rawQuery: string): Reply {
-    try {
-      const contentType = (req.headers['content-type'] ?? '').toLowerCase();
-      const isForm = contentType.startsWith('application/x-www-form-urlencoded');
-      if (ctx.path === '/oauth' && ctx.method === 'GET')
-        return this.#oauth.authorize(new URLSearchParams(rawQuery));
-      if (ctx.path === '/oauth2/access_token') {
-        if (ctx.method !== 'POST') return problem(405, 'Method Not Allowed');
-        let body: unknown;
-        try {
-          // The docs show JSON; league/oauth2-client posts a form: both are accepted.
-          body = isForm
-            ? Object.fromEntries(new URLSearchParams(raw.toString('utf8')))
-            : JSON.parse(raw.toString('utf8') || 'null');
-        } catch {
-          body = undefined;
-        }
-        return this.#oauth.token(body);
-      }
-      if (ctx.path === '/oauth2/account/current/subdomain' && ctx.method === 'GET') {
-        const header = req.headers['x-refresh-token'];
-        return this.#oauth.subdomain(
-          typeof header === 'string' ? header : undefined,
-          this.#store.account.subdomain,
-        );
-      }
-      if (!ctx.path.startsWith('/api/'))
-        return problem(404, `Cannot ${ctx.method} ${this.url}${encodeURI(ctx.path)}`);
-
-      const auth = req.headers.authorization;
-      const match = typeof auth === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
-      if (!match?.[1] || !this.#oauth.isValid(match[1])) return unauthorized();
-
-      const route = this.#router.match(ctx.method, ctx.path);
-      if (route.kind === 'not-found')
-        return problem(404, `Cannot ${ctx.method} ${this.url}${encodeURI(ctx.path)}`);
-      if (route.kind === 'method-not-allowed') return problem(405, 'Method Not Allowed');
-      ctx.params = route.params;
-      if (raw.length > 0) {
-        if (
-          contentType !== '' &&
-          !contentType.startsWith('application/json') &&
-          !/^application\/[\w.+-]*\+json/.test(contentType)
-        ) {
-          return problem(400, 'Request body must be JSON (Content-Type: application/json)');
-        }
-        try {
-          ctx.body = JSON.parse(raw.toString('utf8'));
-        } catch {
-          return problem(400, 'Syntax error');
-        }
-      }
-      return route.handler(ctx);
-    } catch (error) {
-      if (error instanceof HttpProblem) return error.reply;
-      // A bug in a handler must not take the server down: answer like Kommo's 500.
-      return internalError(randomBytes(16).toString('hex'));
-    }
-  }
-
-  async #write(res: ServerResponse, reply: Reply, slowBodyMs: number): Promise<void> {
-    if (res.destroyed) return;
-    const headers: Record<string, string> = {
-      'x-request-id': randomBytes(16).toString('hex'),
-      ...reply.headers,
-    };
-    let payload: string | undefined;
-    if (reply.body !== undefined && reply.status !== 204 && reply.status !== 304) {
-      if (typeof reply.body === 'string') {
-        payload = reply.body;
-        headers['content-type'] = `${reply.contentType ?? 'text/html'}; charset=utf-8`;
-      } else {
-        payload = JSON.stringify(reply.body);
-        headers['content-type'] =
-          reply.contentType ??
-          (reply.status >= 400 ? 'application/problem+json' : 'application/hal+json');
-      }
-    }
-    if (payload === undefined) {
-      res.writeHead(reply.status, headers);
-      res.end();
-      return;
-    }
-    const bytes = Buffer.from(payload, 'utf8');
-    headers['content-length'] = String(bytes.length);
-    res.writeHead(reply.status, headers);
-    if (slowBodyMs <= 0 || bytes.length < 2) {
-      res.end(bytes);
-      return;
-    }
-    // Trickle the body in a few pieces over `slowBodyMs`.
-    const pieces = Math.min(10, bytes.length);
-    const step = Math.ceil(bytes.length / pieces);
-    for (let i = 0; i < bytes.length; i += step) {
-      if (res.destroyed) return;
-      res.write(bytes.subarray(i, i + step));
-      await sleep(slowBodyMs / pieces);
-    }
-    res.end();
   }
 }
 

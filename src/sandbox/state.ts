@@ -6,6 +6,7 @@
  * @module
  */
 
+import { WON_STATUS_ID } from '../facts.js';
 import {
   ACCOUNT_ID,
   COMPANY_NAMES,
@@ -254,7 +255,7 @@ class LeadTable implements SandboxCollection<SandboxLead> {
 }
 
 /** Links between entities, both directions. @internal */
-export class LinkStore {
+class LinkStore {
   readonly #edges = new Map<string, Map<string, Record<string, unknown> | null>>();
 
   static key(type: string, id: number): string {
@@ -289,6 +290,62 @@ export class LinkStore {
       this.#edges.set(key, side);
     }
     return side;
+  }
+
+  /**
+   * Links two entities with Kommo's rules: one company per lead or contact, one main contact
+   * per lead (the first one linked, unless another is sent as main). Returns the metadata stored
+   * on the `type:id` side.
+   */
+  attach(
+    type: string,
+    id: number,
+    toType: string,
+    toId: number,
+    metadata: Record<string, unknown> | null,
+  ): Record<string, unknown> | null {
+    if (toType === 'companies' && (type === 'leads' || type === 'contacts')) {
+      for (const l of this.of(type, id, 'companies'))
+        if (l.to_entity_id !== toId) this.unlink(type, id, 'companies', l.to_entity_id);
+    }
+    if (type === 'companies' && (toType === 'leads' || toType === 'contacts')) {
+      for (const l of this.of(toType, toId, 'companies'))
+        if (l.to_entity_id !== id) this.unlink(toType, toId, 'companies', l.to_entity_id);
+    }
+    if (
+      (type === 'leads' && toType === 'contacts') ||
+      (type === 'contacts' && toType === 'leads')
+    ) {
+      const [leadId, contactId] = type === 'leads' ? [id, toId] : [toId, id];
+      return this.#attachContact(leadId, contactId, metadata);
+    }
+    this.link(type, id, toType, toId, metadata, toType === 'catalog_elements' ? metadata : null);
+    return metadata;
+  }
+
+  #attachContact(
+    leadId: number,
+    contactId: number,
+    metadata: Record<string, unknown> | null,
+  ): Record<string, unknown> {
+    const existing = this.get('leads', leadId, 'contacts', contactId);
+    const others = this.of('leads', leadId, 'contacts');
+    // The first contact of a lead is its main one, as in Kommo's UI.
+    const main =
+      metadata?.['is_main'] === true ||
+      metadata?.['main_contact'] === true ||
+      (others.length === 0 && !existing) ||
+      existing?.['main_contact'] === true;
+    if (main) {
+      for (const other of others) {
+        if (other.to_entity_id === contactId) continue;
+        this.setMetadata('leads', leadId, 'contacts', other.to_entity_id, { main_contact: false });
+        this.setMetadata('contacts', other.to_entity_id, 'leads', leadId, { main_contact: false });
+      }
+    }
+    const stored = { main_contact: main };
+    this.link('leads', leadId, 'contacts', contactId, stored);
+    return stored;
   }
 
   /** Links of one entity, optionally only to one type. */
@@ -457,7 +514,9 @@ export class Store implements SandboxState {
 
   /** The first regular stage of a pipeline (where a lead goes by default). */
   firstStage(pipeline: SandboxPipeline): number {
-    return (pipeline.statuses.find((s) => s.type === 0) ?? pipeline.statuses[0])?.id ?? 142;
+    return (
+      (pipeline.statuses.find((s) => s.type === 0) ?? pipeline.statuses[0])?.id ?? WON_STATUS_ID
+    );
   }
 
   /** Appends an audit-log event with a fresh string id. */

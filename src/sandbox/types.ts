@@ -287,7 +287,7 @@ export interface SandboxUnsorted {
   uid: string;
   source_uid: string;
   source_name: string;
-  category: 'forms' | 'sip';
+  category: 'forms' | 'sip' | 'chats';
   pipeline_id: number;
   created_at: number;
   metadata: Record<string, unknown>;

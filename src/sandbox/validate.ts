@@ -6,7 +6,7 @@
  */
 
 import { ISSUE, type ValidationIssue } from './problems.js';
-import { TEXT_FIELD_MAX_LENGTH } from './limits.js';
+import { TEXT_FIELD_MAX_LENGTH } from '../facts.js';
 import type { Store } from './state.js';
 import type {
   SandboxCustomField,

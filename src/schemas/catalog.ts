@@ -176,3 +176,56 @@ export const CatalogElementLinkInputSchema = z.strictObject({
 });
 /** A link from a catalog element to a lead or customer, with quantity and price field. */
 export type CatalogElementLinkInput = z.input<typeof CatalogElementLinkInputSchema>;
+
+/** The public types of `kommo.catalogs`, by what they are (see `RecordResource`). */
+export interface CatalogResourceTypes {
+  item: Catalog;
+  ref: Catalog;
+  create: CatalogCreateParams;
+  update: CatalogUpdateParams;
+}
+
+/** The public types of `kommo.catalogs.elements`, by what they are (see `ScopedRecordResource`). */
+export interface CatalogElementResourceTypes {
+  item: CatalogElement;
+  ref: CatalogElement;
+  listParams: CatalogElementListParams;
+  create: CatalogElementCreateParams;
+  update: CatalogElementUpdateParams;
+}
+
+/**
+ * The schemas of `kommo.catalogs` by what they check, for its route spec. Kommo answers catalog writes with the whole catalog.
+ *
+ * @internal
+ */
+export function catalogRouteSchemas() {
+  return {
+    item: CatalogSchema,
+    page: CatalogCollectionSchema,
+    ref: CatalogSchema,
+    list: CatalogListParamsSchema,
+    create: CatalogCreateParamsSchema,
+    update: CatalogUpdateParamsSchema,
+    updateItem: CatalogUpdateItemSchema,
+  };
+}
+
+/**
+ * The schemas of `kommo.catalogs.elements` by what they check, for its route spec. Kommo answers element writes with the whole element.
+ *
+ * @internal
+ */
+export function catalogElementRouteSchemas() {
+  return {
+    item: CatalogElementSchema,
+    page: CatalogElementCollectionSchema,
+    ref: CatalogElementSchema,
+    list: CatalogElementListParamsSchema,
+    get: CatalogElementGetParamsSchema,
+    create: CatalogElementCreateParamsSchema,
+    update: CatalogElementUpdateParamsSchema,
+    updateItem: CatalogElementUpdateItemSchema,
+    link: CatalogElementLinkInputSchema,
+  };
+}

@@ -12,40 +12,24 @@ import {
   EmbeddedTagInputSchema,
   EntityRefSchema,
   IdSchema,
-  IdsFilterSchema,
-  LimitSchema,
-  LinksSchema,
-  PageSchema,
   RequestIdSchema,
-  SortDirectionSchema,
-  TagInputSchema,
   TagSchema,
-  TimeFilterSchema,
-  UnixTimeSchema,
-  UserIdOrZeroSchema,
-  UserIdsFilterSchema,
   WriteRefSchema,
   collectionSchema,
   idOrObject,
 } from './common.js';
-import { CustomFieldValuesInputSchema, CustomFieldValuesSchema } from './custom-field-values.js';
-import { CustomFieldsFilterSchema, EmbeddedCatalogElementSchema } from './lead.js';
+import { EmbeddedCatalogElementSchema } from './lead.js';
+import {
+  PartyFilterSchema,
+  partyListParams,
+  partyShape,
+  partyUpdateShape,
+  partyWriteShape,
+} from './party.js';
 
 /** A company as Kommo returns it. */
 export const CompanySchema = z.looseObject({
-  id: z.number(),
-  name: z.string().nullish(),
-  responsible_user_id: z.number().nullish(),
-  group_id: z.number().nullish(),
-  created_by: z.number().nullish(),
-  updated_by: z.number().nullish(),
-  created_at: z.number().nullish(),
-  updated_at: z.number().nullish(),
-  closest_task_at: z.number().nullish(),
-  is_deleted: z.boolean().nullish(),
-  custom_fields_values: CustomFieldValuesSchema,
-  account_id: z.number().nullish(),
-  _links: LinksSchema.nullish(),
+  ...partyShape,
   _embedded: z
     .looseObject({
       /** Company tags never have a color (`null`). */
@@ -73,36 +57,11 @@ const CompanyWithSchema = z.enum(['catalog_elements', 'leads', 'customers', 'con
 /** Extra data a company read can include (`with=`). */
 export type CompanyWith = z.infer<typeof CompanyWithSchema>;
 
-/** Filters of the company list. */
-const CompanyFilterSchema = z.strictObject({
-  id: IdsFilterSchema.optional(),
-  name: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
-  created_by: UserIdsFilterSchema.optional(),
-  updated_by: UserIdsFilterSchema.optional(),
-  responsible_user_id: UserIdsFilterSchema.optional(),
-  created_at: TimeFilterSchema.optional(),
-  updated_at: TimeFilterSchema.optional(),
-  closest_task_at: TimeFilterSchema.optional(),
-  custom_fields_values: CustomFieldsFilterSchema.optional(),
-});
 /** Filters of `companies.list` (Kommo bills API filtering as an add-on on some accounts). */
-export type CompanyFilter = z.infer<typeof CompanyFilterSchema>;
+export type CompanyFilter = z.infer<typeof PartyFilterSchema>;
 
 /** Params of `companies.list`. */
-export const CompanyListParamsSchema = z.strictObject({
-  with: z.array(CompanyWithSchema).optional(),
-  page: PageSchema.optional(),
-  limit: LimitSchema.optional(),
-  /** Full-text search over the name and filled fields (phones and e-mails included). */
-  query: z.union([z.string().min(1), z.number()]).optional(),
-  filter: CompanyFilterSchema.optional(),
-  order: z
-    .strictObject({
-      updated_at: SortDirectionSchema.optional(),
-      id: SortDirectionSchema.optional(),
-    })
-    .optional(),
-});
+export const CompanyListParamsSchema = partyListParams(CompanyWithSchema);
 /** Params of `companies.list`. */
 export type CompanyListParams = z.infer<typeof CompanyListParamsSchema>;
 
@@ -118,20 +77,9 @@ export const CompanyGetParamsSchema = z.strictObject({
 /** Params of `companies.get`. */
 export type CompanyGetParams = z.infer<typeof CompanyGetParamsSchema>;
 
-const companyWriteShape = {
-  name: z.string().optional(),
-  responsible_user_id: IdSchema.optional(),
-  created_by: UserIdOrZeroSchema.optional(),
-  updated_by: UserIdOrZeroSchema.optional(),
-  created_at: UnixTimeSchema.optional(),
-  updated_at: UnixTimeSchema.optional(),
-  custom_fields_values: CustomFieldValuesInputSchema.optional(),
-  tags_to_add: z.array(TagInputSchema).optional(),
-};
-
 /** The body of a company create. */
 export const CompanyCreateParamsSchema = z.strictObject({
-  ...companyWriteShape,
+  ...partyWriteShape,
   _embedded: z.strictObject({ tags: z.array(EmbeddedTagInputSchema).optional() }).optional(),
   request_id: RequestIdSchema.optional(),
 });
@@ -139,14 +87,7 @@ export const CompanyCreateParamsSchema = z.strictObject({
 export type CompanyCreateParams = z.input<typeof CompanyCreateParamsSchema>;
 
 /** The body of a company update: only the fields you pass are sent. */
-export const CompanyUpdateParamsSchema = z.strictObject({
-  ...companyWriteShape,
-  tags_to_delete: z.array(TagInputSchema).optional(),
-  /** Replaces every tag (`null` removes all); prefer `tags_to_add`/`tags_to_delete`. */
-  _embedded: z
-    .strictObject({ tags: z.array(EmbeddedTagInputSchema).nullable().optional() })
-    .optional(),
-});
+export const CompanyUpdateParamsSchema = z.strictObject(partyUpdateShape);
 /** The body of `companies.update`. A multitext field you send replaces all its values. */
 export type CompanyUpdateParams = z.input<typeof CompanyUpdateParamsSchema>;
 
@@ -157,3 +98,34 @@ export const CompanyUpdateItemSchema = CompanyUpdateParamsSchema.extend({
 });
 /** One item of `companies.updateMany`. */
 export type CompanyUpdateItem = z.input<typeof CompanyUpdateItemSchema>;
+
+/** The public types of `kommo.companies`, by what they are (see `EntityResource`). */
+export interface CompanyResourceTypes {
+  item: Company;
+  ref: CompanyRef;
+  listParams: CompanyListParams;
+  searchParams: CompanySearchParams;
+  getParams: CompanyGetParams;
+  create: CompanyCreateParams;
+  update: CompanyUpdateParams;
+  updateItem: CompanyUpdateItem;
+}
+
+/**
+ * The schemas of `kommo.companies` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function companyRouteSchemas() {
+  return {
+    item: CompanySchema,
+    page: CompanyCollectionSchema,
+    ref: CompanyRefSchema,
+    list: CompanyListParamsSchema,
+    search: CompanySearchParamsSchema,
+    get: CompanyGetParamsSchema,
+    create: CompanyCreateParamsSchema,
+    update: CompanyUpdateParamsSchema,
+    updateItem: CompanyUpdateItemSchema,
+  };
+}

@@ -12,43 +12,27 @@ import {
   EmbeddedTagInputSchema,
   EntityRefSchema,
   IdSchema,
-  IdsFilterSchema,
-  LimitSchema,
-  LinksSchema,
-  PageSchema,
   RequestIdSchema,
-  SortDirectionSchema,
-  TagInputSchema,
   TagSchema,
-  TimeFilterSchema,
-  UnixTimeSchema,
-  UserIdOrZeroSchema,
-  UserIdsFilterSchema,
   WriteRefSchema,
   collectionSchema,
   idOrObject,
 } from './common.js';
-import { CustomFieldValuesInputSchema, CustomFieldValuesSchema } from './custom-field-values.js';
-import { CustomFieldsFilterSchema, EmbeddedCatalogElementSchema } from './lead.js';
+import { EmbeddedCatalogElementSchema } from './lead.js';
+import {
+  PartyFilterSchema,
+  partyListParams,
+  partyShape,
+  partyUpdateShape,
+  partyWriteShape,
+} from './party.js';
 
 /** A contact as Kommo returns it. */
 export const ContactSchema = z.looseObject({
-  id: z.number(),
-  name: z.string().nullish(),
+  ...partyShape,
   first_name: z.string().nullish(),
   last_name: z.string().nullish(),
-  responsible_user_id: z.number().nullish(),
-  group_id: z.number().nullish(),
-  created_by: z.number().nullish(),
-  updated_by: z.number().nullish(),
-  created_at: z.number().nullish(),
-  updated_at: z.number().nullish(),
-  closest_task_at: z.number().nullish(),
-  is_deleted: z.boolean().nullish(),
   is_unsorted: z.boolean().nullish(),
-  custom_fields_values: CustomFieldValuesSchema,
-  account_id: z.number().nullish(),
-  _links: LinksSchema.nullish(),
   _embedded: z
     .looseObject({
       tags: z.array(idOrObject(TagSchema)).nullish(),
@@ -78,36 +62,11 @@ const ContactWithSchema = z.enum(['catalog_elements', 'leads', 'customers']);
 /** Extra data a contact read can include (`with=`). */
 export type ContactWith = z.infer<typeof ContactWithSchema>;
 
-/** Filters of the contact list. */
-const ContactFilterSchema = z.strictObject({
-  id: IdsFilterSchema.optional(),
-  name: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
-  created_by: UserIdsFilterSchema.optional(),
-  updated_by: UserIdsFilterSchema.optional(),
-  responsible_user_id: UserIdsFilterSchema.optional(),
-  created_at: TimeFilterSchema.optional(),
-  updated_at: TimeFilterSchema.optional(),
-  closest_task_at: TimeFilterSchema.optional(),
-  custom_fields_values: CustomFieldsFilterSchema.optional(),
-});
 /** Filters of `contacts.list`. */
-export type ContactFilter = z.infer<typeof ContactFilterSchema>;
+export type ContactFilter = z.infer<typeof PartyFilterSchema>;
 
 /** Params of `contacts.list`. */
-export const ContactListParamsSchema = z.strictObject({
-  with: z.array(ContactWithSchema).optional(),
-  page: PageSchema.optional(),
-  limit: LimitSchema.optional(),
-  /** Full-text search: name, phone, e-mail and other filled fields. */
-  query: z.union([z.string().min(1), z.number()]).optional(),
-  filter: ContactFilterSchema.optional(),
-  order: z
-    .strictObject({
-      updated_at: SortDirectionSchema.optional(),
-      id: SortDirectionSchema.optional(),
-    })
-    .optional(),
-});
+export const ContactListParamsSchema = partyListParams(ContactWithSchema);
 /** Params of `contacts.list`. */
 export type ContactListParams = z.infer<typeof ContactListParamsSchema>;
 
@@ -123,23 +82,16 @@ export const ContactGetParamsSchema = z.strictObject({
 /** Params of `contacts.get`. */
 export type ContactGetParams = z.infer<typeof ContactGetParamsSchema>;
 
-const contactWriteShape = {
-  /** Assembled by Kommo from `first_name`/`last_name` when omitted. */
-  name: z.string().optional(),
+/** A person's names, on top of the shared write fields. */
+const contactNames = {
   first_name: z.string().optional(),
   last_name: z.string().optional(),
-  responsible_user_id: IdSchema.optional(),
-  created_by: UserIdOrZeroSchema.optional(),
-  updated_by: UserIdOrZeroSchema.optional(),
-  created_at: UnixTimeSchema.optional(),
-  updated_at: UnixTimeSchema.optional(),
-  custom_fields_values: CustomFieldValuesInputSchema.optional(),
-  tags_to_add: z.array(TagInputSchema).optional(),
 };
 
 /** The body of a contact create. */
 export const ContactCreateParamsSchema = z.strictObject({
-  ...contactWriteShape,
+  ...partyWriteShape,
+  ...contactNames,
   _embedded: z
     .strictObject({ tags: z.array(EmbeddedTagInputSchema).nullable().optional() })
     .optional(),
@@ -149,13 +101,7 @@ export const ContactCreateParamsSchema = z.strictObject({
 export type ContactCreateParams = z.input<typeof ContactCreateParamsSchema>;
 
 /** The body of a contact update: only the fields you pass are sent. */
-export const ContactUpdateParamsSchema = z.strictObject({
-  ...contactWriteShape,
-  tags_to_delete: z.array(TagInputSchema).optional(),
-  _embedded: z
-    .strictObject({ tags: z.array(EmbeddedTagInputSchema).nullable().optional() })
-    .optional(),
-});
+export const ContactUpdateParamsSchema = z.strictObject({ ...partyUpdateShape, ...contactNames });
 /** The body of `contacts.update`. A multitext field you send replaces all its values. */
 export type ContactUpdateParams = z.input<typeof ContactUpdateParamsSchema>;
 
@@ -166,3 +112,34 @@ export const ContactUpdateItemSchema = ContactUpdateParamsSchema.extend({
 });
 /** One item of `contacts.updateMany`. */
 export type ContactUpdateItem = z.input<typeof ContactUpdateItemSchema>;
+
+/** The public types of `kommo.contacts`, by what they are (see `EntityResource`). */
+export interface ContactResourceTypes {
+  item: Contact;
+  ref: ContactRef;
+  listParams: ContactListParams;
+  searchParams: ContactSearchParams;
+  getParams: ContactGetParams;
+  create: ContactCreateParams;
+  update: ContactUpdateParams;
+  updateItem: ContactUpdateItem;
+}
+
+/**
+ * The schemas of `kommo.contacts` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function contactRouteSchemas() {
+  return {
+    item: ContactSchema,
+    page: ContactCollectionSchema,
+    ref: ContactRefSchema,
+    list: ContactListParamsSchema,
+    search: ContactSearchParamsSchema,
+    get: ContactGetParamsSchema,
+    create: ContactCreateParamsSchema,
+    update: ContactUpdateParamsSchema,
+    updateItem: ContactUpdateItemSchema,
+  };
+}

@@ -256,3 +256,45 @@ export const CustomFieldGroupUpdateParamsSchema = z
   .refine((v) => Object.keys(v).length > 0, 'Give at least one field to change');
 /** The body of `customFields.groups.update`. */
 export type CustomFieldGroupUpdateParams = z.input<typeof CustomFieldGroupUpdateParamsSchema>;
+
+/** The public types of `kommo.customFields`, by what they are (see `ScopedRecordResource`). */
+export interface CustomFieldResourceTypes {
+  item: CustomField;
+  ref: CustomFieldRef;
+  listParams: CustomFieldListParams;
+  create: CustomFieldCreateParams;
+  update: CustomFieldUpdateParams;
+}
+
+/**
+ * The schemas of `kommo.customFields` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function customFieldRouteSchemas() {
+  return {
+    item: CustomFieldSchema,
+    page: CustomFieldCollectionSchema,
+    ref: CustomFieldRefSchema,
+    list: CustomFieldListParamsSchema,
+    create: CustomFieldCreateParamsSchema,
+    update: CustomFieldUpdateParamsSchema,
+    updateItem: CustomFieldUpdateItemSchema,
+  };
+}
+
+/**
+ * The schemas of `kommo.customFields.groups` by what they check, for its route spec. Group ids are strings.
+ *
+ * @internal
+ */
+export function customFieldGroupRouteSchemas() {
+  return {
+    item: CustomFieldGroupSchema,
+    page: CustomFieldGroupCollectionSchema,
+    ref: CustomFieldGroupRefSchema,
+    create: CustomFieldGroupCreateParamsSchema,
+    update: CustomFieldGroupUpdateParamsSchema,
+    id: CustomFieldGroupIdSchema,
+  };
+}

@@ -306,3 +306,16 @@ export const EventTypesParamsSchema = z.strictObject({
 });
 /** Params of `events.types`. */
 export type EventTypesParams = z.infer<typeof EventTypesParamsSchema>;
+
+/**
+ * The schemas of `kommo.events` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function eventRouteSchemas() {
+  return {
+    item: EventSchema,
+    page: EventCollectionSchema,
+    list: EventListParamsSchema,
+  };
+}

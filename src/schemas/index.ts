@@ -69,6 +69,7 @@ export type {
   LeadComplexResult,
   LossReason,
   EmbeddedCatalogElement,
+  LeadResourceTypes,
 } from './lead.js';
 export type {
   Contact,
@@ -81,6 +82,7 @@ export type {
   ContactCreateParams,
   ContactUpdateParams,
   ContactUpdateItem,
+  ContactResourceTypes,
 } from './contact.js';
 export { STATUS_COLORS } from './pipeline.js';
 export type {
@@ -97,6 +99,8 @@ export type {
   PipelineStatusUpdateParams,
   PipelineStatusWith,
   PipelineStatusGetParams,
+  PipelineResourceTypes,
+  PipelineStatusResourceTypes,
 } from './pipeline.js';
 export type {
   User,
@@ -140,6 +144,7 @@ export type {
   CustomFieldUpdateItem,
   CustomFieldGroupCreateParams,
   CustomFieldGroupUpdateParams,
+  CustomFieldResourceTypes,
 } from './custom-field.js';
 export type {
   Account,
@@ -161,6 +166,7 @@ export type {
   CompanyCreateParams,
   CompanyUpdateParams,
   CompanyUpdateItem,
+  CompanyResourceTypes,
 } from './company.js';
 export { FOLLOW_UP_TASK_TYPE_ID, MEETING_TASK_TYPE_ID } from './task.js';
 export type {
@@ -174,6 +180,7 @@ export type {
   TaskUpdateParams,
   TaskUpdateItem,
   TaskCompleteItem,
+  TaskResourceTypes,
 } from './task.js';
 export { TAG_COLORS } from './tag.js';
 export type {
@@ -228,6 +235,7 @@ export type {
   LossReasonListParams,
   LossReasonCreateParams,
   LossReasonUpdateParams,
+  LossReasonResourceTypes,
 } from './loss-reason.js';
 export type {
   Source,
@@ -236,6 +244,7 @@ export type {
   SourceCreateParams,
   SourceUpdateParams,
   SourceUpdateItem,
+  SourceResourceTypes,
 } from './source.js';
 export type {
   Catalog,
@@ -251,4 +260,7 @@ export type {
   CatalogElementUpdateParams,
   CatalogElementUpdateItem,
   CatalogElementLinkInput,
+  CatalogResourceTypes,
+  CatalogElementResourceTypes,
 } from './catalog.js';
+export type { ContactChat, ContactChatListParams, ContactChatLinkInput } from './contact-chat.js';

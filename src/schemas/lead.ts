@@ -327,3 +327,32 @@ export const LeadComplexResultSchema = z.looseObject({
 });
 /** What `leads.createComplex` returns per lead. */
 export type LeadComplexResult = z.infer<typeof LeadComplexResultSchema>;
+
+/** The public types of `kommo.leads`, by what they are (see `EntityResource`). */
+export interface LeadResourceTypes {
+  item: Lead;
+  ref: LeadRef;
+  listParams: LeadListParams;
+  getParams: LeadGetParams;
+  create: LeadCreateParams;
+  update: LeadUpdateParams;
+  updateItem: LeadUpdateItem;
+}
+
+/**
+ * The schemas of `kommo.leads` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function leadRouteSchemas() {
+  return {
+    item: LeadSchema,
+    page: LeadCollectionSchema,
+    ref: LeadRefSchema,
+    list: LeadListParamsSchema,
+    get: LeadGetParamsSchema,
+    create: LeadCreateParamsSchema,
+    update: LeadUpdateParamsSchema,
+    updateItem: LeadUpdateItemSchema,
+  };
+}

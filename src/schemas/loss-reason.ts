@@ -8,7 +8,7 @@
 
 import { z } from 'zod';
 import { LimitSchema, PageSchema, RequestIdSchema, collectionSchema } from './common.js';
-import { LossReasonSchema } from './lead.js';
+import { LossReasonSchema, type LossReason } from './lead.js';
 
 /** A page of loss reasons. */
 export const LossReasonCollectionSchema = collectionSchema('loss_reasons', LossReasonSchema);
@@ -49,3 +49,27 @@ export const LossReasonUpdateParamsSchema = z
   });
 /** The body of `lossReasons.update`. */
 export type LossReasonUpdateParams = z.input<typeof LossReasonUpdateParamsSchema>;
+
+/** The public types of `kommo.lossReasons`, by what they are (see `RecordResource`). */
+export interface LossReasonResourceTypes {
+  item: LossReason;
+  ref: LossReasonRef;
+  create: LossReasonCreateParams;
+  update: LossReasonUpdateParams;
+}
+
+/**
+ * The schemas of `kommo.lossReasons` by what they check, for its route spec. The reason itself is the schema leads embed (`with=loss_reason`).
+ *
+ * @internal
+ */
+export function lossReasonRouteSchemas() {
+  return {
+    item: LossReasonSchema,
+    page: LossReasonCollectionSchema,
+    ref: LossReasonRefSchema,
+    list: LossReasonListParamsSchema,
+    create: LossReasonCreateParamsSchema,
+    update: LossReasonUpdateParamsSchema,
+  };
+}

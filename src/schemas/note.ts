@@ -356,3 +356,21 @@ export const NoteListForParamsSchema = NoteListParamsSchema.extend({
 });
 /** Params of `notes.listFor`. */
 export type NoteListForParams = z.infer<typeof NoteListForParamsSchema>;
+
+/**
+ * The schemas of `kommo.notes` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function noteRouteSchemas() {
+  return {
+    item: NoteSchema,
+    page: NoteCollectionSchema,
+    ref: NoteRefSchema,
+    list: NoteListParamsSchema,
+    create: NoteCreateParamsSchema,
+    createItem: NoteCreateItemSchema,
+    update: NoteUpdateParamsSchema,
+    updateItem: NoteUpdateItemSchema,
+  };
+}

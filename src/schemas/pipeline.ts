@@ -175,3 +175,52 @@ export const PipelineStatusGetParamsSchema = z.strictObject({
 });
 /** Params of `pipelines.statuses.list`/`get`. */
 export type PipelineStatusGetParams = z.infer<typeof PipelineStatusGetParamsSchema>;
+
+/** The public types of `kommo.pipelines`, by what they are (see `RecordResource`). */
+export interface PipelineResourceTypes {
+  item: Pipeline;
+  ref: PipelineRef;
+  create: PipelineCreateParams;
+  update: PipelineUpdateParams;
+}
+
+/** The public types of `kommo.pipelines.statuses`, by what they are (see `ScopedRecordResource`). */
+export interface PipelineStatusResourceTypes {
+  item: PipelineStatus;
+  ref: PipelineStatusRef;
+  listParams: PipelineStatusGetParams;
+  create: PipelineStatusCreateParams;
+  update: PipelineStatusUpdateParams;
+}
+
+/**
+ * The schemas of `kommo.pipelines` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function pipelineRouteSchemas() {
+  return {
+    item: PipelineSchema,
+    page: PipelineCollectionSchema,
+    ref: PipelineRefSchema,
+    create: PipelineCreateParamsSchema,
+    update: PipelineUpdateParamsSchema,
+  };
+}
+
+/**
+ * The schemas of `kommo.pipelines.statuses` by what they check, for its route spec. Kommo lists statuses with the params of a read (`with`), without pages.
+ *
+ * @internal
+ */
+export function pipelineStatusRouteSchemas() {
+  return {
+    item: PipelineStatusSchema,
+    page: PipelineStatusCollectionSchema,
+    ref: PipelineStatusRefSchema,
+    list: PipelineStatusGetParamsSchema,
+    get: PipelineStatusGetParamsSchema,
+    create: PipelineStatusCreateParamsSchema,
+    update: PipelineStatusUpdateParamsSchema,
+  };
+}

@@ -119,3 +119,28 @@ export const SourceUpdateItemSchema = SourceUpdateParamsSchema.extend({
 });
 /** One item of `sources.updateMany`. */
 export type SourceUpdateItem = z.input<typeof SourceUpdateItemSchema>;
+
+/** The public types of `kommo.sources`, by what they are (see `RecordResource`). */
+export interface SourceResourceTypes {
+  item: Source;
+  ref: Source;
+  create: SourceCreateParams;
+  update: SourceUpdateParams;
+}
+
+/**
+ * The schemas of `kommo.sources` by what they check, for its route spec. Kommo answers source writes with the whole source.
+ *
+ * @internal
+ */
+export function sourceRouteSchemas() {
+  return {
+    item: SourceSchema,
+    page: SourceCollectionSchema,
+    ref: SourceSchema,
+    list: SourceListParamsSchema,
+    create: SourceCreateParamsSchema,
+    update: SourceUpdateParamsSchema,
+    updateItem: SourceUpdateItemSchema,
+  };
+}

@@ -181,3 +181,28 @@ export const TaskCompleteItemSchema = z.strictObject({
 });
 /** One item of `tasks.completeMany`: the task id and an optional result text. */
 export type TaskCompleteItem = z.input<typeof TaskCompleteItemSchema>;
+
+/** The public types of `kommo.tasks`, by what they are (see `RecordResource`). */
+export interface TaskResourceTypes {
+  item: Task;
+  ref: TaskRef;
+  create: TaskCreateParams;
+  update: TaskUpdateParams;
+}
+
+/**
+ * The schemas of `kommo.tasks` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function taskRouteSchemas() {
+  return {
+    item: TaskSchema,
+    page: TaskCollectionSchema,
+    ref: TaskRefSchema,
+    list: TaskListParamsSchema,
+    create: TaskCreateParamsSchema,
+    update: TaskUpdateParamsSchema,
+    updateItem: TaskUpdateItemSchema,
+  };
+}

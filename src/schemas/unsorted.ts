@@ -222,3 +222,18 @@ export const UnsortedLinkParamsSchema = z.strictObject({
 });
 /** Params of `unsorted.link`: the existing lead or customer to attach the item to. */
 export type UnsortedLinkParams = z.infer<typeof UnsortedLinkParamsSchema>;
+
+/**
+ * The schemas of `kommo.unsorted` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function unsortedRouteSchemas() {
+  return {
+    item: UnsortedSchema,
+    page: UnsortedCollectionSchema,
+    ref: UnsortedRefSchema,
+    list: UnsortedListParamsSchema,
+    id: UnsortedUidSchema,
+  };
+}

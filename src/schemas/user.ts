@@ -139,3 +139,30 @@ export const RoleListParamsSchema = z.strictObject({
 });
 /** Params of `users.roles.list`. */
 export type RoleListParams = z.infer<typeof RoleListParamsSchema>;
+
+/**
+ * The schemas of `kommo.users` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function userRouteSchemas() {
+  return {
+    item: UserSchema,
+    page: UserCollectionSchema,
+    list: UserListParamsSchema,
+    get: UserGetParamsSchema,
+  };
+}
+
+/**
+ * The schemas of `kommo.users.roles` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function roleRouteSchemas() {
+  return {
+    item: RoleSchema,
+    page: RoleCollectionSchema,
+    list: RoleListParamsSchema,
+  };
+}

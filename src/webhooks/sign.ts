@@ -6,7 +6,7 @@
  */
 
 import { ConfigurationError } from '../core/errors.js';
-import { hmac, md5Hex, toBase64, toHex, type HmacAlgorithm } from './crypto.js';
+import { hmac, toBase64, toHex, type HmacAlgorithm } from '../core/crypto.js';
 import { signJwt, type JwtAlgorithm } from './jwt.js';
 
 /** Sign for `url-secret`: put the secret into the URL. */
@@ -204,60 +204,5 @@ export async function signWebhook(
   }
 }
 
-/** The parameters of {@link signChatsApiRequest}. */
-export interface SignChatsApiRequestParams {
-  /** The channel secret Kommo issued. */
-  secret: string;
-  /** HTTP method, e.g. `POST`. */
-  method: string;
-  /** The path without host and query, e.g. `/v2/origin/custom/<channel>/chats`. */
-  path: string;
-  /** The exact JSON body (empty for GET). */
-  body?: string;
-  /**
-   * The content type.
-   *
-   * @defaultValue `'application/json'`
-   */
-  contentType?: string;
-  /**
-   * The `Date` header (RFC 2822); Kommo accepts it for 15 minutes.
-   *
-   * @defaultValue now, as `new Date().toUTCString()`
-   */
-  date?: string;
-}
-
-/**
- * Signs a request you send to the Chats API (amojo): returns the `Date`, `Content-Type`,
- * `Content-MD5` and `X-Signature` headers Kommo requires.
- *
- * `X-Signature` is hex HMAC-SHA1 of `METHOD\nContent-MD5\nContent-Type\nDate\npath` with the
- * channel secret; `Content-MD5` is the hex MD5 of the body.
- *
- * @example
- * ```ts
- * const body = JSON.stringify({ conversation_id: 'c-1', user: { id: 'u-1', name: 'Ann' } });
- * const headers = await signChatsApiRequest({ secret, method: 'POST', path, body });
- * await fetch(`https://amojo.kommo.com${path}`, { method: 'POST', headers, body });
- * ```
- */
-export async function signChatsApiRequest(
-  params: SignChatsApiRequestParams,
-): Promise<Record<string, string>> {
-  if (typeof params.secret !== 'string' || params.secret === '') {
-    throw new ConfigurationError('signChatsApiRequest needs a non-empty `secret`');
-  }
-  const method = params.method.toUpperCase();
-  const contentType = params.contentType ?? 'application/json';
-  const date = params.date ?? new Date().toUTCString();
-  const contentMd5 = md5Hex(params.body ?? '');
-  const message = [method, contentMd5, contentType, date, params.path].join('\n');
-  const signature = toHex(await hmac('sha1', params.secret, message));
-  return {
-    date,
-    'content-type': contentType,
-    'content-md5': contentMd5,
-    'x-signature': signature,
-  };
-}
+// The Chats API request signer has its own module, shared with `kommo-sdk/chats`.
+export { signChatsApiRequest, type SignChatsApiRequestParams } from './chats-sign.js';

@@ -29,6 +29,7 @@ const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 const RUNNABLE = [
   'auto-assign.ts',
   'bulk-import.ts',
+  'chat-channel.ts',
   'chat-to-lead.ts',
   'custom-fields.ts',
   'demo.ts',

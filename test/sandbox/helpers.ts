@@ -1,6 +1,26 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+
+/**
+ * One sandbox for the test file: started before the first test (rate limit off unless
+ * `options` say otherwise), reset before each test, closed after the last.
+ *
+ * @param use - Receives the sandbox once it runs (`useSandbox((s) => (sandbox = s))`).
+ */
+export function useSandbox(
+  use: (sandbox: Sandbox) => void,
+  options: SandboxOptions = { rateLimit: false },
+): void {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox(options);
+    use(sandbox);
+  });
+  beforeEach(() => sandbox?.reset());
+  afterAll(() => sandbox?.close());
+}
 
 /** The answer of {@link call}: status, headers and the parsed body (`undefined` when empty). */
 export interface CallResult {

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Kommo } from '../../src/index.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { useSandbox } from './helpers.js';
 
 let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ rateLimit: false });
-});
-beforeEach(() => sandbox.reset());
-afterAll(() => sandbox.close());
+useSandbox((s) => (sandbox = s));
 
 function client(): Kommo {
   return new Kommo({

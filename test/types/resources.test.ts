@@ -7,6 +7,13 @@ import {
   getFieldValue,
   isNoteType,
   type Account,
+  AccountParameters,
+  AccountResource,
+  EntityResource,
+  UnsortedLeads,
+  UnsortedResource,
+  WebhookSubscriptions,
+  Webhooks,
   type BatchItemResult,
   type BatchOptions,
   type Contact,
@@ -28,6 +35,13 @@ import {
   type Page,
   type Pipeline,
   type PipelineStatus,
+  type PipelineStatusCreateParams,
+  type PipelineStatusGetParams,
+  type PipelineStatusRef,
+  type PipelineStatusUpdateParams,
+  type LeadResourceTypes,
+  type CustomFieldEntityType,
+  type CustomFieldListParams,
   type RequestOptions,
   type Role,
   type User,
@@ -126,5 +140,38 @@ describe('the public surface of the resources', () => {
       expectTypeOf(note.params).exclude<null | undefined>().toHaveProperty('call_status');
       expectTypeOf(note.note_type).toEqualTypeOf<'call_in'>();
     }
+  });
+
+  it('types the renamed classes, and the names before 0.2.0 as the same types', () => {
+    expectTypeOf(kommo.webhooks).toEqualTypeOf<WebhookSubscriptions>();
+    expectTypeOf(kommo.account).toEqualTypeOf<AccountParameters>();
+    expectTypeOf(kommo.unsorted).toEqualTypeOf<UnsortedLeads>();
+    /* eslint-disable @typescript-eslint/no-deprecated -- the aliases are what is tested */
+    expectTypeOf<Webhooks>().toEqualTypeOf<WebhookSubscriptions>();
+    expectTypeOf<AccountResource>().toEqualTypeOf<AccountParameters>();
+    expectTypeOf<UnsortedResource>().toEqualTypeOf<UnsortedLeads>();
+    expectTypeOf(Webhooks).toEqualTypeOf<typeof WebhookSubscriptions>();
+    /* eslint-enable @typescript-eslint/no-deprecated */
+    expectTypeOf(kommo.leads).toExtend<EntityResource<LeadResourceTypes>>();
+  });
+
+  it('types the verbs of families under a parent with the parent first, by its name', () => {
+    expectTypeOf(kommo.pipelines.statuses.list).parameters.toEqualTypeOf<
+      [pipelineId: number, params?: PipelineStatusGetParams, options?: ListOptions]
+    >();
+    expectTypeOf(kommo.pipelines.statuses.create).parameters.toEqualTypeOf<
+      [pipelineId: number, params: PipelineStatusCreateParams, options?: RequestOptions]
+    >();
+    expectTypeOf(() => kommo.pipelines.statuses.createMany(1, [])).returns.resolves.toEqualTypeOf<
+      PipelineStatusRef[]
+    >();
+    expectTypeOf(kommo.pipelines.statuses.update).parameters.toEqualTypeOf<
+      [pipelineId: number, id: number, params: PipelineStatusUpdateParams, options?: RequestOptions]
+    >();
+    expectTypeOf(kommo.customFields.list).parameters.toEqualTypeOf<
+      [entity: CustomFieldEntityType, params?: CustomFieldListParams, options?: ListOptions]
+    >();
+    // @ts-expect-error: the parent comes first
+    expectTypeOf(() => kommo.pipelines.statuses.list({ with: ['descriptions'] })).toBeFunction();
   });
 });

@@ -144,13 +144,13 @@ export type AccountFlags = {
  * ```
  */
 export function accountParseArgsOptions(): {
-  [K in AccountOptionName]: { type: 'string' | 'boolean' };
+  [K in AccountOptionName]: { type: (typeof ACCOUNT_OPTIONS)[K]['type'] };
 } {
-  const out = {} as { [K in AccountOptionName]: { type: 'string' | 'boolean' } };
+  const out: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const name of Object.keys(ACCOUNT_OPTIONS) as AccountOptionName[]) {
     out[name] = { type: ACCOUNT_OPTIONS[name].type };
   }
-  return out;
+  return out as { [K in AccountOptionName]: { type: (typeof ACCOUNT_OPTIONS)[K]['type'] } };
 }
 
 /**

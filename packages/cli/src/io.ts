@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Readable } from 'node:stream';
 import { ConfigurationError, isKommoError, KommoApiError, RequestValidationError } from 'kommo-sdk';
 
 /** The exit codes, documented in docs/cli.md. */
@@ -44,7 +45,7 @@ export interface OutStream {
 export interface Io {
   readonly stdout: OutStream;
   readonly stderr: OutStream;
-  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean | undefined };
+  readonly stdin: Readable & { isTTY?: boolean | undefined };
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -124,6 +125,6 @@ export function describeError(error: unknown): { message: string; exitCode: numb
 export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
 }

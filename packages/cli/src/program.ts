@@ -56,13 +56,13 @@ export function addAccountOptions(
 }
 
 /** The account flags out of commander's (camelCase) option values. */
-export function accountFlagsOf(options: Record<string, unknown>): AccountFlags {
+function accountFlagsOf(options: Record<string, unknown>): AccountFlags {
   const flags: Record<string, unknown> = {};
   for (const name of Object.keys(CAMEL) as AccountOptionName[]) {
     const value = options[CAMEL[name]];
     if (value !== undefined) flags[name] = value;
   }
-  return flags as AccountFlags;
+  return flags;
 }
 
 /** Repeatable option values (`--query a=1 --query b=2`). */
@@ -81,7 +81,7 @@ export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
 }
 
 /** An action: the context, then commander's arguments; resolves with the exit code. */
-export type Action = (ctx: CommandContext, ...args: unknown[]) => Promise<number | undefined>;
+type Action = (ctx: CommandContext, ...args: unknown[]) => Promise<number | undefined>;
 
 /** Turns an {@link Action} into a commander action (context in, exit code out, errors described). */
 export type Wrap = (action: Action) => (...args: unknown[]) => Promise<void>;

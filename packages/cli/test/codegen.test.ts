@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSandbox, type Sandbox } from 'kommo-sdk/sandbox';
@@ -62,6 +62,7 @@ leadFields.discountPercent.write(true);
 });
 afterAll(async () => {
   await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function tsc(): Promise<{ ok: boolean; output: string }> {

@@ -124,6 +124,45 @@ describe('kommo login', () => {
     expect(s.stats.tokenExchanges).toBe(0);
   });
 
+  it('rehearses the round trip with --sandbox, against a sandbox of its own', async () => {
+    const store = join(tempDir(), 'tokens.json');
+    const run = startKommo(['login', '--sandbox', '--store', store, '--json']);
+    await waitFor(() => consentUrlIn(run.output().stdout) !== undefined, 'the consent URL');
+    expect((await approve(consentUrlIn(run.output().stdout) as string)).status).toBe(200);
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as {
+      account: string;
+      kind: string;
+    };
+    expect(printed.kind).toBe('oauth');
+    expect(Object.keys(JSON.parse(readFileSync(store, 'utf8')) as object)).toEqual([
+      printed.account,
+    ]);
+  });
+
+  it('asks for the address the browser landed on when the redirect URI is not a loopback one', async () => {
+    const redirectUri = 'https://integration.example.com/kommo/callback';
+    sandbox = await startSandbox({ rateLimit: false, oauth: { redirectUri } });
+    const dir = tempDir();
+    const secretFile = join(dir, 'secret.txt');
+    writeFileSync(secretFile, sandbox.oauth.clientSecret);
+    const store = join(dir, 'tokens.json');
+    const run = startKommo(['login', ...oauthArgs(sandbox, redirectUri, secretFile, store)]);
+    await waitFor(() => consentUrlIn(run.output().stdout) !== undefined, 'the consent URL');
+    const consent = await fetch(consentUrlIn(run.output().stdout) as string, {
+      redirect: 'manual',
+    });
+    const landed = consent.headers.get('location') ?? '';
+    expect(landed.startsWith(redirectUri)).toBe(true);
+    run.child.stdin.end(`${landed}\n`);
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(store, 'utf8')) as object)).toEqual([
+      new URL(sandbox.url).host,
+    ]);
+  });
+
   it('saves a long-lived token read from stdin, and later commands find the account by themselves', async () => {
     sandbox = await startSandbox({ rateLimit: false });
     const env = cleanEnv();

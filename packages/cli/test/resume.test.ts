@@ -55,7 +55,7 @@ async function killHalfway(args: string[]): Promise<number> {
   return done;
 }
 
-describe('an import killed halfway', () => {
+describe('a job killed midway', () => {
   it('resumed with a key field, ends with every row exactly once in the account', async () => {
     const account = await slowAccount();
     const file = csv();
@@ -86,7 +86,7 @@ describe('an import killed halfway', () => {
     const leads = await client(account.url, account.accessToken)
       .leads.list()
       .toArray({ max: 10_000 });
-    const keys = leads.map((lead) => String(getFieldValue(lead, EXTERNAL_ID)));
+    const keys = leads.map((lead) => getFieldValue(lead, EXTERNAL_ID) as string);
     expect(leads).toHaveLength(ROWS);
     expect(new Set(keys).size).toBe(ROWS);
     expect(new Set(keys)).toEqual(
@@ -130,5 +130,47 @@ describe('an import killed halfway', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names.length).toBeGreaterThanOrEqual(ROWS - unknown);
     expect(names.length).toBeLessThanOrEqual(ROWS);
+  });
+
+  it('an export killed midway continues from its checkpoint, every lead once', async () => {
+    const sandbox = await sandboxProcess({
+      seed: { leads: 3000 },
+      rateLimit: false,
+      faults: { routes: ['/api/v4/leads'], methods: ['GET'], latencyMs: 300 },
+    });
+    closers.push(sandbox.close);
+    const args = [
+      '--base-url',
+      sandbox.url,
+      '--token-file',
+      tokenFile(tempDir(), sandbox.accessToken),
+    ];
+    const dir = tempDir();
+    const out = join(dir, 'leads.ndjson');
+    const run = startKommo(['export', 'leads', '--out', out, ...args]);
+    await waitFor(
+      () => /export leads: (1[0-9]{3}|[2-9][0-9]{3}) rows/.test(run.output().stderr),
+      'a third of the leads',
+    );
+    run.child.kill('SIGKILL');
+    await run.done;
+    const checkpoint = JSON.parse(readFileSync(`${out}.checkpoint.json`, 'utf8')) as {
+      rows: number;
+    };
+    expect(checkpoint.rows).toBeGreaterThan(0);
+    expect(checkpoint.rows).toBeLessThan(3000);
+
+    const resumed = await runKommo(['export', 'leads', '--out', out, ...args]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain(
+      `resuming the export after page ${String(checkpoint.rows / 250)}`,
+    );
+    const ids = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { id: number }).id);
+    expect(ids).toHaveLength(3000);
+    expect(new Set(ids).size).toBe(3000);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 });

@@ -82,7 +82,7 @@ describe('kommo export and import', () => {
     const original = await from.kommo.leads.list().toArray({ max: 10_000 });
     const copies = await to.kommo.leads.list().toArray({ max: 10_000 });
     expect(copies).toHaveLength(5000);
-    const byKey = new Map(copies.map((lead) => [String(getFieldValue(lead, EXTERNAL_ID)), lead]));
+    const byKey = new Map(copies.map((lead) => [getFieldValue(lead, EXTERNAL_ID) as string, lead]));
     expect(byKey.size).toBe(5000);
     for (const lead of original) {
       const copy = byKey.get(String(lead.id));
@@ -114,7 +114,7 @@ describe('kommo export and import', () => {
     const original = await from.kommo.contacts.list().toArray({ max: 1000 });
     const copies = await to.kommo.contacts.list().toArray({ max: 1000 });
     expect(copies).toHaveLength(original.length);
-    const byKey = new Map(copies.map((c) => [String(getFieldValue(c, 782_398)), c]));
+    const byKey = new Map(copies.map((c) => [getFieldValue(c, 782_398) as string, c]));
     for (const contact of original) {
       const copy = byKey.get(String(contact.id));
       expect(copy?.name).toBe(contact.name);
@@ -232,6 +232,25 @@ describe('kommo import refuses bad input, naming the row, and writes nothing', (
   it('an NDJSON line that is not JSON', async () => {
     const r = await refused('{"name":"One"}\n{"name":\n', [], 'leads.ndjson');
     expect(r.stderr).toContain('row 2 (line 2): not JSON');
+  });
+
+  it('--dry-run checks every row and sends nothing', async () => {
+    const to = await account({});
+    const file = join(tempDir(), 'leads.csv');
+    writeFileSync(file, 'id,name,price\n1,One,10\n2,Two,20\n');
+    const result = await runKommo([
+      'import',
+      'leads',
+      file,
+      '--dry-run',
+      '--key-field',
+      'EXTERNAL_ID',
+      ...to.args,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('2 rows of');
+    expect(to.sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(existsSync(`${file}.checkpoint`)).toBe(false);
   });
 
   it('an unknown entity (a usage error, exit code 2)', async () => {

@@ -58,6 +58,8 @@ import {
 } from 'kommo-sdk/webhooks';
 import { startSandbox, type Sandbox } from 'kommo-sdk/sandbox';
 import { RedisTokenStore } from 'kommo-sdk/redis';
+import { KommoChats, type Chat, type ChatsEvent, type ChatsMessageEvent } from 'kommo-sdk/chats';
+import { FileChatInbox } from 'kommo-sdk/chats/file-inbox';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 type Equal<A, B> =
@@ -118,6 +120,10 @@ interface ItemProbes {
   WebhookUnknownEvent: [WebhookUnknownEvent, WebhookUnknownEvent['type'], 'unknown'];
   WebhookEvent: [WebhookEvent, Extract<WebhookEvent, { type: 'leads.add' }>['entity'], 'leads'];
   WebhookPayload: [WebhookPayload, WebhookPayload['events'], WebhookEvent[]];
+  // kommo-sdk/chats
+  Chat: [Chat, Chat['id'], string];
+  ChatsMessageEvent: [ChatsMessageEvent, ChatsMessageEvent['type'], 'message'];
+  ChatsEvent: [ChatsEvent, ChatsEvent['account_id'], string];
 }
 
 /** The names of the rows whose item type is `any` or whose field is not exactly as written. */
@@ -233,6 +239,14 @@ export async function asAUserWritesIt(kommo: Kommo, store: RedisTokenStore): Pro
     const n: number = event.no_such_field;
     void n;
   }
+  const chats = new KommoChats({ channelId: 'c', channelSecret: 's', platform: 'kommo' });
+  const chat = await chats.createChat('scope', {
+    conversationId: 'conv-1',
+    user: { id: 'u-1', name: 'Maria' },
+  });
+  const chatId: string = chat.id;
+  const inbox = new FileChatInbox('.kommo/chat-inbox.log');
+  void [chatId, inbox];
   const tokens = await store.get('acme');
   const token: string | undefined = tokens?.access_token;
   try {

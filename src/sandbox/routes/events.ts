@@ -1,20 +1,19 @@
 /**
  * The audit log: `/api/v4/events` (filters by id, created_at range, created_by, entity,
  * entity_id, type; `[]` or comma lists), `/api/v4/events/{id}` and `/api/v4/events/types`.
- * Entity changes the API makes are recorded as events by {@link recordChangeEvents}.
+ * Entity changes are recorded as events by `recordChangeEvents` (`../changes.ts`).
  *
  * @module
  */
 
-import type { ChangeEvent, Ctx } from '../context.js';
+import type { Ctx } from '../context.js';
+import { MAX_EVENTS_PAGE_LIMIT } from '../limits.js';
 import { fail, type Reply } from '../problems.js';
 import { inRange, intsOf, listOf, rangeOf, recordOf, stringOf } from '../query.js';
 import { pageParams, pageReply, self, withSet } from '../render.js';
-import type { Router } from '../router.js';
-import type { Store } from '../state.js';
+import { family } from '../router.js';
 import type { SandboxEntityType, SandboxEvent } from '../types.js';
-
-const MAX_EVENTS_LIMIT = 100;
+import { itemReply, listReply } from './shared.js';
 
 const TYPES: Array<{ key: string; type: number; en: string; ru: string }> = [
   { key: 'lead_added', type: 1, en: 'New lead', ru: 'Новая сделка' },
@@ -32,12 +31,6 @@ const TYPES: Array<{ key: string; type: number; en: string; ru: string }> = [
   { key: 'task_completed', type: 53, en: 'Task completed', ru: 'Задача завершена' },
   { key: 'task_result_added', type: 54, en: 'Task result added', ru: 'Результат по задаче' },
 ];
-
-const SINGULAR: Record<SandboxEntityType, string> = {
-  leads: 'lead',
-  contacts: 'contact',
-  companies: 'company',
-};
 
 function render(ctx: Ctx, e: SandboxEvent, w: Set<string>): Record<string, unknown> {
   const plural = e.entity_type === 'company' ? 'companies' : `${e.entity_type}s`;
@@ -58,7 +51,7 @@ function render(ctx: Ctx, e: SandboxEvent, w: Set<string>): Record<string, unkno
 
 function list(ctx: Ctx): Reply {
   const { page, limit } = pageParams(ctx);
-  if (limit > MAX_EVENTS_LIMIT) fail(422, `Limit ${String(MAX_EVENTS_LIMIT)} per page`);
+  if (limit > MAX_EVENTS_PAGE_LIMIT) fail(422, `Limit ${String(MAX_EVENTS_PAGE_LIMIT)} per page`);
   const filter = recordOf(ctx.query['filter']);
   const ids = filter['id'] === undefined ? undefined : new Set(listOf(filter['id']));
   const created = rangeOf(filter['created_at']);
@@ -89,64 +82,17 @@ function list(ctx: Ctx): Reply {
 
 function types(ctx: Ctx): Reply {
   const lang = stringOf(ctx.query['language_code']) === 'ru' ? 'ru' : 'en';
-  return {
-    status: 200,
-    body: {
-      _total_items: TYPES.length,
-      _links: self(ctx, ctx.path),
-      _embedded: { events_types: TYPES.map((t) => ({ key: t.key, type: t.type, lang: t[lang] })) },
-    },
-  };
+  const items = TYPES.map((t) => ({ key: t.key, type: t.type, lang: t[lang] }));
+  return listReply(ctx, 'events_types', items);
 }
 
-/** Records the audit events of entity changes made by one request (after a 2xx answer). */
-export function recordChangeEvents(
-  store: Store,
-  changes: readonly ChangeEvent[],
-  now: number,
-  userId: number,
-): void {
-  for (const change of changes) {
-    const id = Number(change.data['id']);
-    if (!Number.isSafeInteger(id)) continue;
-    const entity_type = SINGULAR[change.entity];
-    const base = { entity_id: id, entity_type, created_by: userId, created_at: now };
-    if (change.action === 'add')
-      store.addEvent({ ...base, type: `${entity_type}_added`, value_after: [], value_before: [] });
-    else if (change.action === 'status')
-      store.addEvent({
-        ...base,
-        type: 'lead_status_changed',
-        value_after: [
-          {
-            lead_status: { id: change.data['status_id'], pipeline_id: change.data['pipeline_id'] },
-          },
-        ],
-        value_before: [
-          {
-            lead_status: {
-              id: change.data['old_status_id'],
-              pipeline_id: change.data['old_pipeline_id'],
-            },
-          },
-        ],
-      });
-    else if (change.action === 'responsible')
-      store.addEvent({
-        ...base,
-        type: 'entity_responsible_changed',
-        value_after: [{ responsible_user: { id: change.data['responsible_user_id'] } }],
-        value_before: [{ responsible_user: { id: change.data['old_responsible_user_id'] } }],
-      });
-  }
-}
-
-/** Registers the event routes. */
-export function registerEventRoutes(router: Router): void {
-  router.add('GET', '/api/v4/events', list);
-  router.add('GET', '/api/v4/events/types', types);
-  router.add('GET', '/api/v4/events/*id', (ctx) => {
-    const e = ctx.store.events.find((x) => x.id === ctx.params['id']);
-    return e ? { status: 200, body: render(ctx, e, withSet(ctx)) } : { status: 204 };
-  });
-}
+/** The audit-log routes. */
+export const events = family('events', {
+  'GET /api/v4/events': list,
+  'GET /api/v4/events/types': types,
+  'GET /api/v4/events/*id': (ctx) =>
+    itemReply(
+      ctx.store.events.find((x) => x.id === ctx.params['id']),
+      (e) => render(ctx, e, withSet(ctx)),
+    ),
+});

@@ -4,24 +4,24 @@
  * @module
  */
 
+import { noteEvent } from '../changes.js';
 import type { Ctx } from '../context.js';
+import { ENTITY_TYPES } from '../entities.js';
 import { ISSUE, fail, type Reply } from '../problems.js';
 import { inRange, intsOf, listOf, rangeOf, recordOf } from '../query.js';
 import { paginate, self, withSet } from '../render.js';
-import type { Router } from '../router.js';
+import { family, forEach } from '../router.js';
 import type { SandboxEntityType, SandboxNote } from '../types.js';
+import { checkKeys, isInt, isObject, optInt } from '../validate.js';
 import {
-  Issues,
-  checkKeys,
-  isInt,
-  isObject,
-  optInt,
-  requestIdOf,
-  type JsonObject,
-} from '../validate.js';
-import { batchBody, runPlans } from './entities.js';
-
-const TYPES: readonly SandboxEntityType[] = ['leads', 'contacts', 'companies'];
+  batchBody,
+  idParam,
+  itemOf,
+  listReply,
+  objectBody,
+  runPlans,
+  type Plan,
+} from './shared.js';
 
 /** Note types the API accepts on create, with the params each needs. */
 const WRITABLE: Record<string, readonly string[]> = {
@@ -61,51 +61,15 @@ function render(ctx: Ctx, note: SandboxNote, withPinned: boolean): Record<string
   };
 }
 
-function webhookNote(note: SandboxNote): Record<string, string | number> {
-  const date = (sec: number): string =>
-    new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' ');
-  const numeric: Record<string, number> = {
-    common: 4,
-    attachment: 5,
-    call_in: 10,
-    call_out: 11,
-    service_message: 25,
-    extended_service_message: 25,
-    sms_in: 102,
-    sms_out: 103,
-  };
-  const text = note.params['text'];
-  return {
-    id: note.id,
-    note_type: numeric[note.note_type] ?? 4,
-    text: typeof text === 'string' ? text : JSON.stringify(note.params),
-    element_type: note.entity_type === 'leads' ? 2 : note.entity_type === 'contacts' ? 1 : 3,
-    element_id: note.entity_id,
-    date_create: date(note.created_at),
-    timestamp_x: date(note.updated_at),
-    created_by: note.created_by,
-    modified_by: note.updated_by,
-    main_user_id: note.responsible_user_id,
-    group_id: note.group_id,
-    account_id: note.account_id,
-    metadata: JSON.stringify({ event_source: { id: note.created_by, type: 1 } }),
-    created_at: note.created_at,
-    updated_at: note.updated_at,
-  };
-}
-
-function prepare(
+function planNote(
   ctx: Ctx,
   type: SandboxEntityType,
   raw: unknown,
   index: number,
   mode: 'create' | 'update',
   scope: { entityId?: number; noteId?: number },
-) {
-  const issues = new Issues();
-  const requestId = requestIdOf(raw, index);
-  const item: JsonObject = isObject(raw) ? raw : {};
-  if (!isObject(raw)) issues.add(ISSUE.type(String(index), 'array'));
+): Plan<SandboxNote> {
+  const { item, requestId, issues } = itemOf(raw, index, true);
   checkKeys(item, mode === 'create' ? CREATE_KEYS : UPDATE_KEYS, '', issues);
   let existing: SandboxNote | undefined;
   if (mode === 'update') {
@@ -156,7 +120,7 @@ function prepare(
   return {
     requestId,
     issues,
-    apply: (): SandboxNote => {
+    apply: () => {
       const now = ctx.now;
       const note: SandboxNote = existing
         ? {
@@ -184,15 +148,7 @@ function prepare(
       if (existing) ctx.store.notes.set(note);
       else {
         ctx.store.addNote(note);
-        const single = type === 'leads' ? 'lead' : type === 'contacts' ? 'contact' : 'company';
-        const data: Record<string, unknown> = { note: webhookNote(note) };
-        if (type !== 'leads') data['type'] = type === 'contacts' ? 'contact' : 'company';
-        ctx.events.push({
-          setting: `note_${single}`,
-          entity: type,
-          action: 'note',
-          data: data as never,
-        });
+        ctx.events.push(noteEvent(note));
       }
       return note;
     },
@@ -204,7 +160,7 @@ function list(type: SandboxEntityType, scoped: boolean) {
     const filter = recordOf(ctx.query['filter']);
     let notes: SandboxNote[];
     if (scoped) {
-      const entityId = Number(ctx.params['id']);
+      const entityId = idParam(ctx);
       const ids = ctx.store.notesByEntity.get(`${type}:${String(entityId)}`) ?? [];
       notes = ids.flatMap((id) => {
         const n = ctx.store.notes.get(id);
@@ -245,12 +201,8 @@ function list(type: SandboxEntityType, scoped: boolean) {
 
 function getOne(type: SandboxEntityType, scoped: boolean) {
   return (ctx: Ctx): Reply => {
-    const note = ctx.store.notes.get(Number(ctx.params['noteId']));
-    if (
-      !note ||
-      note.entity_type !== type ||
-      (scoped && note.entity_id !== Number(ctx.params['id']))
-    )
+    const note = ctx.store.notes.get(idParam(ctx, 'noteId'));
+    if (!note || note.entity_type !== type || (scoped && note.entity_id !== idParam(ctx)))
       return { status: 204 };
     return { status: 200, body: render(ctx, note, withSet(ctx).has('is_pinned')) };
   };
@@ -258,61 +210,58 @@ function getOne(type: SandboxEntityType, scoped: boolean) {
 
 function write(type: SandboxEntityType, mode: 'create' | 'update', scoped: boolean) {
   return (ctx: Ctx): Reply => {
-    const entityId = scoped ? Number(ctx.params['id']) : undefined;
+    const entityId = scoped ? idParam(ctx) : undefined;
     if (entityId !== undefined && !ctx.store.entity(type, entityId)) fail(404, 'Entity not found');
-    const items = batchBody(ctx);
-    const plans = items.map((item, i) =>
-      prepare(ctx, type, item, i, mode, entityId === undefined ? {} : { entityId }),
-    );
-    const notes = runPlans(plans);
-    const refs = notes.map((n, i) => ({
+    const scope = entityId === undefined ? {} : { entityId };
+    const plans = batchBody(ctx).map((item, i) => planNote(ctx, type, item, i, mode, scope));
+    const refs = runPlans(plans).map((n, i) => ({
       id: n.id,
       entity_id: n.entity_id,
       ...(mode === 'update' ? { updated_at: n.updated_at } : {}),
       request_id: plans[i]?.requestId ?? String(i),
       _links: self(ctx, `/api/v4/${type}/${String(n.entity_id)}/notes/${String(n.id)}`),
     }));
-    return { status: 200, body: { _links: self(ctx, ctx.path), _embedded: { notes: refs } } };
+    return listReply(ctx, 'notes', refs, { total: false });
   };
 }
 
-function updateOne(type: SandboxEntityType) {
-  return (ctx: Ctx): Reply => {
-    if (Array.isArray(ctx.body)) fail(405, 'Method Not Allowed');
-    if (!isObject(ctx.body)) fail(400, 'Request data can not be empty');
-    ctx.bodyItems = 1;
-    const entityId = Number(ctx.params['id']);
-    const noteId = Number(ctx.params['noteId']);
-    const existing = ctx.store.notes.get(noteId);
-    if (!existing || existing.entity_type !== type || existing.entity_id !== entityId)
-      fail(404, 'Note not found');
-    const plan = prepare(ctx, type, ctx.body, 0, 'update', { entityId, noteId });
-    const [note] = runPlans([plan]);
-    if (!note) fail(500, 'update failed');
+function updateOne(ctx: Ctx, type: SandboxEntityType): Reply {
+  const body = objectBody(ctx, { arrayIs405: true });
+  const entityId = idParam(ctx);
+  const noteId = idParam(ctx, 'noteId');
+  const existing = ctx.store.notes.get(noteId);
+  if (!existing || existing.entity_type !== type || existing.entity_id !== entityId)
+    fail(404, 'Note not found');
+  const plan = planNote(ctx, type, body, 0, 'update', { entityId, noteId });
+  const [note] = runPlans([plan]);
+  if (!note) fail(500, 'update failed');
+  return {
+    status: 200,
+    body: {
+      id: note.id,
+      entity_id: note.entity_id,
+      updated_at: note.updated_at,
+      request_id: plan.requestId,
+      _links: self(ctx, ctx.path),
+    },
+  };
+}
+
+/** The note routes of leads, contacts and companies, per type and per entity. */
+export const notes = family(
+  'notes',
+  forEach(ENTITY_TYPES, (type) => {
+    const base = `/api/v4/${type}`;
     return {
-      status: 200,
-      body: {
-        id: note.id,
-        entity_id: note.entity_id,
-        updated_at: note.updated_at,
-        request_id: plan.requestId,
-        _links: self(ctx, ctx.path),
-      },
+      [`GET ${base}/notes`]: list(type, false),
+      [`POST ${base}/notes`]: write(type, 'create', false),
+      [`PATCH ${base}/notes`]: write(type, 'update', false),
+      [`GET ${base}/notes/:noteId`]: getOne(type, false),
+      [`GET ${base}/:id/notes`]: list(type, true),
+      [`POST ${base}/:id/notes`]: write(type, 'create', true),
+      [`PATCH ${base}/:id/notes`]: write(type, 'update', true),
+      [`GET ${base}/:id/notes/:noteId`]: getOne(type, true),
+      [`PATCH ${base}/:id/notes/:noteId`]: (ctx) => updateOne(ctx, type),
     };
-  };
-}
-
-/** Registers the note routes. */
-export function registerNoteRoutes(router: Router): void {
-  for (const type of TYPES) {
-    router.add('GET', `/api/v4/${type}/notes`, list(type, false));
-    router.add('POST', `/api/v4/${type}/notes`, write(type, 'create', false));
-    router.add('PATCH', `/api/v4/${type}/notes`, write(type, 'update', false));
-    router.add('GET', `/api/v4/${type}/notes/:noteId`, getOne(type, false));
-    router.add('GET', `/api/v4/${type}/:id/notes`, list(type, true));
-    router.add('POST', `/api/v4/${type}/:id/notes`, write(type, 'create', true));
-    router.add('PATCH', `/api/v4/${type}/:id/notes`, write(type, 'update', true));
-    router.add('GET', `/api/v4/${type}/:id/notes/:noteId`, getOne(type, true));
-    router.add('PATCH', `/api/v4/${type}/:id/notes/:noteId`, updateOne(type));
-  }
-}
+  }),
+);

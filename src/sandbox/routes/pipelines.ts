@@ -1,15 +1,21 @@
 /**
  * Pipelines and their stages: list, get, create (arrays), update and delete, with Kommo's
- * system stages (incoming leads, 142 won, 143 lost) in every pipeline.
+ * system stages (incoming leads, won, lost) in every pipeline.
  *
  * @module
  */
 
-import { MAX_PIPELINES, MAX_STATUSES, STATUS_COLORS } from '../../facts.js';
+import {
+  LOST_STATUS_ID,
+  MAX_PIPELINES,
+  MAX_STATUSES,
+  STATUS_COLORS,
+  WON_STATUS_ID,
+} from '../../facts.js';
 import type { Ctx } from '../context.js';
 import { ISSUE, fail, type Reply } from '../problems.js';
 import { self, withSet } from '../render.js';
-import type { Router } from '../router.js';
+import { family } from '../router.js';
 import type { SandboxPipeline, SandboxStatus } from '../types.js';
 import {
   Issues,
@@ -20,9 +26,28 @@ import {
   requestIdOf,
   type JsonObject,
 } from '../validate.js';
-import { batchBody, runPlans } from './entities.js';
+import {
+  batchBody,
+  check,
+  idParam,
+  itemOf,
+  itemReply,
+  listReply,
+  objectBody,
+  runPlans,
+  type Plan,
+} from './shared.js';
 
 const COLORS: ReadonlySet<string> = new Set(STATUS_COLORS);
+const UPDATE_KEYS = new Set([
+  'name',
+  'sort',
+  'is_main',
+  'is_unsorted_on',
+  'is_archive',
+  'request_id',
+]);
+const CREATE_KEYS = new Set([...UPDATE_KEYS, '_embedded']);
 
 function renderStatus(ctx: Ctx, s: SandboxStatus, descriptions: boolean): Record<string, unknown> {
   const { descriptions: d, ...fields } = s;
@@ -48,7 +73,7 @@ function renderPipeline(
 }
 
 function pipelineOr404(ctx: Ctx): SandboxPipeline {
-  const p = ctx.store.pipelines.get(Number(ctx.params['id']));
+  const p = ctx.store.pipelines.get(idParam(ctx));
   if (!p) fail(404, 'Pipeline not found');
   return p;
 }
@@ -133,14 +158,11 @@ function newStatus(
 
 function listPipelines(ctx: Ctx): Reply {
   const all = [...ctx.store.pipelines.values()].sort((a, b) => a.sort - b.sort || a.id - b.id);
-  return {
-    status: 200,
-    body: {
-      _total_items: all.length,
-      _links: self(ctx, ctx.path),
-      _embedded: { pipelines: all.map((p) => renderPipeline(ctx, p)) },
-    },
-  };
+  return listReply(
+    ctx,
+    'pipelines',
+    all.map((p) => renderPipeline(ctx, p)),
+  );
 }
 
 function createPipelines(ctx: Ctx): Reply {
@@ -148,23 +170,8 @@ function createPipelines(ctx: Ctx): Reply {
   if (ctx.store.pipelines.size + items.length > MAX_PIPELINES)
     fail(400, `Limit of ${String(MAX_PIPELINES)} pipelines per account reached`);
   const plans = items.map((raw, i) => {
-    const issues = new Issues();
-    const requestId = requestIdOf(raw, i);
-    const item: JsonObject = isObject(raw) ? raw : {};
-    checkKeys(
-      item,
-      new Set([
-        'name',
-        'sort',
-        'is_main',
-        'is_unsorted_on',
-        'is_archive',
-        '_embedded',
-        'request_id',
-      ]),
-      '',
-      issues,
-    );
+    const { item, requestId, issues } = itemOf(raw, i);
+    checkKeys(item, CREATE_KEYS, '', issues);
     const name = optString(item, 'name', '', issues);
     if (name === undefined) issues.add(ISSUE.missing('name'));
     for (const key of ['is_main', 'is_unsorted_on'] as const) {
@@ -205,17 +212,17 @@ function createPipelines(ctx: Ctx): Reply {
         let lost = 'Closed - lost';
         for (const s of statuses) {
           if (!s) continue;
-          // 142/143 exist in every pipeline; their names can be set here.
-          if (s.raw['id'] === 142) won = s.input.name ?? won;
-          else if (s.raw['id'] === 143) lost = s.input.name ?? lost;
+          // Won and lost exist in every pipeline; their names can be set here.
+          if (s.raw['id'] === WON_STATUS_ID) won = s.input.name ?? won;
+          else if (s.raw['id'] === LOST_STATUS_ID) lost = s.input.name ?? lost;
           else p.statuses.push(newStatus(ctx, id, s.input));
         }
         p.statuses.push({
-          ...newStatus(ctx, id, { name: won, sort: 10_000, color: '#CCFF66' }, 142),
+          ...newStatus(ctx, id, { name: won, sort: 10_000, color: '#CCFF66' }, WON_STATUS_ID),
           is_editable: false,
         });
         p.statuses.push({
-          ...newStatus(ctx, id, { name: lost, sort: 11_000, color: '#D5D8DB' }, 143),
+          ...newStatus(ctx, id, { name: lost, sort: 11_000, color: '#D5D8DB' }, LOST_STATUS_ID),
           is_editable: false,
         });
         sortStatuses(p);
@@ -225,30 +232,14 @@ function createPipelines(ctx: Ctx): Reply {
       },
     };
   });
-  const created = runPlans(plans);
-  return {
-    status: 200,
-    body: {
-      _total_items: created.length,
-      _links: self(ctx, ctx.path),
-      _embedded: { pipelines: created },
-    },
-  };
+  return listReply(ctx, 'pipelines', runPlans(plans));
 }
 
 function updatePipeline(ctx: Ctx): Reply {
   const p = pipelineOr404(ctx);
-  if (!isObject(ctx.body) || Object.keys(ctx.body).length === 0)
-    fail(400, 'Request data can not be empty');
-  ctx.bodyItems = 1;
-  const item = ctx.body;
+  const item = objectBody(ctx, { nonEmpty: true });
   const issues = new Issues();
-  checkKeys(
-    item,
-    new Set(['name', 'sort', 'is_main', 'is_unsorted_on', 'is_archive', 'request_id']),
-    '',
-    issues,
-  );
+  checkKeys(item, UPDATE_KEYS, '', issues);
   const name = optString(item, 'name', '', issues);
   if (item['sort'] !== undefined && !isInt(item['sort'])) issues.add(ISSUE.type('sort', 'int'));
   for (const key of ['is_main', 'is_unsorted_on', 'is_archive'] as const) {
@@ -256,7 +247,7 @@ function updatePipeline(ctx: Ctx): Reply {
       issues.add(ISSUE.type(key, 'bool'));
   }
   const requestId = requestIdOf(item, 0);
-  runPlans([{ requestId, issues, apply: () => undefined }]);
+  check(issues, requestId);
   if (name !== undefined) p.name = name;
   if (isInt(item['sort'])) p.sort = item['sort'];
   if (item['is_main'] === true) {
@@ -289,25 +280,20 @@ function deletePipeline(ctx: Ctx): Reply {
 function listStatuses(ctx: Ctx): Reply {
   const p = pipelineOr404(ctx);
   const d = withSet(ctx).has('descriptions');
-  return {
-    status: 200,
-    body: {
-      _total_items: p.statuses.length,
-      _links: self(ctx, ctx.path),
-      _embedded: { statuses: p.statuses.map((s) => renderStatus(ctx, s, d)) },
-    },
-  };
+  return listReply(
+    ctx,
+    'statuses',
+    p.statuses.map((s) => renderStatus(ctx, s, d)),
+  );
 }
 
 function statusOf(ctx: Ctx, p: SandboxPipeline): SandboxStatus | undefined {
-  return p.statuses.find((s) => s.id === Number(ctx.params['statusId']));
+  return p.statuses.find((s) => s.id === idParam(ctx, 'statusId'));
 }
 
 function getStatus(ctx: Ctx): Reply {
   const p = pipelineOr404(ctx);
-  const s = statusOf(ctx, p);
-  if (!s) return { status: 204 };
-  return { status: 200, body: renderStatus(ctx, s, withSet(ctx).has('descriptions')) };
+  return itemReply(statusOf(ctx, p), (s) => renderStatus(ctx, s, withSet(ctx).has('descriptions')));
 }
 
 function createStatuses(ctx: Ctx): Reply {
@@ -315,7 +301,7 @@ function createStatuses(ctx: Ctx): Reply {
   const items = batchBody(ctx);
   if (p.statuses.length + items.length > MAX_STATUSES)
     fail(400, `Limit of ${String(MAX_STATUSES)} statuses per pipeline reached`);
-  const plans = items.map((raw, i) => {
+  const plans = items.map((raw, i): Plan<Record<string, unknown>> => {
     const issues = new Issues();
     const requestId = requestIdOf(raw, i);
     const input = isObject(raw) ? statusInput(ctx, raw, '', issues) : {};
@@ -332,26 +318,16 @@ function createStatuses(ctx: Ctx): Reply {
       },
     };
   });
-  const created = runPlans(plans);
-  return {
-    status: 200,
-    body: {
-      _total_items: created.length,
-      _links: self(ctx, ctx.path),
-      _embedded: { statuses: created },
-    },
-  };
+  return listReply(ctx, 'statuses', runPlans(plans));
 }
 
 function updateStatus(ctx: Ctx): Reply {
   const p = pipelineOr404(ctx);
   const s = statusOf(ctx, p);
   if (!s) fail(404, 'Status not found');
-  if (!isObject(ctx.body) || Object.keys(ctx.body).length === 0)
-    fail(400, 'Request data can not be empty');
-  ctx.bodyItems = 1;
+  const body = objectBody(ctx, { nonEmpty: true });
   const issues = new Issues();
-  const input = statusInput(ctx, ctx.body, '', issues, s);
+  const input = statusInput(ctx, body, '', issues, s);
   if (
     !s.is_editable &&
     (input.sort !== undefined ||
@@ -360,8 +336,8 @@ function updateStatus(ctx: Ctx): Reply {
   ) {
     issues.add(ISSUE.choice('id'));
   }
-  const requestId = requestIdOf(ctx.body, 0);
-  runPlans([{ requestId, issues, apply: () => undefined }]);
+  const requestId = requestIdOf(body, 0);
+  check(issues, requestId);
   Object.assign(s, input);
   sortStatuses(p);
   return { status: 200, body: { ...renderStatus(ctx, s, false), request_id: requestId } };
@@ -382,19 +358,19 @@ function deleteStatus(ctx: Ctx): Reply {
   return { status: 204 };
 }
 
-/** Registers the pipeline and status routes. */
-export function registerPipelineRoutes(router: Router): void {
-  router.add('GET', '/api/v4/leads/pipelines', listPipelines);
-  router.add('POST', '/api/v4/leads/pipelines', createPipelines);
-  router.add('GET', '/api/v4/leads/pipelines/:id', (ctx) => ({
+/** The pipeline and stage routes. */
+export const pipelines = family('pipelines', {
+  'GET /api/v4/leads/pipelines': listPipelines,
+  'POST /api/v4/leads/pipelines': createPipelines,
+  'GET /api/v4/leads/pipelines/:id': (ctx) => ({
     status: 200,
     body: renderPipeline(ctx, pipelineOr404(ctx)),
-  }));
-  router.add('PATCH', '/api/v4/leads/pipelines/:id', updatePipeline);
-  router.add('DELETE', '/api/v4/leads/pipelines/:id', deletePipeline);
-  router.add('GET', '/api/v4/leads/pipelines/:id/statuses', listStatuses);
-  router.add('POST', '/api/v4/leads/pipelines/:id/statuses', createStatuses);
-  router.add('GET', '/api/v4/leads/pipelines/:id/statuses/:statusId', getStatus);
-  router.add('PATCH', '/api/v4/leads/pipelines/:id/statuses/:statusId', updateStatus);
-  router.add('DELETE', '/api/v4/leads/pipelines/:id/statuses/:statusId', deleteStatus);
-}
+  }),
+  'PATCH /api/v4/leads/pipelines/:id': updatePipeline,
+  'DELETE /api/v4/leads/pipelines/:id': deletePipeline,
+  'GET /api/v4/leads/pipelines/:id/statuses': listStatuses,
+  'POST /api/v4/leads/pipelines/:id/statuses': createStatuses,
+  'GET /api/v4/leads/pipelines/:id/statuses/:statusId': getStatus,
+  'PATCH /api/v4/leads/pipelines/:id/statuses/:statusId': updateStatus,
+  'DELETE /api/v4/leads/pipelines/:id/statuses/:statusId': deleteStatus,
+});

@@ -9,10 +9,19 @@ import type { Ctx } from '../context.js';
 import { ISSUE, fail, type Reply } from '../problems.js';
 import { inRange, intsOf, rangeOf, recordOf, stringOf } from '../query.js';
 import { paginate, self } from '../render.js';
-import type { Router } from '../router.js';
+import { family } from '../router.js';
 import type { SandboxEntityType, SandboxTask } from '../types.js';
-import { Issues, checkKeys, isInt, isObject, optInt, optString, requestIdOf } from '../validate.js';
-import { batchBody, runPlans } from './entities.js';
+import { checkKeys, isInt, isObject, optInt, optString } from '../validate.js';
+import {
+  batch,
+  idParam,
+  itemOf,
+  itemReply,
+  listReply,
+  objectBody,
+  runPlans,
+  type Plan,
+} from './shared.js';
 
 const KEYS = new Set([
   'id',
@@ -41,17 +50,14 @@ function render(ctx: Ctx, t: SandboxTask): Record<string, unknown> {
   };
 }
 
-function prepare(
+function planTask(
   ctx: Ctx,
   raw: unknown,
   index: number,
   mode: 'create' | 'update',
   fixedId?: number,
-) {
-  const issues = new Issues();
-  const requestId = requestIdOf(raw, index);
-  const item = isObject(raw) ? raw : {};
-  if (!isObject(raw)) issues.add(ISSUE.type(String(index), 'array'));
+): Plan<Record<string, unknown>> {
+  const { item, requestId, issues } = itemOf(raw, index, true);
   checkKeys(item, KEYS, '', issues);
   let existing: SandboxTask | undefined;
   if (mode === 'update') {
@@ -199,35 +205,26 @@ function list(ctx: Ctx): Reply {
 
 function write(mode: 'create' | 'update') {
   return (ctx: Ctx): Reply => {
-    const items = batchBody(ctx);
-    const refs = runPlans(items.map((item, i) => prepare(ctx, item, i, mode)));
-    return {
-      status: 200,
-      body: { _links: self(ctx, '/api/v4/tasks'), _embedded: { tasks: refs } },
-    };
+    const refs = batch(ctx, (item, i) => planTask(ctx, item, i, mode));
+    return listReply(ctx, 'tasks', refs, { total: false, self: '/api/v4/tasks' });
   };
 }
 
 function updateOne(ctx: Ctx): Reply {
-  if (Array.isArray(ctx.body)) fail(405, 'Method Not Allowed');
-  if (!isObject(ctx.body) || Object.keys(ctx.body).length === 0)
-    fail(400, 'Request data can not be empty');
-  ctx.bodyItems = 1;
-  const id = Number(ctx.params['id']);
+  const body = objectBody(ctx, { arrayIs405: true, nonEmpty: true });
+  const id = idParam(ctx);
   if (!ctx.store.tasks.has(id)) fail(404, 'Task not found');
-  const [ref] = runPlans([prepare(ctx, ctx.body, 0, 'update', id)]);
-  // A single task PATCH answers the bare ref (kommo-api.md §9.7).
+  const [ref] = runPlans([planTask(ctx, body, 0, 'update', id)]);
+  // A single task PATCH answers the bare ref (Kommo's tasks API docs, completing a task).
   return { status: 200, body: ref };
 }
 
-/** Registers the task routes. */
-export function registerTaskRoutes(router: Router): void {
-  router.add('GET', '/api/v4/tasks', list);
-  router.add('POST', '/api/v4/tasks', write('create'));
-  router.add('PATCH', '/api/v4/tasks', write('update'));
-  router.add('GET', '/api/v4/tasks/:id', (ctx) => {
-    const t = ctx.store.tasks.get(Number(ctx.params['id']));
-    return t ? { status: 200, body: render(ctx, t) } : { status: 204 };
-  });
-  router.add('PATCH', '/api/v4/tasks/:id', updateOne);
-}
+/** The task routes. */
+export const tasks = family('tasks', {
+  'GET /api/v4/tasks': list,
+  'POST /api/v4/tasks': write('create'),
+  'PATCH /api/v4/tasks': write('update'),
+  'GET /api/v4/tasks/:id': (ctx) =>
+    itemReply(ctx.store.tasks.get(idParam(ctx)), (t) => render(ctx, t)),
+  'PATCH /api/v4/tasks/:id': updateOne,
+});

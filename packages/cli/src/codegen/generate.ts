@@ -27,7 +27,7 @@ export interface CodegenField {
 
 /** What codegen reads from the account. */
 export interface CodegenInput {
-  /** The account host (`acme.kommo.com`), for the header. */
+  /** The account, for the header (`acme (id 31204999)`): no URL, so the output stays stable. */
   host: string;
   /** Fields per entity type; an entity type the account does not have is absent. */
   fields: Partial<Record<CodegenEntity, readonly CodegenField[]>>;
@@ -382,5 +382,5 @@ export const USERS = {
 ${userLines.join('\n')}
 } as const;
 `);
-  return `${parts.join('\n')}`;
+  return parts.join('\n');
 }

@@ -56,9 +56,13 @@ function loopbackListen(
   } catch {
     throw new UsageError(`--redirect-uri ${JSON.stringify(redirectUri)} is not a URL`);
   }
-  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname) || url.port === '')
-    return undefined;
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port), path: url.pathname };
+  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+  // No port means 80, which only root may open: the caller falls back to pasting on EACCES.
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port === '' ? 80 : Number(url.port),
+    path: url.pathname,
+  };
 }
 
 const PAGE = (title: string, text: string): string =>
@@ -107,7 +111,7 @@ async function awaitCallback(
     });
   } finally {
     // Answered (or failed): stop listening; the open response still completes.
-    const s = server as Server | undefined;
+    const s = server;
     if (s) setImmediate(() => s.close());
   }
 }
@@ -136,11 +140,11 @@ async function ask(io: Io, message: string, secret: boolean): Promise<string> {
     const prompts = await import('@clack/prompts');
     const answer = await (secret ? prompts.password : prompts.text)({
       message,
-      input: io.stdin as NodeJS.ReadStream,
+      input: io.stdin,
       output: process.stderr,
     });
     if (prompts.isCancel(answer)) throw new CliError('cancelled');
-    return String(answer).trim();
+    return answer.trim();
   }
   if (secret) return (await readAll(io.stdin)).trim();
   const lines = createInterface({ input: io.stdin });
@@ -319,6 +323,50 @@ async function oauthLogin(
   }
 }
 
+/**
+ * `login --sandbox`: the OAuth round trip against a sandbox started for it, whose integration
+ * redirects to a free loopback port. Its consent page approves at once; the pair is saved
+ * like any other (and useless once the sandbox stops with the command: it is a rehearsal).
+ */
+async function sandboxLogin(
+  ctx: CommandContext,
+  s: AccountSettings,
+  options: LoginOptions,
+): Promise<number> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        if (typeof address === 'object' && address) resolve(address.port);
+        else reject(new Error('no free port'));
+      });
+    });
+  });
+  const { startSandbox } = await import('kommo-sdk/sandbox');
+  const sandbox = await startSandbox({
+    rateLimit: false,
+    oauth: { redirectUri: `http://127.0.0.1:${String(port)}/callback` },
+  });
+  try {
+    ctx.note(`sandbox at ${sandbox.url}: its consent page approves at once`);
+    return await oauthLogin(
+      ctx,
+      {
+        ...s,
+        baseUrl: sandbox.url,
+        clientId: sandbox.oauth.clientId,
+        clientSecret: sandbox.oauth.clientSecret,
+        redirectUri: sandbox.oauth.redirectUri,
+      },
+      options,
+    );
+  } finally {
+    await sandbox.close();
+  }
+}
+
 async function pasted(ctx: CommandContext): Promise<Redirect> {
   const text = await ask(
     ctx.io,
@@ -364,6 +412,7 @@ Examples:
   kommo login --token --domain acme < token.txt`,
     );
   addAccountOptions(login, [
+    'sandbox',
     'domain',
     'base-url',
     'token-file',
@@ -377,11 +426,12 @@ Examples:
       const options = opts as LoginOptions;
       // Here --token is a switch (token mode), not the account flag that carries a value.
       const s = await readAccountSettings(
-        { ...ctx.account, token: undefined },
+        { ...ctx.account, token: undefined, sandbox: undefined },
         { env: ctx.io.env },
       );
       if (options.token || ctx.account['token-file'] !== undefined)
         return tokenLogin(ctx, s, options);
+      if (ctx.account.sandbox === true) return sandboxLogin(ctx, s, options);
       return oauthLogin(ctx, s, options);
     }),
   );

@@ -21,7 +21,7 @@ import { addAccountOptions, type Wrap } from '../program.js';
 const LIMIT = 10_000;
 
 /** Reads what codegen needs from the account (a handful of paced requests). */
-export async function readCodegenInput(kommo: Kommo, host: string): Promise<CodegenInput> {
+async function readCodegenInput(kommo: Kommo, host: string): Promise<CodegenInput> {
   const account = await kommo.account.get();
   const fields: Partial<Record<CodegenEntity, readonly CodegenField[]>> = {};
   for (const entity of CODEGEN_ENTITIES) {
@@ -48,7 +48,9 @@ export async function readCodegenInput(kommo: Kommo, host: string): Promise<Code
     name: u.name,
     active: u.rights?.is_active ?? undefined,
   }));
-  return { host, fields, pipelines, users };
+  // The account's own name for itself, not the URL: a sandbox's port changes every run.
+  const name = account.subdomain ? `${account.subdomain} (id ${String(account.id)})` : host;
+  return { host: name, fields, pipelines, users };
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

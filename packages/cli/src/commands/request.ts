@@ -41,7 +41,7 @@ export function registerRequest(program: Command, wrap: Wrap): void {
     .description(
       'Call any endpoint of the account and print the JSON answer (null for an empty one)',
     )
-    .argument('<method>', `${METHODS.join(', ')}`)
+    .argument('<method>', METHODS.join(', '))
     .argument('<path>', 'the path on the account host, e.g. /api/v4/leads')
     .option(
       '-q, --query <key=value>',

@@ -84,9 +84,7 @@ function formatOf(
 }
 
 async function fieldsOf(kommo: Kommo, entity: TransferEntity): Promise<FieldIndex> {
-  return new FieldIndex(
-    (await kommo.customFields.list(entity).toArray({ max: 10_000 })) as FieldDef[],
-  );
+  return new FieldIndex(await kommo.customFields.list(entity).toArray({ max: 10_000 }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,7 +174,7 @@ async function runExport(
     if (!checkpoint && format === 'csv')
       bytes += await write(stringifyCsv([csvHeader(entity, fields)]));
 
-    const view = progressView(ctx.io, `export ${entity}`);
+    const view = progressView(ctx.io, `export ${entity}`, 'rows');
     const params = {
       ...(filter ? { filter } : {}),
       order: { id: 'asc' },
@@ -276,7 +274,8 @@ interface InputRow {
   row: number;
   /** 1-based line of the file where the row starts. */
   line: number;
-  record: Record<string, string> | unknown;
+  /** A CSV record (header → cell) or a parsed NDJSON value. */
+  record: unknown;
 }
 
 function readRows(

@@ -27,12 +27,22 @@ export interface ProgressView {
   stop(): void;
 }
 
-/** A progress view for `label` (`import leads`). */
-export function progressView(io: Io, label: string): ProgressView {
+/**
+ * A progress view for `label` (`import leads`). Without a total (an export: Kommo does not
+ * count), it shows rows so far.
+ */
+export function progressView(
+  io: Io,
+  label: string,
+  counting: 'outcomes' | 'rows' = 'outcomes',
+): ProgressView {
   if (io.stderr.isTTY === true && io.env['TERM'] !== 'dumb') {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} {bar} {percentage}% | {value}/{total} rows | applied {applied} failed {failed} unknown {unknown} | {eta_formatted}`,
+        format:
+          counting === 'rows'
+            ? `${label}: {value} rows | {duration_formatted}`
+            : `${label} {bar} {percentage}% | {value}/{total} rows | applied {applied} failed {failed} unknown {unknown} | {eta_formatted}`,
         stream: io.stderr as unknown as NodeJS.WritableStream,
         hideCursor: true,
         clearOnComplete: false,
@@ -61,8 +71,12 @@ export function progressView(io: Io, label: string): ProgressView {
   let pending: JobProgress | undefined;
   const line = (p: JobProgress): void => {
     const of = p.total === undefined ? '' : `/${String(p.total)}`;
+    if (counting === 'rows') {
+      io.stderr.write(`${label}: ${String(p.done)} rows\n`);
+      return;
+    }
     io.stderr.write(
-      `${label}: ${String(p.done)}${of} rows (applied ${String(p.applied)}, failed ${String(p.failed)}, unknown ${String(p.unknown)}, not sent ${String(p.notSent)})\n`,
+      `${label}: ${String(p.done)}${of} rows (applied ${String(p.applied)}, failed ${String(p.failed)}, unknown ${String(p.unknown)}, to send ${String(p.notSent)})\n`,
     );
   };
   return {

@@ -44,7 +44,7 @@ export function keyFieldReconciler<I>(
   stats: ReconcileStats = { lookups: 0, duplicates: [], usedQuery: false },
 ): Reconcile<I> {
   const list = (params: Record<string, unknown>): AsyncIterable<Listed> =>
-    kommo[entity].list(params as never) as unknown as AsyncIterable<Listed>;
+    kommo[entity].list(params);
 
   const byQuery = async (key: string): Promise<number[]> => {
     const ids: number[] = [];

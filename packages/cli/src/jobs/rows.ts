@@ -10,7 +10,7 @@ import type { CustomFieldValueInput, CustomFieldValueItemInput } from 'kommo-sdk
 import { UsageError } from '../io.js';
 
 /** The entity types export and import handle. */
-export const TRANSFER_ENTITIES = ['leads', 'contacts', 'companies'] as const;
+const TRANSFER_ENTITIES = ['leads', 'contacts', 'companies'] as const;
 /** One of {@link TRANSFER_ENTITIES}. */
 export type TransferEntity = (typeof TRANSFER_ENTITIES)[number];
 
@@ -53,7 +53,7 @@ const COMMON: ReadonlyArray<[string, ColumnKind]> = [
 ];
 
 /** The standard columns of each entity, in export order (custom fields follow as `cf.<id>`). */
-export const COLUMNS: Record<TransferEntity, ReadonlyArray<[string, ColumnKind]>> = {
+const COLUMNS: Record<TransferEntity, ReadonlyArray<[string, ColumnKind]>> = {
   leads: [
     ...COMMON.slice(0, 2),
     ['price', 'money'],
@@ -96,7 +96,7 @@ export class RowError extends Error {
 const CF_COLUMN = /^cf\.(.+)$/;
 
 /** The custom-field column of a field. */
-export function cfColumn(field: FieldDef): string {
+function cfColumn(field: FieldDef): string {
   return `cf.${String(field.id)}`;
 }
 
@@ -176,7 +176,9 @@ export function toCsvRecord(
       return names.some((n) => n.includes(';')) ? JSON.stringify(names) : names.join('; ');
     }
     const value = item[name];
-    return value === null || value === undefined ? '' : String(value as string | number);
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    return value === null || value === undefined ? '' : JSON.stringify(value);
   });
   const cfs =
     (item['custom_fields_values'] as Array<{ field_id: number; values?: ReadValues }> | null) ?? [];
@@ -213,18 +215,26 @@ function time(value: string, column: string): number {
   return Math.floor(ms / 1000);
 }
 
+/** A cell holding a JSON list (`[…]`). */
+function jsonList(text: string, column: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new RowError(`${column}: not a JSON list: ${JSON.stringify(text)}`);
+  }
+  if (!Array.isArray(parsed)) throw new RowError(`${column}: expected a JSON list`);
+  return parsed;
+}
+
+/** A list cell: a JSON list of strings, or `a; b`. */
 function listCell(cell: string, column: string): string[] {
   const text = cell.trim();
   if (text.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new RowError(`${column}: not a JSON list: ${JSON.stringify(cell)}`);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string'))
+    const list = jsonList(text, column);
+    if (!list.every((x) => typeof x === 'string'))
       throw new RowError(`${column}: expected a list of strings`);
-    return parsed;
+    return list;
   }
   return text
     .split(';')
@@ -265,29 +275,12 @@ function cfFromCell(field: FieldDef, cell: string, column: string): CustomFieldV
     const text = cell.trim();
     const kinds = field.enums ?? [];
     const defaultCode = kinds[0]?.value ?? undefined;
-    if (text.startsWith('[')) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new RowError(`${column}: not a JSON list: ${JSON.stringify(cell)}`);
-      }
-      if (!Array.isArray(parsed)) throw new RowError(`${column}: expected a JSON list`);
-      return parsed.map((item) => multitextItem(item, defaultCode, column));
-    }
+    if (text.startsWith('['))
+      return jsonList(text, column).map((item) => multitextItem(item, defaultCode, column));
     return listCell(cell, column).map((value) => multitextItem(value, defaultCode, column));
   }
-  // Other types (legal_entity, smart_address, items…): their values as Kommo's JSON.
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(cell);
-  } catch {
-    throw new RowError(
-      `${column}: a ${type} field takes its values as JSON, got ${JSON.stringify(cell)}`,
-    );
-  }
-  if (!Array.isArray(parsed)) throw new RowError(`${column}: expected a JSON list of values`);
-  return parsed.map((v) => writeItem(field, v, column));
+  // Other types (legal_entity, smart_address, items…): their values as Kommo's JSON list.
+  return jsonList(cell.trim(), column).map((v) => writeItem(field, v, column));
 }
 
 function multitextItem(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const CLI_DIR = join(import.meta.dirname, '..', '..');
-export const BIN = join(CLI_DIR, 'dist', 'bin.js');
+export const BIN = join(CLI_DIR, 'bin', 'kommo.js');
 
 /** An environment with no KOMMO_* variable and a private config folder. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -1,0 +1,46 @@
+/**
+ * The route families of Kommo's API v4, one per SDK resource (`src/resources/<name>.ts`). A new
+ * family is a route file exporting a {@link RouteFamily} and one line here.
+ *
+ * @module
+ */
+
+import type { RouteFamily } from '../router.js';
+import { account } from './account.js';
+import { catalogs } from './catalogs.js';
+import { companies } from './companies.js';
+import { contacts } from './contacts.js';
+import { customFields } from './custom-fields.js';
+import { events } from './events.js';
+import { leads } from './leads.js';
+import { links } from './links.js';
+import { lossReasons } from './loss-reasons.js';
+import { notes } from './notes.js';
+import { pipelines } from './pipelines.js';
+import { sources } from './sources.js';
+import { tags } from './tags.js';
+import { tasks } from './tasks.js';
+import { unsorted } from './unsorted.js';
+import { users } from './users.js';
+import { webhooks } from './webhooks.js';
+
+/** Every family `/api/v4` serves. */
+export const API_V4_FAMILIES: readonly RouteFamily[] = [
+  account,
+  catalogs,
+  companies,
+  contacts,
+  customFields,
+  events,
+  leads,
+  links,
+  lossReasons,
+  notes,
+  pipelines,
+  sources,
+  tags,
+  tasks,
+  unsorted,
+  users,
+  webhooks,
+];

@@ -1,0 +1,111 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { ResponseValidationError } from '../../src/index.js';
+import { HOST, testClient } from '../support/client.js';
+import { hal } from '../resources/support.js';
+
+const json = { 'content-type': 'application/hal+json' };
+
+function pageOf(page: number, size: number): Array<{ id: number }> {
+  return Array.from({ length: size }, (_, i) => ({ id: page * 100 + i }));
+}
+
+describe('walking pages', () => {
+  it('breaks inside the third of four pages without asking for the fourth', async () => {
+    const requested: number[] = [];
+    nock(HOST)
+      .get('/api/v4/contacts')
+      .query(true)
+      .times(3)
+      .reply(function (uri) {
+        const page = Number(new URL(uri, HOST).searchParams.get('page'));
+        requested.push(page);
+        return [200, hal('contacts', pageOf(page, 2)), json];
+      });
+    const seen: number[] = [];
+    for await (const contact of testClient().contacts.list({ limit: 2 }, { readAhead: 0 })) {
+      seen.push(contact.id);
+      if (contact.id === 300) break;
+    }
+    expect(seen).toEqual([100, 101, 200, 201, 300]);
+    expect(requested).toEqual([1, 2, 3]);
+  });
+
+  it('wastes at most readAhead requests when the loop breaks on the first item', async () => {
+    let requests = 0;
+    nock(HOST)
+      .get('/api/v4/contacts')
+      .query(true)
+      .reply(() => {
+        requests++;
+        return [200, hal('contacts', pageOf(1, 2)), json];
+      });
+    nock(HOST)
+      .get('/api/v4/contacts')
+      .query(true)
+      .times(2)
+      .optionally()
+      .delay(50)
+      .reply(() => {
+        requests++;
+        return [200, hal('contacts', pageOf(9, 2)), json];
+      });
+    for await (const contact of testClient().contacts.list({ limit: 2 }, { readAhead: 2 })) {
+      expect(contact.id).toBe(100);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 80));
+    expect(requests).toBeLessThanOrEqual(3);
+    nock.cleanAll();
+  });
+
+  it('starts at the page asked for and counts from there', async () => {
+    nock(HOST)
+      .get('/api/v4/contacts')
+      .query({ page: '5', limit: '2' })
+      .reply(200, hal('contacts', pageOf(5, 2)), json)
+      .get('/api/v4/contacts')
+      .query({ page: '6', limit: '2' })
+      .reply(204);
+    const pages: number[] = [];
+    for await (const page of testClient()
+      .contacts.list({ page: 5, limit: 2 }, { readAhead: 0 })
+      .pages())
+      pages.push(page.page);
+    expect(pages).toEqual([5, 6]);
+  });
+
+  it('throws ResponseValidationError with the raw body when an item lacks its id', async () => {
+    nock(HOST)
+      .get('/api/v4/leads')
+      .query(true)
+      .reply(200, hal('leads', [{ name: 'no id' }]), { ...json, 'x-request-id': 'req-1' });
+    const error = await testClient()
+      .leads.list()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error).toMatchObject({
+      code: 'invalid_response',
+      requestId: 'req-1',
+      issues: [{ path: ['_embedded', 'leads', 0, 'id'] }],
+    });
+  });
+
+  it('returns the raw items unchecked with validateResponses: false', async () => {
+    nock(HOST)
+      .get('/api/v4/leads')
+      .query(true)
+      .reply(200, hal('leads', [{ name: 'no id' }]), json);
+    const page = await testClient({ validateResponses: false }).leads.list();
+    expect(page.items).toEqual([{ name: 'no id' }]);
+  });
+
+  it('refuses a readAhead out of range', async () => {
+    await expect(
+      testClient().leads.list({}, { readAhead: 99 }).toArray({ max: 1 }),
+    ).rejects.toMatchObject({ code: 'invalid_request' });
+  });
+});
