@@ -15,23 +15,12 @@ import {
   formatAccountHelp,
   type AccountConnection,
 } from 'kommo-cli/account';
-import { SlidingWindowRateLimiter, isKommoError } from 'kommo-sdk';
+import { isKommoError } from 'kommo-sdk';
 import { kommoMcpHooks, type WriteLogSink } from './audit.js';
 import { startHttpServer } from './http.js';
+import { interimRateLimit } from './interim-pacing.js';
 import { DEFAULT_CONFIRM_ABOVE, KommoMcp } from './server.js';
 import { VERSION } from './version.js';
-
-/**
- * The server's pace: 5 requests per 1.1 s, evenly spaced (no burst), well under Kommo's 7 per
- * sliding second. Agents are not throughput-bound, and a process busy answering many MCP calls
- * (or a busy machine) delays some requests between the limiter's start and the wire, which
- * bunches arrivals: at the SDK's default (7 per 1,030 ms, bursts of 4) that drew a 429 in the
- * 100-call test, and at 6 per 1,030 ms still one under load. Even spacing of 220 ms leaves
- * 8 arrivals in one second to a stall of over half a second.
- */
-function mcpRateLimiter(): SlidingWindowRateLimiter {
-  return new SlidingWindowRateLimiter({ requestsPerSecond: 5, windowMs: 1100, burst: 1 });
-}
 
 /** The variable that holds the HTTP transport's bearer secret. */
 export const SECRET_ENV = 'KOMMO_MCP_SECRET';
@@ -162,7 +151,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     conn = await connectAccount(values, {
       warn,
-      client: { hooks: kommoMcpHooks, rateLimit: { limiter: mcpRateLimiter() } },
+      // The pace is interim-pacing.ts's until the SDK's limiter draws no 429 (see there).
+      client: { hooks: kommoMcpHooks, rateLimit: interimRateLimit() },
     });
     if (conn.sandbox) warn(`serving a local sandbox account at ${conn.kommo.baseUrl}`);
     log = logSink(values['log-file'] as string | undefined);
