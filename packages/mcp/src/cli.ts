@@ -65,6 +65,11 @@ Transport (stdio by default):
 Docs: https://github.com/kommo-sdk/kommo-sdk/blob/main/docs/mcp.md
 `;
 
+/** Whether a bound address is this machine only (127.0.0.0/8, ::1, IPv4-mapped loopback). */
+function isLoopbackAddress(address: string): boolean {
+  return /^(?:::ffff:)?127\./i.test(address) || address === '::1';
+}
+
 /** A bad flag or setting: exit code 2. */
 class UsageError extends Error {}
 
@@ -181,6 +186,11 @@ export async function main(argv: readonly string[]): Promise<number> {
           ? { allowedOrigins: values['allowed-origin'] as string[] }
           : {}),
       });
+      // Told otherwise than loopback: say so, since the secret is all that guards the account.
+      if (!isLoopbackAddress(server.host))
+        warn(
+          `${server.host} is not loopback: anyone who reaches it with ${SECRET_ENV} can act on the account`,
+        );
       warn(`listening on ${server.url}${mcp.readOnly ? ' (read-only)' : ''}`);
       const shutdown = (): void => void stop();
       process.once('SIGINT', shutdown);

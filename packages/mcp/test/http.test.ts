@@ -3,6 +3,8 @@
  * client, against a sandbox; and the doors it keeps shut (bearer secret, Host, Origin).
  */
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { startSandbox, type Sandbox } from 'kommo-sdk/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -44,6 +46,18 @@ function post(headers: Record<string, string>, url = server.url): Promise<Respon
   });
 }
 
+/** Whether a TCP connection to host:port opens (`'connected'`) or the error code it meets. */
+function connectCode(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
 beforeAll(async () => {
   sandbox = await startSandbox({ rateLimit: 7 });
   server = await startHttpChild(
@@ -58,9 +72,57 @@ afterAll(async () => {
 });
 
 describe('the HTTP transport', () => {
-  it('binds to loopback unless told otherwise', () => {
-    expect(new URL(server.url).hostname).toBe('127.0.0.1');
-    expect(new URL(server.url).pathname).toBe('/mcp');
+  it('binds to loopback unless told otherwise', async () => {
+    const url = new URL(server.url);
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(url.pathname).toBe('/mcp');
+    const port = Number(url.port);
+    // Bound to 127.0.0.1 only: another loopback address and the machine's own addresses on
+    // its network interfaces find nothing listening on that port.
+    const others = [
+      '127.0.0.2',
+      ...Object.values(networkInterfaces())
+        .flat()
+        .filter((i) => i !== undefined && i.family === 'IPv4' && !i.internal)
+        .map((i) => (i as { address: string }).address),
+    ];
+    for (const host of others) expect(await connectCode(host, port)).toBe('ECONNREFUSED');
+    expect(await connectCode('127.0.0.1', port)).toBe('connected');
+
+    // Told otherwise (--host 127.0.0.2, a loopback address Linux answers on): there only.
+    const moved = await startHttpChild(
+      ['--host', '127.0.0.2', '--sandbox'],
+      cleanEnv({ KOMMO_MCP_SECRET: SECRET }),
+    );
+    try {
+      expect(new URL(moved.url).hostname).toBe('127.0.0.2');
+      expect((await post({ authorization: `Bearer ${SECRET}` }, moved.url)).status).toBe(200);
+      expect(await connectCode('127.0.0.1', Number(new URL(moved.url).port))).toBe('ECONNREFUSED');
+      expect(moved.stderr()).not.toContain('is not loopback');
+    } finally {
+      expect(await moved.stop()).toBe(0);
+    }
+
+    // A wildcard bind is allowed when asked for, with a warning; Host still has to be a name
+    // of this server.
+    const wide = await startHttpChild(
+      ['--host', '0.0.0.0', '--sandbox'],
+      cleanEnv({ KOMMO_MCP_SECRET: SECRET }),
+    );
+    try {
+      expect(wide.stderr()).toContain('0.0.0.0 is not loopback');
+      const widePort = new URL(wide.url).port;
+      expect(
+        (await post({ authorization: `Bearer ${SECRET}` }, `http://127.0.0.1:${widePort}/mcp`))
+          .status,
+      ).toBe(200);
+      expect(
+        (await post({ authorization: `Bearer ${SECRET}` }, `http://127.0.0.2:${widePort}/mcp`))
+          .status,
+      ).toBe(403);
+    } finally {
+      expect(await wide.stop()).toBe(0);
+    }
   });
 
   it('refuses requests without the bearer secret, or with a wrong one', async () => {
