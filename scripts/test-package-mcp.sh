@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kommo-mcp as users install it: pack the CLI and the MCP server workspaces, install them with
 # the packed kommo-sdk (argument 1) in an empty project, then start the installed bin:
-# --help, and a raw JSON-RPC initialize / tools/list / tools/call round trip over stdio.
+# --help, and raw JSON-RPC initialize / tools/list / tools/call round trips over stdio
+# (--read-only; then all tools: a dry run that sends nothing, a write, the lead read back).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sdk_tarball=${1:?usage: test-package-mcp.sh <kommo-sdk tarball>}
