@@ -21,18 +21,37 @@ import { nextCursor, pageOf, pageRequest, type PageRequest, type PageResult } fr
 import { resolvePipeline, resolveUser, stagePairs, toUnix } from '../resolve.js';
 import { defineTool, type ToolContext } from './tool.js';
 
-/** One page of a list, compacted with the names it needs. */
-async function compactPage<T, C>(
+/** An entity (or a page) as it loads, compacted with the names it needs, both loaded at once. */
+async function withNames<T, C>(
+  ctx: ToolContext,
+  loading: PromiseLike<T>,
+  compact: (item: T, names: Names) => C,
+): Promise<C> {
+  const [item, names] = await Promise.all([loading, ctx.names()]);
+  return compact(item, names);
+}
+
+/**
+ * The page of a list the cursor names: `load` gets the page number, the size and the call's
+ * signal; the items come back compacted, with the cursor of the next page.
+ */
+function compactPage<T, C>(
   ctx: ToolContext,
   request: PageRequest,
-  page: PromiseLike<Page<T>>,
+  load: (
+    paging: { page: number; limit: number },
+    options: { signal: AbortSignal },
+  ) => PromiseLike<Page<T>>,
   compact: (item: T, names: Names) => C,
 ): Promise<PageResult<C>> {
-  const [loaded, names] = await Promise.all([page, ctx.names()]);
-  return {
-    items: loaded.items.map((item) => compact(item, names)),
-    next_cursor: nextCursor(request, loaded.hasNextPage()),
-  };
+  return withNames(
+    ctx,
+    load({ page: request.page, limit: request.limit }, { signal: ctx.signal }),
+    (page, names) => ({
+      items: page.items.map((item) => compact(item, names)),
+      next_cursor: nextCursor(request, page.hasNextPage()),
+    }),
+  );
 }
 
 /** The lead filters `search_leads` and the bulk tools share. */
@@ -117,16 +136,16 @@ const searchLeads = defineTool({
     return compactPage(
       ctx,
       request,
-      ctx.kommo.leads.list(
-        {
-          ...params,
-          with: ['contacts'],
-          order: { id: 'desc' },
-          page: request.page,
-          limit: request.limit,
-        },
-        { signal: ctx.signal },
-      ),
+      (paging, options) =>
+        ctx.kommo.leads.list(
+          {
+            ...params,
+            with: ['contacts'],
+            order: { id: 'desc' },
+            ...paging,
+          },
+          options,
+        ),
       compactLead,
     );
   },
@@ -141,15 +160,15 @@ const getLead = defineTool({
   input: { lead_id: id('The lead id') },
   aliases: { id: 'lead_id' },
   async run(args, ctx) {
-    const [lead, names] = await Promise.all([
+    return withNames(
+      ctx,
       ctx.kommo.leads.get(
         args.lead_id,
         { with: ['contacts', 'loss_reason'] },
         { signal: ctx.signal },
       ),
-      ctx.names(),
-    ]);
-    return { lead: compactLead(lead, names) };
+      (lead, names) => ({ lead: compactLead(lead, names) }),
+    );
   },
 });
 
@@ -194,17 +213,17 @@ const searchContacts = defineTool({
     return compactPage(
       ctx,
       request,
-      ctx.kommo.contacts.list(
-        {
-          ...(args.query !== undefined ? { query: args.query } : {}),
-          ...(Object.keys(filter).length > 0 ? { filter } : {}),
-          with: ['leads'],
-          order: { id: 'desc' },
-          page: request.page,
-          limit: request.limit,
-        },
-        { signal: ctx.signal },
-      ),
+      (paging, options) =>
+        ctx.kommo.contacts.list(
+          {
+            ...(args.query !== undefined ? { query: args.query } : {}),
+            ...(Object.keys(filter).length > 0 ? { filter } : {}),
+            with: ['leads'],
+            order: { id: 'desc' },
+            ...paging,
+          },
+          options,
+        ),
       compactContact,
     );
   },
@@ -219,11 +238,11 @@ const getContact = defineTool({
   input: { contact_id: id('The contact id') },
   aliases: { id: 'contact_id' },
   async run(args, ctx) {
-    const [contact, names] = await Promise.all([
+    return withNames(
+      ctx,
       ctx.kommo.contacts.get(args.contact_id, { with: ['leads'] }, { signal: ctx.signal }),
-      ctx.names(),
-    ]);
-    return { contact: compactContact(contact, names) };
+      (contact, names) => ({ contact: compactContact(contact, names) }),
+    );
   },
 });
 
@@ -303,15 +322,15 @@ const listTasks = defineTool({
     return compactPage(
       ctx,
       request,
-      ctx.kommo.tasks.list(
-        {
-          ...(Object.keys(filter).length > 0 ? { filter } : {}),
-          order: { complete_till: 'asc' },
-          page: request.page,
-          limit: request.limit,
-        },
-        { signal: ctx.signal },
-      ),
+      (paging, options) =>
+        ctx.kommo.tasks.list(
+          {
+            ...(Object.keys(filter).length > 0 ? { filter } : {}),
+            order: { complete_till: 'asc' },
+            ...paging,
+          },
+          options,
+        ),
       compactTask,
     );
   },
@@ -355,14 +374,14 @@ const getEvents = defineTool({
     return compactPage(
       ctx,
       request,
-      ctx.kommo.events.list(
-        {
-          ...(Object.keys(filter).length > 0 ? { filter } : {}),
-          page: request.page,
-          limit: request.limit,
-        },
-        { signal: ctx.signal },
-      ),
+      (paging, options) =>
+        ctx.kommo.events.list(
+          {
+            ...(Object.keys(filter).length > 0 ? { filter } : {}),
+            ...paging,
+          },
+          options,
+        ),
       compactEvent,
     );
   },
