@@ -120,6 +120,7 @@ export default defineConfig(
       'scripts/package-smoke/**',
       'scripts/runtime-smoke/**',
       'scripts/cli-smoke/**',
+      'scripts/mcp-smoke/**',
       // The Next.js example is its own project (its own package.json, tsconfig and checks).
       'examples/nextjs/**',
       'artifacts/**',
