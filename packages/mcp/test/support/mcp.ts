@@ -12,7 +12,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 const MCP_DIR = join(import.meta.dirname, '..', '..');
-export const BIN = join(MCP_DIR, 'dist', 'bin.js');
+/** The committed launcher npm links as `kommo-mcp` (it runs dist/bin.js), as a user runs it. */
+export const BIN = join(MCP_DIR, 'bin', 'kommo-mcp.js');
 
 /** An environment without KOMMO_* variables and with a private config folder. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
