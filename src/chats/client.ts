@@ -15,8 +15,8 @@ import { HttpClient, type CoreRequest, type RawResponse } from '../core/http.js'
 import { validateBaseUrl } from '../core/oauth.js';
 import type { KommoOptions, RequestOptions } from '../core/options.js';
 import { sharedRateLimiter, type RateLimitOption, type RateLimiter } from '../core/rate-limit.js';
+import { toBytes } from '../core/crypto.js';
 import { parseInput, parseResponse } from '../core/schema.js';
-import { toBytes } from '../webhooks/crypto.js';
 import type { ChatMessageContent } from './messages.js';
 import {
   ChatSchema,
