@@ -7,7 +7,7 @@
  * (`--why index` lists what each source module of the entry weighs, from esbuild's metafile).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -100,12 +100,16 @@ export function coldImport(runs = 9): ColdImport {
 
 /**
  * What each source module weighs in an entry (minified bytes in the bundle, dependencies
- * external), heaviest first: the esbuild metafile of a bundle of `src/<entry>.ts`.
+ * external), heaviest first: the esbuild metafile of a bundle of the entry's source.
  */
 export async function moduleWeights(
   entry: string,
 ): Promise<Array<{ module: string; bytes: number }>> {
-  const result = await bundle(join(root, 'src', `${entry}.ts`), false);
+  // The entry's source, as tsup.config.ts names it: `src/index.ts`, else `src/<entry>/index.ts`.
+  const folder = join(root, 'src', entry, 'index.ts');
+  const source =
+    entry !== 'index' && existsSync(folder) ? folder : join(root, 'src', `${entry}.ts`);
+  const result = await bundle(source, false);
   const output = Object.values(result.metafile.outputs)[0];
   return Object.entries(output?.inputs ?? {})
     .map(([module, input]) => ({ module, bytes: input.bytesInOutput }))
@@ -137,7 +141,7 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const why = process.argv.indexOf('--why');
   if (why !== -1) {
     const entry = process.argv[why + 1] ?? 'index';
-    console.log(`\nheaviest modules of src/${entry}.ts (minified bytes, before gzip):`);
+    console.log(`\nheaviest modules of the ${entry} entry (minified bytes, before gzip):`);
     for (const { module, bytes } of (await moduleWeights(entry)).slice(0, 40))
       console.log(`${String(bytes).padStart(7)}  ${module}`);
   }
