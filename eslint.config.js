@@ -151,6 +151,46 @@ export default defineConfig(
   // test/architecture.test.ts checks the same rules on the bundled entries.
   ...importRules(),
   {
+    // Schema modules build zod schemas when evaluated; the main entry must not evaluate them
+    // on import. Outside src/schemas only their types are imported statically: a resource
+    // loads its family's module with `import()` in its route spec (see src/resources/resource.ts).
+    files: ['src/**/*.ts'],
+    ignores: ['src/schemas/**', 'src/sandbox/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/schemas/*', '!**/schemas/index.js'],
+              allowTypeImports: true,
+              message:
+                'Import schema modules with `import()` (route specs) or `import type`: a static import builds their schemas when the SDK is imported.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/schemas/index.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./*'],
+              allowTypeImports: true,
+              message:
+                'The barrel exports only types of schema modules; values come from ../values.js or ../facts.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: [
       'test/**/*.ts',
       'examples/**/*.ts',
