@@ -18,6 +18,7 @@ import { Companies } from './resources/companies.js';
 import { Contacts } from './resources/contacts.js';
 import { CustomFields } from './resources/custom-fields.js';
 import { Events } from './resources/events.js';
+import { Files } from './resources/files.js';
 import { Leads } from './resources/leads.js';
 import { Links } from './resources/links.js';
 import { LossReasons } from './resources/loss-reasons.js';
@@ -134,6 +135,7 @@ export class Kommo {
   #lossReasons?: LossReasons;
   #sources?: Sources;
   #catalogs?: Catalogs;
+  #files?: Files;
 
   /** Leads: list, read, create, update, move through stages, link, add notes. */
   get leads(): Leads {
@@ -202,6 +204,10 @@ export class Kommo {
   /** Catalogs (lists) and `catalogs.elements`. */
   get catalogs(): Catalogs {
     return (this.#catalogs ??= new Catalogs(this));
+  }
+  /** The account's Drive: uploads (resumable), versions, trash, and files attached to entities. */
+  get files(): Files {
+    return (this.#files ??= new Files(this));
   }
 
   constructor(options: KommoOptions) {

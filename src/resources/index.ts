@@ -31,6 +31,7 @@ export { UnsortedLeads } from './unsorted.js';
 export { LossReasons } from './loss-reasons.js';
 export { Sources } from './sources.js';
 export { Catalogs, CatalogElements } from './catalogs.js';
+export { Files, FileAttachments, type FileUploadOptions } from './files.js';
 export {
   WebhookSubscriptions,
   WEBHOOK_SETTINGS,

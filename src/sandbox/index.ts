@@ -19,7 +19,9 @@ export {
   type SandboxRateLimitOptions,
   type SandboxRequestLogEntry,
   type SandboxStats,
+  type SandboxDriveView,
 } from './server.js';
+export type { SandboxDriveOptions } from './models/drive.js';
 export type {
   RefreshTokenRotation,
   SandboxOAuthCredentials,

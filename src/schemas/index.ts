@@ -264,3 +264,16 @@ export type {
   CatalogElementResourceTypes,
 } from './catalog.js';
 export type { ContactChat, ContactChatListParams, ContactChatLinkInput } from './contact-chat.js';
+export { fileFieldValue, DRIVE_PAGE_LIMIT } from './file.js';
+export type {
+  DriveFile,
+  DriveFileType,
+  DriveFileVersion,
+  FileListParams,
+  FileUpdateParams,
+  FileUploadParams,
+  FileEntityType,
+  EntityFile,
+  EntityFileListParams,
+  FileLinks,
+} from './file.js';
