@@ -6,56 +6,67 @@
  * The drive host comes from the account (`GET /api/v4/account?with=drive_url`) and must be a
  * Kommo Drive host (or, with a `baseUrl`, that origin: the sandbox); the upload URLs Drive hands
  * out are followed only on it. Requests to it share the client's auth, pacing, retries and
- * errors.
+ * errors. This class is all the main entry carries: the work is in `./drive/engine.ts`, loaded
+ * on the first call.
  *
  * @see https://developers.kommo.com/reference/files-api-key-features
  * @module
  */
 
-import { z } from 'zod';
-import { onDriveHost, validateDriveUrl } from '../core/domain.js';
-import { RequestValidationError, ResponseValidationError } from '../core/errors.js';
-import type { CoreRequest, RawResponse } from '../core/http.js';
 import type { RequestOptions } from '../core/options.js';
-import type { QueryInput } from '../core/query.js';
-import {
-  PagePromise,
-  getOne,
-  listPages,
-  type ListOptions,
-  type PageData,
-  type Sender,
-} from '../core/pagination.js';
-import { assertId } from '../core/path.js';
-import { lazy, parseResponse } from '../core/schema.js';
-import {
-  UploadInterruptedError,
-  describeSource,
-  readParts,
-  type UploadProgress,
-  type UploadResumePoint,
-  type UploadSource,
-} from '../core/upload.js';
-import { parseInput } from '../schemas/common.js';
+import { PagePromise, type ListOptions, type PageSource } from '../core/pagination.js';
+import type { UploadProgress, UploadResumePoint, UploadSource } from '../core/upload.js';
 import type * as s from '../schemas/file.js';
-import {
-  DRIVE_PAGE_LIMIT,
-  DriveFileSchema,
-  DriveFileVersionSchema,
-  EntityFileListParamsSchema,
-  EntityFileSchema,
-  FileEntityTypeSchema,
-  FileLinksSchema,
-  FileListParamsSchema,
-  FileUpdateParamsSchema,
-  FileUploadParamsSchema,
-  FileUuidSchema,
-  UploadPartAnswerSchema,
-  UploadSessionSchema,
-  driveCollectionSchema,
-} from '../schemas/file.js';
-import type { Kommo } from '../client.js';
+import type { DriveState } from './drive/engine.js';
 import { APIResource } from './resource.js';
+
+type Engine = typeof import('./drive/engine.js');
+let loading: Promise<Engine> | undefined;
+/** The Drive implementation, loaded once, on the first call of any client. */
+function engine(): Promise<Engine> {
+  return (loading ??= import('./drive/engine.js'));
+}
+
+/** A page source whose pages come from the engine, its params checked on first use. */
+function pagesOf<T>(
+  startPage: unknown,
+  load: (engine: Engine) => PageSource<T>,
+  options: ListOptions | undefined,
+): PagePromise<T> {
+  return new PagePromise<T>(() => {
+    let source: Promise<PageSource<T>> | undefined;
+    return {
+      startPage: typeof startPage === 'number' ? startPage : 1,
+      fetch: async (page, signal) => (await (source ??= engine().then(load))).fetch(page, signal),
+    };
+  }, options);
+}
+
+/**
+ * The value of a `file` custom field for a Drive file: `{ file_uuid, version_uuid, file_name,
+ * file_size }`, to pass to `cf.file(fieldId, …)`.
+ *
+ * @example
+ * ```ts
+ * const file = await kommo.files.upload(bytes, { file_name: 'contract.pdf' });
+ * await kommo.leads.update(leadId, {
+ *   custom_fields_values: [cf.file(contractFieldId, fileFieldValue(file))],
+ * });
+ * ```
+ */
+export function fileFieldValue(file: s.DriveFile): {
+  file_uuid: string;
+  version_uuid?: string;
+  file_name?: string;
+  file_size?: number;
+} {
+  return {
+    file_uuid: file.uuid,
+    ...(file.version_uuid ? { version_uuid: file.version_uuid } : {}),
+    ...(file.name ? { file_name: file.name } : {}),
+    ...(typeof file.size === 'number' ? { file_size: file.size } : {}),
+  };
+}
 
 /** Options of {@link Files.upload}. */
 export interface FileUploadOptions extends RequestOptions {
@@ -73,65 +84,6 @@ export interface FileUploadOptions extends RequestOptions {
    * session. Pass the same content from its start: the acknowledged bytes are skipped.
    */
   resume?: UploadResumePoint;
-}
-
-const schemas = lazy(() => ({
-  page: driveCollectionSchema('files', DriveFileSchema),
-  files: z.array(DriveFileSchema),
-  restored: driveCollectionSchema('files', DriveFileSchema),
-  versions: driveCollectionSchema('versions', DriveFileVersionSchema),
-  uuids: z.array(FileUuidSchema).min(1),
-  entityPage: z.looseObject({
-    _embedded: z.looseObject({ files: z.array(EntityFileSchema).nullish() }).nullish(),
-  }),
-  resume: z.strictObject({
-    sessionId: z.number().int().nonnegative(),
-    nextUrl: z.string().min(1),
-    uploadedBytes: z.number().int().nonnegative(),
-    partSize: z.number().int().positive(),
-    fileSize: z.number().int().positive(),
-  }),
-}));
-
-function uuidsOf(input: unknown): string[] {
-  return parseInput(schemas().uuids, typeof input === 'string' ? [input] : input, 'file uuids');
-}
-
-function uuidOf(input: unknown): string {
-  return parseInput(FileUuidSchema, input, 'file uuid');
-}
-
-/** Sends to the drive host: the account's client with another base URL. */
-class DriveSender implements Sender {
-  baseUrl = '';
-  constructor(
-    private readonly client: Kommo,
-    private readonly drive: (options?: RequestOptions) => Promise<string>,
-  ) {}
-
-  get _validateResponses(): boolean {
-    return this.client._validateResponses;
-  }
-
-  async _send(request: CoreRequest, options?: RequestOptions): Promise<RawResponse> {
-    this.baseUrl = await this.drive(options);
-    return this.client._send({ ...request, baseUrl: this.baseUrl }, options);
-  }
-}
-
-/** Only `filter[uuid]` (comma-separated) and `filter[deleted]` (present or not) are special. */
-function listQuery(
-  filter: z.output<typeof FileListParamsSchema>['filter'],
-): Record<string, unknown> {
-  if (!filter) return {};
-  const { uuid, deleted, ...rest } = filter;
-  return {
-    filter: {
-      ...rest,
-      ...(uuid !== undefined ? { uuid: [uuid].flat().join(',') } : {}),
-      ...(deleted ? { deleted: 1 } : {}),
-    },
-  };
 }
 
 /**
@@ -154,36 +106,20 @@ function listQuery(
  * @see https://developers.kommo.com/reference/files-api-key-features
  */
 export class Files extends APIResource {
-  #drive: Promise<string> | undefined;
-  readonly #sender = new DriveSender(this._client, (options) => this.driveUrl(options));
+  readonly #state: DriveState = {};
   /** Files attached to leads, contacts, companies and customers. */
   readonly attachments = new FileAttachments(this._client);
 
   /**
    * The account's Drive URL (e.g. `https://drive-c.kommo.com`), read once from the account
-   * and checked before any token goes there.
+   * and checked before any token goes there: an `https` Kommo Drive host
+   * (`drive-<x>.kommo.com`, `.amocrm.ru`, `.amocrm.com`), or, for a client with a `baseUrl`
+   * (the sandbox, a proxy), a URL on that origin.
    *
-   * @throws {@link ResponseValidationError} when the account names no Drive, or one that is
-   *   not a Kommo Drive host (with a `baseUrl`: not on its origin).
+   * @throws {@link ResponseValidationError} when the account names no Drive, or another host.
    */
-  driveUrl(options?: RequestOptions): Promise<string> {
-    if (!this.#drive) {
-      // Without the caller's signal: the look-up is shared by every call that waits for it.
-      const rest: RequestOptions = { ...options };
-      delete rest.signal;
-      const lookup = this._client
-        ._send({ method: 'GET', path: '/api/v4/account', query: { with: 'drive_url' } }, rest)
-        .then((response) =>
-          validateDriveUrl(
-            (response.body as { drive_url?: unknown } | undefined)?.drive_url,
-            this._client.baseUrl,
-          ),
-        );
-      // A failed look-up is not kept: the next call asks again.
-      lookup.catch(() => (this.#drive = undefined));
-      this.#drive = lookup;
-    }
-    return this.#drive;
+  async driveUrl(options?: RequestOptions): Promise<string> {
+    return (await engine()).driveUrl(this._client, this.#state, options);
   }
 
   /**
@@ -198,20 +134,9 @@ export class Files extends APIResource {
    * @throws {@link RequestValidationError} (on first use) for invalid params.
    */
   list(params?: s.FileListParams, options?: ListOptions): PagePromise<s.DriveFile> {
-    return listPages(
-      this.#sender,
-      () => {
-        const p = parseInput(FileListParamsSchema, params ?? {}, 'file list params');
-        return {
-          path: '/v1.0/files',
-          query: listQuery(p.filter) as QueryInput,
-          key: 'files',
-          schema: schemas().page,
-          what: 'files',
-          page: p.page,
-          limit: p.limit ?? DRIVE_PAGE_LIMIT,
-        };
-      },
+    return pagesOf(
+      params?.page,
+      (e) => e.fileListSource(this._client, this.#state, params, options),
       options,
     );
   }
@@ -221,14 +146,8 @@ export class Files extends APIResource {
    *
    * @throws {@link NotFoundError} when Drive knows no such file.
    */
-  get(uuid: string, options?: RequestOptions): Promise<s.DriveFile> {
-    const id = uuidOf(uuid);
-    return getOne(this.#sender, {
-      path: `/v1.0/files/${id}`,
-      schema: DriveFileSchema,
-      what: `file ${id}`,
-      options,
-    });
+  async get(uuid: string, options?: RequestOptions): Promise<s.DriveFile> {
+    return (await engine()).get(this._client, this.#state, uuid, options);
   }
 
   /**
@@ -242,13 +161,7 @@ export class Files extends APIResource {
     params: s.FileUpdateParams,
     options?: RequestOptions,
   ): Promise<s.DriveFile> {
-    const path = `/v1.0/files/${uuidOf(uuid)}`;
-    const body = parseInput(FileUpdateParamsSchema, params, 'file update');
-    return this.#parse(
-      DriveFileSchema,
-      await this.#sender._send({ method: 'PATCH', path, body }, options),
-      `file (PATCH ${path})`,
-    );
+    return (await engine()).update(this._client, this.#state, uuid, params, options);
   }
 
   /**
@@ -256,8 +169,7 @@ export class Files extends APIResource {
    * freed at once). Needs the "Deleting files" scope.
    */
   async delete(uuids: string | readonly string[], options?: RequestOptions): Promise<void> {
-    const body = uuidsOf(uuids).map((uuid) => ({ uuid }));
-    await this.#sender._send({ method: 'DELETE', path: '/v1.0/files', body }, options);
+    await (await engine()).remove(this._client, this.#state, uuids, options);
   }
 
   /** Takes files back out of the trash; returns them. */
@@ -265,34 +177,17 @@ export class Files extends APIResource {
     uuids: string | readonly string[],
     options?: RequestOptions,
   ): Promise<s.DriveFile[]> {
-    const body = uuidsOf(uuids).map((uuid) => ({ uuid }));
-    const page = this.#parse(
-      schemas().restored,
-      await this.#sender._send({ method: 'POST', path: '/v1.0/files/restore', body }, options),
-      'restored files (POST /v1.0/files/restore)',
-    );
-    return (page?._embedded?.['files'] ?? []);
+    return (await engine()).restore(this._client, this.#state, uuids, options);
   }
 
   /** Every version of a file, the active one marked `is_main`. */
   async versions(uuid: string, options?: RequestOptions): Promise<s.DriveFileVersion[]> {
-    const path = `/v1.0/files/${uuidOf(uuid)}/versions`;
-    const page = this.#parse(
-      schemas().versions,
-      await this.#sender._send({ method: 'GET', path }, options),
-      `file versions (GET ${path})`,
-    );
-    return (page?._embedded?.['versions'] ?? []);
+    return (await engine()).versions(this._client, this.#state, uuid, options);
   }
 
   /** The entities a file is attached to (`GET /api/v4/files/{uuid}/links`, account host). */
   async links(uuid: string, options?: RequestOptions): Promise<s.FileLinks> {
-    return getOne(this._client, {
-      path: `/api/v4/files/${uuidOf(uuid)}/links`,
-      schema: FileLinksSchema,
-      what: `links of file ${uuid}`,
-      options,
-    });
+    return (await engine()).links(this._client, uuid, options);
   }
 
   /**
@@ -332,102 +227,7 @@ export class Files extends APIResource {
     params: s.FileUploadParams = {},
     options: FileUploadOptions = {},
   ): Promise<s.DriveFile> {
-    const p = parseInput(FileUploadParamsSchema, params, 'file upload params');
-    const { onProgress, resume, ...requestOptions } = options;
-    const told = describeSource(source);
-    const size = p.file_size ?? told.size;
-    const name = p.file_name ?? told.name;
-    const invalid = (path: string, message: string): RequestValidationError =>
-      new RequestValidationError(`Invalid file upload: ${message}`, [{ path: [path], message }]);
-    if (size === undefined) throw invalid('file_size', 'give file_size for a stream');
-    if (told.size !== undefined && told.size !== size)
-      throw invalid('file_size', `the source has ${String(told.size)} bytes`);
-    if (name === undefined) throw invalid('file_name', 'give file_name (or upload a File)');
-    const contentType = p.content_type ?? told.type ?? 'application/octet-stream';
-    const drive = await this.driveUrl(requestOptions);
-
-    let point: UploadResumePoint;
-    if (resume !== undefined) {
-      point = parseInput(schemas().resume, resume, 'upload resume point');
-      if (point.fileSize !== size || point.uploadedBytes >= size)
-        throw invalid('resume', 'the resume point is for another file size');
-      onDriveHost(point.nextUrl, drive);
-    } else {
-      const body = { ...p, file_name: name, file_size: size, content_type: contentType };
-      const session = this.#parse(
-        UploadSessionSchema,
-        await this.#sender._send({ method: 'POST', path: '/v1.0/sessions', body }, requestOptions),
-        'upload session (POST /v1.0/sessions)',
-      );
-      if (size > session.max_file_size)
-        throw invalid('file_size', `Drive takes at most ${String(session.max_file_size)} bytes`);
-      point = {
-        sessionId: session.session_id,
-        nextUrl: session.upload_url,
-        uploadedBytes: 0,
-        partSize: session.max_part_size,
-        fileSize: size,
-      };
-    }
-
-    const parts = readParts(source, {
-      partSize: point.partSize,
-      skip: point.uploadedBytes,
-      total: size,
-    });
-    const headers = { ...requestOptions.headers, 'content-type': contentType };
-    try {
-      for (;;) {
-        let part: IteratorResult<Uint8Array<ArrayBuffer>>;
-        let response: RawResponse;
-        const target = onDriveHost(point.nextUrl, drive);
-        try {
-          part = await parts.next();
-          if (part.done) throw new ResponseValidationError('Drive did not answer with the file');
-          response = await this._client._send(
-            { method: 'POST', ...target, rawBody: part.value, baseUrl: drive },
-            { ...requestOptions, headers },
-          );
-        } catch (error) {
-          throw new UploadInterruptedError(point, error);
-        }
-        const what = 'upload part';
-        const answer: { uuid?: unknown; next_url?: unknown } =
-          this.#parse(UploadPartAnswerSchema, response, what) ?? {};
-        point = { ...point, uploadedBytes: point.uploadedBytes + part.value.byteLength };
-        try {
-          onProgress?.({
-            uploadedBytes: point.uploadedBytes,
-            totalBytes: size,
-            part: Math.ceil(point.uploadedBytes / point.partSize),
-            parts: Math.ceil(size / point.partSize),
-            sessionId: point.sessionId,
-          });
-        } catch {
-          // A progress callback must not break the upload.
-        }
-        if (answer.uuid) {
-          if (point.uploadedBytes < size)
-            throw new ResponseValidationError('Drive answered with the file before its last part');
-          return this.#parse(DriveFileSchema, response, what);
-        }
-        if (typeof answer.next_url !== 'string' || answer.next_url === '')
-          throw new UploadInterruptedError(point, new ResponseValidationError('No next_url'));
-        // Checked now, so a URL off the Drive host stops the upload before the next part.
-        onDriveHost(answer.next_url, drive);
-        point = { ...point, nextUrl: answer.next_url };
-      }
-    } finally {
-      await parts.return(undefined);
-    }
-  }
-
-  #parse<S extends z.ZodType>(schema: S, response: RawResponse, what: string): z.infer<S> {
-    return parseResponse(schema, response.body, {
-      what,
-      validate: this._client._validateResponses,
-      requestId: response.requestId,
-    });
+    return (await engine()).upload(this._client, this.#state, source, params, options);
   }
 }
 
@@ -449,46 +249,11 @@ export class FileAttachments extends APIResource {
     params?: s.EntityFileListParams,
     options?: ListOptions,
   ): PagePromise<s.EntityFile> {
-    const client = this._client;
-    return new PagePromise<s.EntityFile>(() => {
-      const path = `${entityPath(entityType, entityId)}/files`;
-      const p = parseInput(EntityFileListParamsSchema, params ?? {}, 'entity file list params');
-      const limit = p.limit ?? 50;
-      // Page n starts below the last id of page n - 1: each page's cursor waits for that page.
-      const cursors = new Map<number, Promise<number | null>>([
-        [1, Promise.resolve(p.before_id ?? 0)],
-      ]);
-      return {
-        startPage: 1,
-        fetch: (page, signal) => {
-          const data = (async (): Promise<PageData<s.EntityFile>> => {
-            const before = await cursors.get(page);
-            if (before === null || before === undefined)
-              return { items: [], page, hasNext: false, totalItems: undefined };
-            const query = { limit, ...(before > 0 ? { before_id: before } : {}) };
-            const response = await client._send(
-              { method: 'GET', path, query },
-              { ...options, ...(signal ? { signal } : {}) },
-            );
-            const body = parseResponse(schemas().entityPage, response.body ?? {}, {
-              what: `files (GET ${path})`,
-              validate: client._validateResponses,
-              requestId: response.requestId,
-            });
-            const items = (body?._embedded?.files ?? []);
-            return { items, page, hasNext: items.length === limit, totalItems: undefined };
-          })();
-          cursors.set(
-            page + 1,
-            data.then(
-              (d) => (d.hasNext ? Math.min(...d.items.map((i) => i.id)) : null),
-              () => null,
-            ),
-          );
-          return data;
-        },
-      };
-    }, options);
+    return pagesOf(
+      1,
+      (e) => e.attachmentSource(this._client, entityType, entityId, params, options),
+      options,
+    );
   }
 
   /**
@@ -501,7 +266,8 @@ export class FileAttachments extends APIResource {
     fileUuids: string | readonly string[],
     options?: RequestOptions,
   ): Promise<void> {
-    await this.#write('PUT', entityType, entityId, fileUuids, options);
+    const target = { entityType, entityId, fileUuids };
+    await (await engine()).attachments(this._client, 'PUT', target, options);
   }
 
   /** Detaches files from an entity (the files stay in Drive). */
@@ -511,23 +277,7 @@ export class FileAttachments extends APIResource {
     fileUuids: string | readonly string[],
     options?: RequestOptions,
   ): Promise<void> {
-    await this.#write('DELETE', entityType, entityId, fileUuids, options);
+    const target = { entityType, entityId, fileUuids };
+    await (await engine()).attachments(this._client, 'DELETE', target, options);
   }
-
-  async #write(
-    method: 'PUT' | 'DELETE',
-    entityType: s.FileEntityType,
-    entityId: number,
-    fileUuids: string | readonly string[],
-    options: RequestOptions | undefined,
-  ): Promise<void> {
-    const path = `${entityPath(entityType, entityId)}/files`;
-    const body = uuidsOf(fileUuids).map((file_uuid) => ({ file_uuid }));
-    await this._client._send({ method, path, body }, options);
-  }
-}
-
-function entityPath(entityType: unknown, entityId: number): string {
-  const type = parseInput(FileEntityTypeSchema, entityType, 'entity type');
-  return `/api/v4/${type}/${String(assertId(entityId))}`;
 }

@@ -246,29 +246,3 @@ export const FileLinksSchema = z.looseObject({
 });
 /** Where a file is used. */
 export type FileLinks = z.infer<typeof FileLinksSchema>;
-
-/**
- * The value of a `file` custom field for a Drive file: `{ file_uuid, version_uuid, file_name,
- * file_size }`, to pass to `cf.file(fieldId, …)`.
- *
- * @example
- * ```ts
- * const file = await kommo.files.upload(bytes, { file_name: 'contract.pdf' });
- * await kommo.leads.update(leadId, {
- *   custom_fields_values: [cf.file(contractFieldId, fileFieldValue(file))],
- * });
- * ```
- */
-export function fileFieldValue(file: DriveFile): {
-  file_uuid: string;
-  version_uuid?: string;
-  file_name?: string;
-  file_size?: number;
-} {
-  return {
-    file_uuid: file.uuid,
-    ...(file.version_uuid ? { version_uuid: file.version_uuid } : {}),
-    ...(file.name ? { file_name: file.name } : {}),
-    ...(typeof file.size === 'number' ? { file_size: file.size } : {}),
-  };
-}
