@@ -24,6 +24,7 @@ import { Links } from './resources/links.js';
 import { LossReasons } from './resources/loss-reasons.js';
 import { Notes } from './resources/notes.js';
 import { Pipelines } from './resources/pipelines.js';
+import { Salesbot } from './resources/salesbot.js';
 import { Sources } from './resources/sources.js';
 import { Tags } from './resources/tags.js';
 import { Tasks } from './resources/tasks.js';
@@ -136,6 +137,7 @@ export class Kommo {
   #sources?: Sources;
   #catalogs?: Catalogs;
   #files?: Files;
+  #salesbot?: Salesbot;
 
   /** Leads: list, read, create, update, move through stages, link, add notes. */
   get leads(): Leads {
@@ -208,6 +210,10 @@ export class Kommo {
   /** The account's Drive: uploads (resumable), versions, trash, and files attached to entities. */
   get files(): Files {
     return (this.#files ??= new Files(this));
+  }
+  /** Salesbot: start bots, and continue one waiting on a `widget_request` step. */
+  get salesbot(): Salesbot {
+    return (this.#salesbot ??= new Salesbot(this));
   }
 
   constructor(options: KommoOptions) {

@@ -22,6 +22,7 @@ export {
   type SandboxDriveView,
 } from './server.js';
 export type { SandboxDriveOptions } from './models/drive.js';
+export type { SandboxSalesbot, SandboxBotInit, SandboxBotRun } from './models/salesbot.js';
 export type {
   RefreshTokenRotation,
   SandboxOAuthCredentials,

@@ -39,6 +39,8 @@ import { Router, type RoutedSurface, type Surface } from './router.js';
 import { API_V4_FAMILIES } from './routes/index.js';
 import { DRIVE_PREFIX, driveRoutes } from './routes/drive.js';
 import { driveOf, type SandboxDriveOptions } from './models/drive.js';
+import { SalesbotModel, type SandboxSalesbot } from './models/salesbot.js';
+import { salesbotRoutes } from './routes/salesbot.js';
 import { Store, type SandboxSeedOptions, type SandboxState } from './state.js';
 import {
   WebhookDispatcher,
@@ -112,6 +114,8 @@ export interface Sandbox {
   readonly chats: SandboxChats;
   /** The Drive (served under `/drive`, the account's `drive_url`): its files and their bytes. */
   readonly drive: SandboxDriveView;
+  /** Salesbot: bots with a `widget_request` step, their runs and continues. */
+  readonly salesbot: SandboxSalesbot;
   /** Restores the seeded data and clears the log, stats, webhook log and faults. Tokens stay valid. */
   reset(): void;
   /** Clears the request log and the counters only. */
@@ -167,11 +171,11 @@ function bearer(oauth: OAuthServer): RoutedSurface['authenticate'] {
 }
 
 /** Kommo's API v4: `/api/`, a bearer token, counted by the rate limit. */
-function apiV4(oauth: OAuthServer): Surface {
+function apiV4(oauth: OAuthServer, salesbot: SalesbotModel): Surface {
   return {
     prefix: '/api/',
     rateLimited: true,
-    router: Router.of(API_V4_FAMILIES),
+    router: Router.of([...API_V4_FAMILIES, salesbotRoutes(salesbot)]),
     authenticate: bearer(oauth),
   };
 }
@@ -219,6 +223,7 @@ class SandboxServer implements Sandbox {
   readonly #sockets = new Set<Socket>();
   readonly #rt: Runtime;
   readonly #amojo: AmojoSandbox;
+  readonly #salesbot: SalesbotModel;
 
   constructor(private readonly options: SandboxOptions) {
     const store = new Store(options.seed ?? {}, options.subdomain ?? 'sandbox');
@@ -239,6 +244,12 @@ class SandboxServer implements Sandbox {
       store: () => this.#rt.store,
       dispatch: (events) => setImmediate(() => this.#rt.webhooks.dispatch(this.#rt.store, events)),
     });
+    this.#salesbot = new SalesbotModel({
+      secret: () => this.oauth.clientSecret,
+      clientId: () => this.oauth.clientId,
+      account: () => this.#rt.store.account,
+      url: () => this.url,
+    });
     this.#rt = {
       store,
       url: '',
@@ -246,7 +257,7 @@ class SandboxServer implements Sandbox {
       limiter: new RateLimiter(options.rateLimit),
       faults: new Faults(),
       oauth,
-      surfaces: [apiV4(oauth), amojo(this.#amojo), drive(oauth, options.drive)],
+      surfaces: [apiV4(oauth, this.#salesbot), amojo(this.#amojo), drive(oauth, options.drive)],
       webhooks: new WebhookDispatcher(options.webhooks ?? {}, () => log.stats),
       maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
       noteTextMaxLength: options.noteTextMaxLength ?? NOTE_TEXT_MAX_LENGTH,
@@ -308,6 +319,10 @@ class SandboxServer implements Sandbox {
     return this.#amojo;
   }
 
+  get salesbot(): SandboxSalesbot {
+    return this.#salesbot;
+  }
+
   get drive(): SandboxDriveView {
     const rt = this.#rt;
     return {
@@ -337,6 +352,7 @@ class SandboxServer implements Sandbox {
     this.clearRequests();
     this.#rt.webhooks.clear();
     this.#amojo.clear();
+    this.#salesbot.clear();
     this.setFaults(null);
     this.#rt.limiter.blockedUntil = 0;
   }
@@ -394,6 +410,7 @@ class SandboxServer implements Sandbox {
     for (const socket of this.#sockets) socket.destroy();
     await this.#rt.webhooks.close();
     await this.#amojo.close();
+    await this.#salesbot.flush();
     await closed;
   }
 

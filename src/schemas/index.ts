@@ -264,7 +264,6 @@ export type {
   CatalogElementResourceTypes,
 } from './catalog.js';
 export type { ContactChat, ContactChatListParams, ContactChatLinkInput } from './contact-chat.js';
-export { fileFieldValue, DRIVE_PAGE_LIMIT } from './file.js';
 export type {
   DriveFile,
   DriveFileType,
@@ -277,3 +276,16 @@ export type {
   EntityFileListParams,
   FileLinks,
 } from './file.js';
+export {
+  MAX_SALESBOT_TASKS,
+  MAX_SALESBOT_HANDLERS,
+  MAX_SALESBOT_SHOW_LENGTH,
+  MAX_SALESBOT_BUTTONS,
+} from './salesbot.js';
+export type {
+  SalesbotBotType,
+  SalesbotRunTask,
+  SalesbotHandler,
+  SalesbotContinueParams,
+  SalesbotContinueTarget,
+} from './salesbot.js';
