@@ -33,6 +33,9 @@ Runs every scenario of examples/ against a local Kommo sandbox started for the r
 real account, whatever KOMMO_* says), then checks the sandbox's own state against what the
 scenarios claimed. Exits non-zero on any mismatch.
 
+The same sandbox from the shell: the kommo command (npx kommo-cli whoami --sandbox; see
+docs/cli.md): login, codegen of typed custom fields, export and import with resume.
+
 Options:
   -h, --help  show this help
 `;
@@ -319,4 +322,8 @@ out();
 out(
   `${exitCode === 0 ? '✓ demo passed' : '✗ demo failed'} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
+if (exitCode === 0) {
+  // The same account from the shell: the kommo command (packages/cli, npm package kommo-cli).
+  out('  next: npx kommo-cli whoami --sandbox · kommo codegen · kommo export leads · kommo import');
+}
 process.exitCode = exitCode;

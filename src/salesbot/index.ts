@@ -28,7 +28,7 @@ export {
   type NodeRequestLike,
   type NodeResponseLike,
   type ToNodeHandlerOptions,
-} from '../webhooks/handler.js';
+} from '../webhooks/node.js';
 export type {
   SalesbotHandler,
   SalesbotContinueParams,
