@@ -31,7 +31,13 @@ function importRules() {
   return [
     { files: ['src/**/*.ts'], ignores: ['src/core/http.ts'], rules: rule([ky], []) },
     {
-      files: ['src/index.ts', 'src/client.ts', 'src/helpers/**/*.ts', 'src/chats/**/*.ts'],
+      files: [
+        'src/index.ts',
+        'src/client.ts',
+        'src/helpers/**/*.ts',
+        'src/chats/**/*.ts',
+        'src/salesbot/**/*.ts',
+      ],
       rules: rule([ky], [sandbox, redis]),
     },
     {

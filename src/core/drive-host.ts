@@ -25,12 +25,12 @@ function parseUrl(input: unknown): URL | undefined {
  * Checks the `drive_url` an account reports before the token goes there, and returns it
  * without a trailing `/`. Accepted: an `https` Kommo Drive host (`drive-<x>.kommo.com`,
  * `drive-<x>.amocrm.ru`, `drive-<x>.amocrm.com`, `drive.<same>`) on the default port with no
- * path; or, for a client with an explicit `baseUrl` (the sandbox, a proxy), a URL on that very
- * origin, under any path (the sandbox serves Drive under `/drive`). Nothing else: no other
- * host, no credentials, query or fragment.
+ * path; or a URL on the client's own origin (its `baseUrl`: the account host, or the sandbox or
+ * a proxy given as `baseUrl`), which has the token already, under any path (the sandbox serves
+ * Drive under `/drive`). Nothing else: no other host, no credentials, query or fragment.
  *
  * @param driveUrl - What the account answered.
- * @param baseUrl - The client's explicit `baseUrl`, when it has one.
+ * @param baseUrl - The client's base URL (the origin its token already goes to).
  * @returns The Drive base URL, e.g. `https://drive-c.kommo.com`.
  * @throws {@link ResponseValidationError} when the URL is none of the above.
  */
