@@ -40,6 +40,10 @@ export const bot = {
   buttonsUrl(value: string, urls: readonly string[]): SalesbotShowHandler {
     return { handler: 'show', params: { type: 'buttons_url', value, buttons: [...urls] } };
   },
+  /** {@link bot.buttonsUrl} under Kommo's name for it (`show` of type `buttons_url`). */
+  buttons_url(value: string, urls: readonly string[]): SalesbotShowHandler {
+    return bot.buttonsUrl(value, urls);
+  },
   /** Jumps to a step of the bot: a `question`, an `answer`, or `finish`. */
   goto(type: 'question' | 'answer' | 'finish', step: number): SalesbotGotoHandler {
     return { handler: 'goto', params: { type, step } };

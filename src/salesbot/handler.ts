@@ -183,7 +183,7 @@ function parseWidgetRequest(raw: Uint8Array, claims: SalesbotTokenClaims): Sales
  *   secret: process.env.KOMMO_CLIENT_SECRET!,
  *   onRequest: async ({ data }) => {
  *     const answer = await agent.reply(String(data['message'] ?? ''));
- *     return [bot.text(answer.slice(0, 80)), bot.goto('answer', 3)];
+ *     return [bot.show(answer.slice(0, 80)), bot.goto('answer', 3)];
  *   },
  *   onError: (error, { phase }) => console.error(phase, error),
  * });

@@ -29,6 +29,11 @@ export {
   type NodeResponseLike,
   type ToNodeHandlerOptions,
 } from '../webhooks/node.js';
+export {
+  MAX_SALESBOT_HANDLERS,
+  MAX_SALESBOT_SHOW_LENGTH,
+  MAX_SALESBOT_BUTTONS,
+} from '../schemas/salesbot.js';
 export type {
   SalesbotHandler,
   SalesbotContinueParams,
