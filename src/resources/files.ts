@@ -119,12 +119,12 @@ export interface FileUploadOptions extends RequestOptions {
    * onProgress: ({ uploadedBytes, totalBytes }) => console.log(`${uploadedBytes}/${totalBytes}`)
    * ```
    */
-  onProgress?: (progress: UploadProgress) => void;
+  onProgress?: ((progress: UploadProgress) => void) | undefined;
   /**
    * Go on with an interrupted upload (`UploadInterruptedError.resume`) instead of opening a new
    * session. Pass the same content from its start: the acknowledged bytes are skipped.
    */
-  resume?: UploadResumePoint;
+  resume?: UploadResumePoint | undefined;
 }
 
 /**
