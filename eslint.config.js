@@ -41,6 +41,19 @@ function importRules() {
       rules: rule([ky], [sandbox, redis]),
     },
     {
+      // The Drive engine, loaded on demand by resources/files.ts: core and schemas only.
+      files: ['src/drive/**/*.ts'],
+      rules: rule(
+        [ky],
+        [
+          sandbox,
+          redis,
+          part('resources', 'The Drive engine is loaded by a resource; it never imports one.'),
+          part('helpers', 'The Drive engine never imports helpers.'),
+        ],
+      ),
+    },
+    {
       files: ['src/core/**/*.ts'],
       ignores: ['src/core/http.ts'],
       rules: rule(

@@ -6,81 +6,40 @@
  * The drive host comes from the account (`GET /api/v4/account?with=drive_url`) and must be a
  * Kommo Drive host (or, with a `baseUrl`, that origin: the sandbox); the upload URLs Drive hands
  * out are followed only on it. Requests to it share the client's auth, pacing, retries and
- * errors. The upload loop and its part reader (`core/drive-upload.ts`) load on the first upload.
+ * errors. This class is all the main entry carries: the work is in `src/drive/engine.ts`,
+ * loaded on the first call.
  *
  * @see https://developers.kommo.com/reference/files-api-key-features
  * @module
  */
 
-import { z } from 'zod';
-import { validateDriveUrl } from '../core/drive-host.js';
-import type { CoreRequest, RawResponse } from '../core/http.js';
 import type { RequestOptions } from '../core/options.js';
-import {
-  getOne,
-  listPages,
-  PagePromise,
-  type ListOptions,
-  type PageData,
-  type Sender,
-} from '../core/pagination.js';
-import { assertId } from '../core/path.js';
-import type { QueryInput } from '../core/query.js';
-import { lazy, parseResponse } from '../core/schema.js';
+import { PagePromise, type ListOptions, type PageSource } from '../core/pagination.js';
 import type { UploadProgress, UploadResumePoint, UploadSource } from '../core/upload.js';
-import { parseInput } from '../schemas/common.js';
 import type * as s from '../schemas/file.js';
-import {
-  DRIVE_PAGE_LIMIT,
-  DriveFileSchema,
-  DriveFileVersionSchema,
-  EntityFileListParamsSchema,
-  EntityFileSchema,
-  FileEntityTypeSchema,
-  FileLinksSchema,
-  FileListParamsSchema,
-  FileUpdateParamsSchema,
-  FileUploadParamsSchema,
-  FileUuidSchema,
-  UploadPartAnswerSchema,
-  UploadSessionSchema,
-  driveCollectionSchema,
-} from '../schemas/file.js';
+import type { DriveState } from '../drive/engine.js';
 import { APIResource } from './resource.js';
 
-const schemas = lazy(() => ({
-  page: driveCollectionSchema('files', DriveFileSchema),
-  versions: driveCollectionSchema('versions', DriveFileVersionSchema),
-  uuids: z.array(FileUuidSchema).min(1).max(500),
-  entityPage: z.looseObject({
-    _embedded: z.looseObject({ files: z.array(EntityFileSchema).nullish() }).nullish(),
-  }),
-}));
-
-function uuidsOf(input: unknown): string[] {
-  return parseInput(schemas().uuids, typeof input === 'string' ? [input] : input, 'file uuids');
+type Engine = typeof import('../drive/engine.js');
+let loading: Promise<Engine> | undefined;
+/** The Drive implementation, loaded once, on the first call of any client. */
+function engine(): Promise<Engine> {
+  return (loading ??= import('../drive/engine.js'));
 }
 
-function uuidOf(input: unknown): string {
-  return parseInput(FileUuidSchema, input, 'file uuid');
-}
-
-function entityPath(entityType: unknown, entityId: unknown): string {
-  const type = parseInput(FileEntityTypeSchema, entityType, 'entity type');
-  return `/api/v4/${type}/${String(assertId(entityId))}`;
-}
-
-/** Only `filter[uuid]` (comma-separated) and `filter[deleted]` (present or not) are special. */
-function listQuery(filter: z.output<typeof FileListParamsSchema>['filter']): QueryInput {
-  if (!filter) return {};
-  const { uuid, deleted, ...rest } = filter;
-  return {
-    filter: {
-      ...rest,
-      ...(uuid !== undefined ? { uuid: [uuid].flat().join(',') } : {}),
-      ...(deleted ? { deleted: 1 } : {}),
-    },
-  };
+/** A page source whose pages come from the engine, its params checked on first use. */
+function pagesOf<T>(
+  startPage: unknown,
+  load: (engine: Engine) => PageSource<T>,
+  options: ListOptions | undefined,
+): PagePromise<T> {
+  return new PagePromise<T>(() => {
+    let source: Promise<PageSource<T>> | undefined;
+    return {
+      startPage: typeof startPage === 'number' ? startPage : 1,
+      fetch: async (page, signal) => (await (source ??= engine().then(load))).fetch(page, signal),
+    };
+  }, options);
 }
 
 /**
@@ -147,7 +106,7 @@ export interface FileUploadOptions extends RequestOptions {
  * @see https://developers.kommo.com/reference/files-api-key-features
  */
 export class Files extends APIResource {
-  #drive?: Promise<string> | undefined;
+  readonly #state: DriveState = {};
   /** Files attached to leads, contacts, companies and customers. */
   readonly attachments = new FileAttachments(this._client);
 
@@ -160,24 +119,7 @@ export class Files extends APIResource {
    * @throws {@link ResponseValidationError} when the account names no Drive, or another host.
    */
   async driveUrl(options?: RequestOptions): Promise<string> {
-    if (!this.#drive) {
-      // Without the caller's signal: the look-up is shared by every call that waits for it.
-      const rest: RequestOptions = { ...options };
-      delete rest.signal;
-      const client = this._client;
-      const lookup = client
-        ._send({ method: 'GET', path: '/api/v4/account', query: { with: 'drive_url' } }, rest)
-        .then((response) =>
-          validateDriveUrl(
-            (response.body as { drive_url?: unknown } | undefined)?.drive_url,
-            client.baseUrl,
-          ),
-        );
-      // A failed look-up is not kept: the next call asks again.
-      lookup.catch(() => (this.#drive = undefined));
-      this.#drive = lookup;
-    }
-    return this.#drive;
+    return (await engine()).driveUrl(this._client, this.#state, options);
   }
 
   /**
@@ -192,20 +134,9 @@ export class Files extends APIResource {
    * @throws {@link RequestValidationError} (on first use) for invalid params.
    */
   list(params?: s.FileListParams, options?: ListOptions): PagePromise<s.DriveFile> {
-    return listPages(
-      this.#sender(),
-      () => {
-        const p = parseInput(FileListParamsSchema, params ?? {}, 'file list params');
-        return {
-          path: '/v1.0/files',
-          query: listQuery(p.filter),
-          key: 'files',
-          schema: schemas().page,
-          what: 'files',
-          page: p.page,
-          limit: p.limit ?? DRIVE_PAGE_LIMIT,
-        };
-      },
+    return pagesOf(
+      params?.page,
+      (e) => e.fileListSource(this._client, this.#state, params, options),
       options,
     );
   }
@@ -216,13 +147,7 @@ export class Files extends APIResource {
    * @throws {@link NotFoundError} when Drive knows no such file.
    */
   async get(uuid: string, options?: RequestOptions): Promise<s.DriveFile> {
-    const id = uuidOf(uuid);
-    return getOne(this.#sender(), {
-      path: `/v1.0/files/${id}`,
-      schema: DriveFileSchema,
-      what: `file ${id}`,
-      options,
-    });
+    return (await engine()).get(this._client, this.#state, uuid, options);
   }
 
   /**
@@ -236,10 +161,7 @@ export class Files extends APIResource {
     params: s.FileUpdateParams,
     options?: RequestOptions,
   ): Promise<s.DriveFile> {
-    const path = `/v1.0/files/${uuidOf(uuid)}`;
-    const body = parseInput(FileUpdateParamsSchema, params, 'file update');
-    const response = await this.#sender()._send({ method: 'PATCH', path, body }, options);
-    return this.#parse(DriveFileSchema, response, `file (PATCH ${path})`);
+    return (await engine()).update(this._client, this.#state, uuid, params, options);
   }
 
   /**
@@ -247,8 +169,7 @@ export class Files extends APIResource {
    * freed at once). Needs the "Deleting files" scope.
    */
   async delete(uuids: string | readonly string[], options?: RequestOptions): Promise<void> {
-    const body = uuidsOf(uuids).map((uuid) => ({ uuid }));
-    await this.#sender()._send({ method: 'DELETE', path: '/v1.0/files', body }, options);
+    await (await engine()).remove(this._client, this.#state, uuids, options);
   }
 
   /** Takes files back out of the trash; returns them. */
@@ -256,30 +177,17 @@ export class Files extends APIResource {
     uuids: string | readonly string[],
     options?: RequestOptions,
   ): Promise<s.DriveFile[]> {
-    const body = uuidsOf(uuids).map((uuid) => ({ uuid }));
-    const path = '/v1.0/files/restore';
-    const response = await this.#sender()._send({ method: 'POST', path, body }, options);
-    const page = this.#parse(schemas().page, response, `restored files (POST ${path})`);
-    return page?._embedded?.files ?? [];
+    return (await engine()).restore(this._client, this.#state, uuids, options);
   }
 
   /** Every version of a file, the active one marked `is_main`. */
   async versions(uuid: string, options?: RequestOptions): Promise<s.DriveFileVersion[]> {
-    const path = `/v1.0/files/${uuidOf(uuid)}/versions`;
-    const response = await this.#sender()._send({ method: 'GET', path }, options);
-    const page = this.#parse(schemas().versions, response, `file versions (GET ${path})`);
-    return page?._embedded?.versions ?? [];
+    return (await engine()).versions(this._client, this.#state, uuid, options);
   }
 
   /** The entities a file is attached to (`GET /api/v4/files/{uuid}/links`, account host). */
   async links(uuid: string, options?: RequestOptions): Promise<s.FileLinks> {
-    const id = uuidOf(uuid);
-    return getOne(this._client, {
-      path: `/api/v4/files/${id}/links`,
-      schema: FileLinksSchema,
-      what: `links of file ${id}`,
-      options,
-    });
+    return (await engine()).links(this._client, uuid, options);
   }
 
   /**
@@ -319,54 +227,7 @@ export class Files extends APIResource {
     params: s.FileUploadParams = {},
     options: FileUploadOptions = {},
   ): Promise<s.DriveFile> {
-    const p = parseInput(FileUploadParamsSchema, params, 'file upload params');
-    const requestOptions: FileUploadOptions = { ...options };
-    delete requestOptions.onProgress;
-    delete requestOptions.resume;
-    // The loop and the part reader load with the first upload, not with the main entry.
-    const { planUpload, uploadToDrive } = await import('../core/drive-upload.js');
-    // Checked before anything is sent, the drive host look-up included.
-    const plan = planUpload(source, p, options);
-    const drive = await this.driveUrl(requestOptions);
-    const client = this._client;
-    return uploadToDrive<s.DriveFile>(
-      {
-        drive,
-        send: (request, sendOptions) => client._send(request, sendOptions),
-        session: (response) =>
-          this.#parse(UploadSessionSchema, response, 'upload session (POST /v1.0/sessions)'),
-        part: (response) => this.#parse(UploadPartAnswerSchema, response, 'upload part'),
-        file: (response) => this.#parse(DriveFileSchema, response, 'uploaded file'),
-      },
-      source,
-      plan,
-      p,
-      options,
-    );
-  }
-
-  /** Sends to the drive host: the account's client with another base URL. */
-  #sender(): Sender {
-    const client = this._client;
-    const driveUrl = (options?: RequestOptions): Promise<string> => this.driveUrl(options);
-    return {
-      get baseUrl() {
-        return client.baseUrl;
-      },
-      _validateResponses: client._validateResponses,
-      async _send(request: CoreRequest, options?: RequestOptions): Promise<RawResponse> {
-        const baseUrl = await driveUrl(options);
-        return client._send({ ...request, baseUrl }, options);
-      },
-    };
-  }
-
-  #parse<S extends z.ZodType>(schema: S, response: RawResponse, what: string): z.infer<S> {
-    return parseResponse(schema, response.body, {
-      what,
-      validate: this._client._validateResponses,
-      requestId: response.requestId,
-    });
+    return (await engine()).upload(this._client, this.#state, source, params, options);
   }
 }
 
@@ -388,52 +249,11 @@ export class FileAttachments extends APIResource {
     params?: s.EntityFileListParams,
     options?: ListOptions,
   ): PagePromise<s.EntityFile> {
-    const client = this._client;
-    return new PagePromise<s.EntityFile>(() => {
-      const path = `${entityPath(entityType, entityId)}/files`;
-      const p = parseInput(EntityFileListParamsSchema, params ?? {}, 'entity file list params');
-      const limit = p.limit ?? 50;
-      const requestOptions: ListOptions = { ...options };
-      delete requestOptions.readAhead;
-      // Each page's cursor waits for the page before it; `null` ends the walk.
-      const cursors = new Map<number, Promise<number | null>>([
-        [1, Promise.resolve(p.before_id ?? 0)],
-      ]);
-      return {
-        startPage: 1,
-        fetch: (page, signal) => {
-          const data = (async (): Promise<PageData<s.EntityFile>> => {
-            const before = await cursors.get(page);
-            if (before === null || before === undefined)
-              return { items: [], page, hasNext: false, totalItems: undefined };
-            const query = { limit, ...(before > 0 ? { before_id: before } : {}) };
-            const response = await client._send(
-              { method: 'GET', path, query },
-              { ...requestOptions, ...(signal ? { signal } : {}) },
-            );
-            // 204: no (more) files.
-            const body =
-              response.body === undefined
-                ? {}
-                : (parseResponse(schemas().entityPage, response.body, {
-                    what: `files (GET ${path})`,
-                    validate: client._validateResponses,
-                    requestId: response.requestId,
-                  }) ?? {});
-            const items = body._embedded?.files ?? [];
-            return { items, page, hasNext: items.length === limit, totalItems: undefined };
-          })();
-          cursors.set(
-            page + 1,
-            data.then(
-              (d) => (d.hasNext ? Math.min(...d.items.map((i) => i.id)) : null),
-              () => null,
-            ),
-          );
-          return data;
-        },
-      };
-    }, options);
+    return pagesOf(
+      1,
+      (e) => e.attachmentSource(this._client, entityType, entityId, params, options),
+      options,
+    );
   }
 
   /**
@@ -446,7 +266,9 @@ export class FileAttachments extends APIResource {
     fileUuids: string | readonly string[],
     options?: RequestOptions,
   ): Promise<void> {
-    await this.#write('PUT', entityType, entityId, fileUuids, options);
+    await (
+      await engine()
+    ).attachments(this._client, 'PUT', entityType, entityId, fileUuids, options);
   }
 
   /** Detaches files from an entity (the files stay in Drive). */
@@ -456,19 +278,8 @@ export class FileAttachments extends APIResource {
     fileUuids: string | readonly string[],
     options?: RequestOptions,
   ): Promise<void> {
-    await this.#write('DELETE', entityType, entityId, fileUuids, options);
-  }
-
-  /** `PUT` (attach) or `DELETE` (detach) `[{ file_uuid }]` on an entity's files. */
-  async #write(
-    method: 'PUT' | 'DELETE',
-    entityType: unknown,
-    entityId: unknown,
-    fileUuids: unknown,
-    options: RequestOptions | undefined,
-  ): Promise<void> {
-    const path = `${entityPath(entityType, entityId)}/files`;
-    const body = uuidsOf(fileUuids).map((file_uuid) => ({ file_uuid }));
-    await this._client._send({ method, path, body }, options);
+    await (
+      await engine()
+    ).attachments(this._client, 'DELETE', entityType, entityId, fileUuids, options);
   }
 }

@@ -8,16 +8,13 @@
  */
 
 import type { RequestOptions } from '../core/options.js';
-import { parseInput } from '../schemas/common.js';
 import type * as s from '../schemas/salesbot.js';
-import {
-  SalesbotContinueParamsSchema,
-  SalesbotContinueTargetSchema,
-  SalesbotRunTasksSchema,
-} from '../schemas/salesbot.js';
 import { APIResource } from './resource.js';
 
-const ENTITY_CODES = { contacts: 1, leads: 2 } as const;
+/** The requests and their schemas, loaded on the first call: the main entry does not carry them. */
+function requests(): Promise<typeof import('../salesbot/requests.js')> {
+  return import('../salesbot/requests.js');
+}
 
 /**
  * Salesbot: `kommo.salesbot`. A bot can write in any chat channel of the account — WhatsApp,
@@ -43,11 +40,7 @@ export class Salesbot extends APIResource {
    *   entity type.
    */
   async run(tasks: readonly s.SalesbotRunTask[], options?: RequestOptions): Promise<void> {
-    const body = parseInput(SalesbotRunTasksSchema, tasks, 'salesbot tasks').map((t) => ({
-      ...t,
-      entity_type: typeof t.entity_type === 'number' ? t.entity_type : ENTITY_CODES[t.entity_type],
-    }));
-    await this._client._send({ method: 'POST', path: '/api/v2/salesbot/run', body }, options);
+    await (await requests()).run(this._client, tasks, options);
   }
 
   /**
@@ -66,9 +59,6 @@ export class Salesbot extends APIResource {
     params: s.SalesbotContinueParams = {},
     options?: RequestOptions,
   ): Promise<void> {
-    const t = parseInput(SalesbotContinueTargetSchema, target, 'salesbot continue target');
-    const body = parseInput(SalesbotContinueParamsSchema, params, 'salesbot continue');
-    const path = `/api/v4/${t.bot_type ?? 'salesbot'}/${String(t.bot_id)}/continue/${String(t.continue_id)}`;
-    await this._client._send({ method: 'POST', path, body }, options);
+    await (await requests()).resume(this._client, target, params, options);
   }
 }

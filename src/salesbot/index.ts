@@ -29,11 +29,7 @@ export {
   type NodeResponseLike,
   type ToNodeHandlerOptions,
 } from '../webhooks/node.js';
-export {
-  MAX_SALESBOT_HANDLERS,
-  MAX_SALESBOT_SHOW_LENGTH,
-  MAX_SALESBOT_BUTTONS,
-} from '../schemas/salesbot.js';
+export { MAX_SALESBOT_HANDLERS, MAX_SALESBOT_SHOW_LENGTH, MAX_SALESBOT_BUTTONS } from '../facts.js';
 export type {
   SalesbotHandler,
   SalesbotContinueParams,

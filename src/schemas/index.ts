@@ -281,7 +281,7 @@ export {
   MAX_SALESBOT_HANDLERS,
   MAX_SALESBOT_SHOW_LENGTH,
   MAX_SALESBOT_BUTTONS,
-} from './salesbot.js';
+} from '../facts.js';
 export type {
   SalesbotBotType,
   SalesbotRunTask,

@@ -7,16 +7,13 @@
  */
 
 import { z } from 'zod';
+import {
+  MAX_SALESBOT_BUTTONS,
+  MAX_SALESBOT_HANDLERS,
+  MAX_SALESBOT_SHOW_LENGTH,
+  MAX_SALESBOT_TASKS,
+} from '../facts.js';
 import { IdSchema } from './common.js';
-
-/** The most tasks one `salesbot.run` request carries. */
-export const MAX_SALESBOT_TASKS = 100;
-/** The most handlers one continue carries. */
-export const MAX_SALESBOT_HANDLERS = 10;
-/** The longest `value` of a `show` handler. */
-export const MAX_SALESBOT_SHOW_LENGTH = 80;
-/** The most buttons of one `show` handler. */
-export const MAX_SALESBOT_BUTTONS = 25;
 
 /** Which bot a `widget_request` step belongs to, and so which path continues it. */
 export type SalesbotBotType = 'salesbot' | 'marketingbot';
@@ -27,7 +24,10 @@ export const SalesbotRunTaskSchema = z.strictObject({
   /** The entity whose contact has a chat, or that contact itself. */
   entity_id: IdSchema,
   /** `leads` or `contacts` (Kommo's v2 wire codes `2` and `1` are accepted too). */
-  entity_type: z.union([z.enum(['leads', 'contacts']), z.literal(1), z.literal(2)]),
+  entity_type: z
+    .union([z.enum(['leads', 'contacts']), z.literal(1), z.literal(2)])
+    // The v2 run takes Kommo's codes: 1 a contact, 2 a lead.
+    .transform((type) => (typeof type === 'number' ? type : type === 'leads' ? 2 : 1)),
 });
 /** One bot to start on one entity: `{ bot_id, entity_id, entity_type }`. */
 export type SalesbotRunTask = z.input<typeof SalesbotRunTaskSchema>;

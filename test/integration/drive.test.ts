@@ -121,7 +121,7 @@ describe('kommo.files against the sandbox', () => {
     const listed = await kommo.files.attachments.list('leads', lead.id).toArray({ max: 10 });
     expect(listed.map((f) => f.file_uuid)).toEqual([file.uuid]);
     const read = await kommo.leads.get(lead.id);
-    expect(read.custom_fields_values?.[0]?.values[0]?.value).toMatchObject({
+    expect(read.custom_fields_values?.[0]?.values?.[0]?.value).toMatchObject({
       file_uuid: file.uuid,
       file_name: 'contract.pdf',
       file_size: 5 * MiB,
