@@ -12,7 +12,7 @@ import { isKommoError } from '../core/errors.js';
 import type { SalesbotContinueParams, SalesbotContinueTarget } from '../schemas/salesbot.js';
 import { WebhookVerificationError } from '../webhooks/errors.js';
 import { DEFAULT_MAX_BYTES, safeJsonParse } from '../webhooks/form.js';
-import { refuseBody } from '../webhooks/handler.js';
+import { refuseBody, text } from '../webhooks/handler.js';
 import { DEFAULT_READ_TIMEOUT_MS, readBody } from '../webhooks/input.js';
 import {
   verifyWebhook,
@@ -106,13 +106,6 @@ const RETURN_PATH =
   /^\/api\/v4\/(salesbot|marketingbot)\/(\d{1,15})\/continue\/([A-Za-z0-9_-]{1,64})\/?$/;
 /** Continue ids remembered, so a delivery sent twice continues the bot once. */
 const SEEN_LIMIT = 10_000;
-
-function text(status: number, body: string, headers: Record<string, string> = {}): Response {
-  return new Response(body, {
-    status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
-  });
-}
 
 function malformed(message: string): WebhookVerificationError {
   return new WebhookVerificationError('malformed', message);
