@@ -166,6 +166,7 @@ export function fileListSource(
   };
 }
 
+/** `GET /v1.0/files/{uuid}`: see `Files.get`. */
 export function get(
   client: Kommo,
   state: DriveState,
@@ -181,6 +182,7 @@ export function get(
   });
 }
 
+/** `PATCH /v1.0/files/{uuid}` with `{ name }` or `{ version_uuid }`: see `Files.update`. */
 export async function update(
   client: Kommo,
   state: DriveState,
@@ -194,6 +196,7 @@ export async function update(
   return parse(client, DriveFileSchema, response, `file (PATCH ${path})`);
 }
 
+/** `DELETE /v1.0/files` with `[{ uuid }]`: see `Files.delete`. */
 export async function remove(
   client: Kommo,
   state: DriveState,
@@ -204,6 +207,7 @@ export async function remove(
   await driveSender(client, state)._send({ method: 'DELETE', path: '/v1.0/files', body }, options);
 }
 
+/** `POST /v1.0/files/restore` with `[{ uuid }]`: see `Files.restore`. */
 export async function restore(
   client: Kommo,
   state: DriveState,
@@ -217,6 +221,7 @@ export async function restore(
   return page?._embedded?.files ?? [];
 }
 
+/** `GET /v1.0/files/{uuid}/versions`: see `Files.versions`. */
 export async function versions(
   client: Kommo,
   state: DriveState,
@@ -229,6 +234,7 @@ export async function versions(
   return page?._embedded?.versions ?? [];
 }
 
+/** `GET /api/v4/files/{uuid}/links` on the account host: see `Files.links`. */
 export function links(
   client: Kommo,
   uuid: unknown,
