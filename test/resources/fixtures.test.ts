@@ -194,6 +194,14 @@ const PARSED_ELSEWHERE: Record<string, string> = {
   'chats_webhook_v2.json': 'test/webhooks/parse.test.ts',
   'signature_vectors.json': 'test/webhooks/verify.test.ts',
   'webhook_lead_status_won.decoded.json': 'test/webhooks/parse.test.ts',
+  'drive_session.json': 'test/resources/files.test.ts',
+  'drive_upload_part.json': 'test/resources/files.test.ts',
+  'drive_file.json': 'test/resources/files.test.ts',
+  'drive_files_list.json': 'test/resources/files.test.ts',
+  'drive_file_versions.json': 'test/resources/files.test.ts',
+  'entity_files_list.json': 'test/resources/files.test.ts',
+  'file_links.json': 'test/resources/files.test.ts',
+  'salesbot_widget_request.json': 'test/salesbot/handler.test.ts',
 };
 
 describe('every API fixture of these resources parses and keeps unknown fields', () => {

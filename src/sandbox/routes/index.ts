@@ -12,6 +12,7 @@ import { companies } from './companies.js';
 import { contacts } from './contacts.js';
 import { customFields } from './custom-fields.js';
 import { events } from './events.js';
+import { files } from './files.js';
 import { leads } from './leads.js';
 import { links } from './links.js';
 import { lossReasons } from './loss-reasons.js';
@@ -32,6 +33,7 @@ export const API_V4_FAMILIES: readonly RouteFamily[] = [
   contacts,
   customFields,
   events,
+  files,
   leads,
   links,
   lossReasons,
