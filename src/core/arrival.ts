@@ -25,12 +25,14 @@
  * over it is treated as one that opens a new connection.
  */
 const IDLE_CONNECTION_MS = 2_500;
-/** Added to a round trip's excess over the fastest of its kind: jitter of the answer's way back. */
+/**
+ * Warm round trips of a kind needed before their fastest is trusted as the kind's floor: with
+ * few samples the fastest may itself have arrived late, and a floor set too high would bound
+ * a slow request too tightly.
+ */
+const FLOOR_SAMPLES = 8;
+/** Added to a round trip's excess over the floor: the server's time varies a little too. */
 const ANSWER_MARGIN_MS = 10;
-/** The least arrival allowance after an answer. */
-const MIN_ALLOWANCE_MS = 5;
-/** A connection the pool already has cannot plausibly deliver a request later than this. */
-const MAX_WARM_EXCESS_MS = 250;
 /** The arrival of a request on a new connection, before its answer: not bounded tighter. */
 export const UNANSWERED_COLD_MS = 60_000;
 /** The allowance grows by this after each 429 and shrinks back by this each second. */
@@ -120,17 +122,17 @@ export class ArrivalModel {
     while (this.#idle.length > 0 && (this.#idle[0] ?? 0) < now - IDLE_CONNECTION_MS)
       this.#idle.shift();
     const cold = this.#idle.pop() === undefined;
-    const trip: Trip = { kind, sentAt: now, cold };
-    return {
-      trip,
-      latest: cold ? now + UNANSWERED_COLD_MS : now + this.allowance(now),
-    };
+    const latest = cold ? now + UNANSWERED_COLD_MS : now + this.allowance(now);
+    return { trip: { kind, sentAt: now, cold }, latest };
   }
 
   /**
-   * Its answer came at `now`. The request arrived before `now`, and at most its round trip's
-   * excess over the fastest warm round trip of its kind after leaving (plus a margin for the
-   * answer's own way back). Returns the latest arrival from now on.
+   * Its answer came at `now`: the request arrived before `now`, and, once the kind has a
+   * trusted floor (its fastest of 8 or more warm round trips), at most its round trip's excess
+   * over that floor (plus 10 ms) after leaving, and never less than the allowance. The excess
+   * holds whatever delayed the request on its way in (a handshake, a stalled event loop on
+   * either side); it also holds the server's own time, which makes the bound conservative.
+   * Returns the latest arrival from now on.
    */
   answered(trip: Trip, now: number): number {
     const rtt = now - trip.sentAt;
@@ -144,15 +146,10 @@ export class ArrivalModel {
       this.#kinds.set(trip.kind, stats);
     }
     push(stats.recent, rtt);
-    const floor = stats.warm.length > 0 ? Math.min(...stats.warm) : undefined;
     if (!trip.cold) push(stats.warm, rtt);
-    if (floor === undefined) {
-      // Nothing to compare with yet: the answer is the only bound (a warm one keeps its allowance).
-      return trip.cold ? now : Math.min(now, trip.sentAt + this.allowance(now));
-    }
-    let excess = Math.max(MIN_ALLOWANCE_MS, rtt - floor + ANSWER_MARGIN_MS);
-    // A slow answer on a warm connection is the server's time, not a late arrival.
-    if (!trip.cold) excess = Math.min(excess, Math.max(MAX_WARM_EXCESS_MS, this.allowance(now)));
+    if (stats.warm.length < FLOOR_SAMPLES) return now;
+    const floor = Math.min(...stats.warm);
+    const excess = Math.max(this.allowance(now), rtt - floor + ANSWER_MARGIN_MS);
     return Math.min(now, trip.sentAt + excess);
   }
 
