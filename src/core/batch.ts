@@ -54,8 +54,11 @@ export interface BatchProgress {
   unknown: number;
 }
 
-/** Options of `createMany`/`updateMany`. `I`: one input item; `R`: what Kommo returns for it. */
-export interface BatchOptions<I = unknown, R = unknown> extends RequestOptions {
+/**
+ * Options of `createMany`/`updateMany`. `I`: one input item; `R`: what Kommo returns for it
+ * (`never` by default, so options typed as plain `BatchOptions` fit every resource).
+ */
+export interface BatchOptions<I = unknown, R = never> extends RequestOptions {
   /**
    * Items per request, from 1 to Kommo's limit (250; 50 for complex leads; 10 for users).
    * Kommo recommends at most 50; a 504 means the chunk was too big.
@@ -80,7 +83,7 @@ export interface BatchOptions<I = unknown, R = unknown> extends RequestOptions {
    * await kommo.leads.createMany(rows, { onProgress: (p) => bar.update(p.done, p.total) });
    * ```
    */
-  onProgress?: (progress: BatchProgress) => void;
+  onProgress?(this: void, progress: BatchProgress): void;
   /**
    * Settles items whose chunk may or may not have been applied (a 5xx, a timeout, a reset
    * after sending): Kommo has no idempotency key, so only you can tell, for instance by an
@@ -103,11 +106,19 @@ export interface BatchOptions<I = unknown, R = unknown> extends RequestOptions {
    * }
    * ```
    */
-  reconcile?: (
+  reconcile?(
+    this: void,
     items: readonly I[],
     context: { signal?: AbortSignal | undefined },
-  ) => Promise<ReadonlyArray<R | null | undefined>>;
+  ): Promise<ReadonlyArray<R | null | undefined>>;
 }
+
+/**
+ * Batch options of any resource: `reconcile`'s parameters are bivariant (a method), so every
+ * `BatchOptions<Item, Ref>` fits. For the SDK's internals, which pass options through.
+ * @internal
+ */
+export type AnyBatchOptions = BatchOptions<never, unknown>;
 
 /** What happened to one input item of a batch. */
 export type BatchItemStatus = 'applied' | 'failed' | 'not_sent' | 'unknown';
@@ -253,8 +264,7 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
   items: readonly I[],
   spec: BatchSpec<I, R>,
   // Typed by the resource method that takes it (`BatchOptions<Create, Ref>`).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  options: BatchOptions<any, any> = {},
+  options: AnyBatchOptions = {},
 ): Promise<R[]> {
   const {
     chunkSize: rawChunkSize,
@@ -331,10 +341,11 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
       for (const index of indexes) settle(index, { index, status: 'unknown', error });
       return;
     }
-    let found: ReadonlyArray<R | null | undefined>;
+    let found: ReadonlyArray<unknown>;
     try {
+      // `reconcile` was typed with the resource's item and ref types (AnyBatchOptions).
       found = await reconcile(
-        indexes.map((i) => items[i] as I),
+        indexes.map((i) => items[i] as never),
         { signal },
       );
       if (!Array.isArray(found) || found.length !== indexes.length)
@@ -348,9 +359,9 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
     }
     const absent: number[] = [];
     indexes.forEach((index, i) => {
-      const ref = found[i];
+      const ref: unknown = found[i];
       if (ref === undefined || ref === null) absent.push(index);
-      else settle(index, { index, status: 'applied', ref });
+      else settle(index, { index, status: 'applied', ref: ref as R });
     });
     // Known absent: not applied, so safe to send again.
     resend(absent, sends, error);
@@ -565,8 +576,7 @@ export interface WriteManyRequest<S extends z.ZodType> extends Omit<
   /** Kommo's limit of items per request. */
   maxChunk: number;
   // The caller's item and ref types are its own business here.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  options?: BatchOptions<any, any> | undefined;
+  options?: AnyBatchOptions | undefined;
 }
 
 /**

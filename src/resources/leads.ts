@@ -57,7 +57,7 @@ export class Leads extends EntityResource<s.LeadResourceTypes> {
    */
   async createComplex(
     items: readonly s.LeadComplexParams[],
-    options?: BatchOptions,
+    options?: BatchOptions<s.LeadComplexParams, s.LeadComplexResult>,
   ): Promise<s.LeadComplexResult[]> {
     const refs = await sendWriteMany(this._client, {
       method: 'POST',

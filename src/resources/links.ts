@@ -7,7 +7,7 @@
  */
 
 import { z } from 'zod';
-import { runBatch, sendWrite, type BatchOptions } from '../core/batch.js';
+import { runBatch, sendWrite, type BatchOptions, type AnyBatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
@@ -179,7 +179,7 @@ export class Links extends APIResource {
   /** Validates link items and writes them in chunks, matched by position. */
   #batch<R>(
     items: readonly s.EntityLinkManyItem[],
-    options: BatchOptions | undefined,
+    options: AnyBatchOptions | undefined,
     send: (body: s.EntityLinkManyItem[], options: RequestOptions) => Promise<R[]>,
   ): Promise<R[]> {
     const bodies = parseInput(schemas().many, items, 'links');
