@@ -6,7 +6,12 @@
  *
  * Not run by hand: `bench/lib.ts` forks it.
  */
-import { startSandbox, type SandboxFaults, type SandboxOptions } from '../src/sandbox/index.js';
+import {
+  startSandbox,
+  type SandboxFaults,
+  type SandboxOptions,
+  type SandboxRateLimitOptions,
+} from '../src/sandbox/index.js';
 import type { RemoteCall, RemoteReply } from './lib.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as SandboxOptions;
@@ -22,6 +27,9 @@ function handle(call: RemoteCall): unknown {
       return null;
     case 'setFaults':
       sandbox.setFaults(call.arg as SandboxFaults | SandboxFaults[] | null);
+      return null;
+    case 'setRateLimit':
+      sandbox.setRateLimit(call.arg as SandboxRateLimitOptions);
       return null;
     case 'stats':
       return sandbox.stats;
