@@ -304,7 +304,11 @@ describe('SlidingWindowRateLimiter on a simulated link', () => {
           expect(mostInAnySecond(link.arrivals)).toBeLessThanOrEqual(7);
         },
       ),
-      { numRuns: 25 },
+      {
+        numRuns: 25,
+        // Found by this property: a 28 ms trip in whose round trip looked only 15 ms slow.
+        examples: [[{ seed: -294674282, coldMax: 0, stallMax: 26, serverMs: 0, inFlight: 1 }]],
+      },
     );
   }, 60_000);
 
