@@ -57,6 +57,7 @@ export interface RemoteCall {
     | 'reset'
     | 'setFaults'
     | 'setRateLimit'
+    | 'expiredTokens'
     | 'stats'
     | 'log'
     | 'leadCount'
@@ -89,6 +90,8 @@ export interface RemoteSandbox {
   reset(): Promise<void>;
   setFaults(faults: SandboxFaults | SandboxFaults[] | null): Promise<void>;
   setRateLimit(limit: SandboxRateLimitOptions): Promise<void>;
+  /** A fresh token pair whose access token has expired, and the OAuth credentials. */
+  expiredTokens(): Promise<{ tokens: unknown; oauth: unknown }>;
   stats(): Promise<SandboxStats>;
   log(): Promise<LoggedRequest[]>;
   leadCount(): Promise<number>;
@@ -146,6 +149,7 @@ export async function startRemoteSandbox(options: SandboxOptions): Promise<Remot
     reset: () => call('reset'),
     setFaults: (faults) => call('setFaults', faults),
     setRateLimit: (limit) => call('setRateLimit', limit),
+    expiredTokens: () => call('expiredTokens'),
     stats: () => call('stats'),
     log: () => call('log'),
     leadCount: () => call('leadCount'),

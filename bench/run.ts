@@ -2,7 +2,7 @@
  * `npm run bench`: the five benchmark groups of the SDK against the sandbox on loopback (plus
  * the many-processes Redis row), printed as one table and written to `bench/results.json`.
  *
- *   npx tsx bench/run.ts [--only 1,2,3,4,5,redis] [--md] [--strict]
+ *   npx tsx bench/run.ts [--only 1,2,3,4,cold,5,redis] [--md] [--strict]
  *                        [--allowance-ms 40] [--read-ahead 4] [--concurrency 4]
  *
  * `--md` also prints the table as Markdown (for docs/benchmarks.md); `--strict` exits 1 when a
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { round, root, type GroupResult, type Row } from './lib.js';
+import { runColdStart } from './cold-start.js';
 import { runMemory } from './memory.js';
 import { runPageCost } from './page-cost.js';
 import { runResilience } from './resilience.js';
@@ -32,7 +33,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
   },
 });
-const selected = new Set((values.only ?? '1,2,3,4,5,redis').split(',').map((s) => s.trim()));
+const selected = new Set((values.only ?? '1,2,3,4,cold,5,redis').split(',').map((s) => s.trim()));
 const numberFlag = (v: string | undefined): number | undefined =>
   v === undefined ? undefined : Number(v);
 const tuning: Tuning = {};
@@ -72,6 +73,10 @@ if (selected.has('1')) {
 if (selected.has('4')) {
   log('4. resilience: 2 imports with faults…');
   results.push(await runResilience(faultFree, [0, 300], tuning));
+}
+if (selected.has('cold')) {
+  log('cold start: 20 fresh processes per workload, then 4 on Redis at once…');
+  results.push(await runColdStart());
 }
 if (selected.has('5')) {
   log('5. size and cold import…');

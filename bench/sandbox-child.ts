@@ -31,6 +31,19 @@ function handle(call: RemoteCall): unknown {
     case 'setRateLimit':
       sandbox.setRateLimit(call.arg as SandboxRateLimitOptions);
       return null;
+    case 'expiredTokens': {
+      // A pair whose access token has expired, on the server and in the pair's `expires_at`:
+      // the client refreshes before its first request, as a process started from a stored pair.
+      const issued = sandbox.issueTokens();
+      sandbox.expireAccessTokens();
+      const tokens = {
+        access_token: issued.access_token,
+        refresh_token: issued.refresh_token,
+        token_type: issued.token_type,
+        expires_at: Math.floor(Date.now() / 1000) - 60,
+      };
+      return { tokens, oauth: sandbox.oauth };
+    }
     case 'stats':
       return sandbox.stats;
     case 'log':

@@ -381,7 +381,12 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
     const sends = job.sends + 1;
     let refs: R[];
     try {
-      refs = await spec.send(chunk, requestOptions);
+      // A signal of its own per chunk (AbortSignal.any adds no listener to the caller's): with up
+      // to 32 chunks in flight, their listeners on one signal would pass Node's warning at 10.
+      refs = await spec.send(
+        chunk,
+        signal ? { ...requestOptions, signal: AbortSignal.any([signal]) } : requestOptions,
+      );
     } catch (caught) {
       const error = isKommoError(caught)
         ? caught

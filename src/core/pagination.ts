@@ -235,7 +235,11 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
       let pending = inflight.get(page);
       if (!pending) {
         pending = settle(
-          page === source.startPage ? this.#firstData() : source.fetch(page, signal),
+          // A signal of its own per page (AbortSignal.any adds no listener to `signal`): with up
+          // to 32 pages in flight, their listeners on one signal would pass Node's warning at 10.
+          page === source.startPage
+            ? this.#firstData()
+            : source.fetch(page, AbortSignal.any([signal])),
         );
         inflight.set(page, pending);
       }
