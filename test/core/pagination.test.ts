@@ -162,6 +162,25 @@ describe('read-ahead that ramps up', () => {
     expect(kommo.pages).toEqual([1, 2, 3]);
   });
 
+  it('keeps 20 pages in flight under one signal without Node warning of a listener leak', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const kommo = new FakeKommo({ leads: 250 * 30, latencyMs: 20 });
+      const controller = new AbortController();
+      let n = 0;
+      const options = { readAhead: 20, signal: controller.signal };
+      for await (const lead of walker(kommo, 2).leads.list({}, options)) if (lead.id > 0) n++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(n).toBe(7500);
+      expect(kommo.mostInFlight).toBeGreaterThan(10);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('accepts a readAhead of up to 32', async () => {
     await expect(
       testClient().leads.list({}, { readAhead: 33 }).toArray({ max: 1 }),

@@ -9,6 +9,7 @@ import {
   type RateLimiter,
   type RateLimitSlot,
 } from '../../src/index.js';
+import { mulberry32 } from '../../src/sandbox/prng.js';
 import { HOST } from '../support/client.js';
 
 /** A manual clock: time moves only when the test advances it. */
@@ -288,7 +289,7 @@ describe('SlidingWindowRateLimiter on a simulated link', () => {
           inFlight: fc.integer({ min: 1, max: 12 }),
         }),
         async ({ seed, coldMax, stallMax, serverMs, inFlight }) => {
-          const random = mulberry(seed);
+          const random = mulberry32(seed);
           const clock = new FakeClock();
           const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 7, clock });
           const link = new SimulatedLink(clock, {
@@ -313,7 +314,7 @@ describe('SlidingWindowRateLimiter on a simulated link', () => {
   }, 60_000);
 
   it('keeps a warm account at 97 % of the limit or more with 300 ms round trips', async () => {
-    const random = mulberry(7);
+    const random = mulberry32(7);
     const clock = new FakeClock();
     const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 7, clock });
     const link = new SimulatedLink(clock, {
@@ -330,18 +331,6 @@ describe('SlidingWindowRateLimiter on a simulated link', () => {
     expect(mostInAnySecond(link.arrivals)).toBeLessThanOrEqual(7);
   }, 60_000);
 });
-
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed. */
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('client pacing', () => {
   it('passes every attempt through the limiter with the account key and penalizes it after a 429', async () => {
