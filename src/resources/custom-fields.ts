@@ -9,38 +9,38 @@
 import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
-import { parseInput } from '../schemas/common.js';
+import { parseInput } from '../core/schema.js';
 import type * as s from '../schemas/custom-field.js';
-import {
-  CustomFieldEntityTypeSchema,
-  customFieldGroupRouteSchemas,
-  customFieldRouteSchemas,
-} from '../schemas/custom-field.js';
 import { ScopedRecordResource } from './bases.js';
 import { APIResource, route } from './resource.js';
 
-/** `/api/v4/<entity>/custom_fields`, with the entity checked (it becomes part of the route). */
-function fieldsPath(entity: s.CustomFieldEntityType): string {
-  return `/api/v4/${parseInput(CustomFieldEntityTypeSchema, entity, 'custom-field entity type')}/custom_fields`;
+const load = () => import('../schemas/custom-field.js');
+
+/** The fields path of an entity type, checked. */
+function fieldsPath(
+  schemas: { entityType: typeof s.CustomFieldEntityTypeSchema },
+  entity: unknown,
+): string {
+  return `/api/v4/${parseInput(schemas.entityType, entity, 'custom-field entity type')}/custom_fields`;
 }
 
 const fields = route({
   key: 'custom_fields',
   names: ['custom field', 'custom fields'],
-  schemas: customFieldRouteSchemas,
+  schemas: () => load().then((m) => m.customFieldRouteSchemas()),
 });
 
 /** `/api/v4/<entity>/custom_fields/groups`; group ids are strings. */
 const groups = route({
   key: 'custom_field_groups',
   names: ['custom-field group', 'custom-field groups'],
-  schemas: customFieldGroupRouteSchemas,
+  schemas: () => load().then((m) => m.customFieldGroupRouteSchemas()),
 });
 
 /** Custom-field groups (tabs): `kommo.customFields.groups`. Group ids are strings. */
 export class CustomFieldGroups extends APIResource {
   #of(entity: s.CustomFieldEntityType) {
-    return groups.on(this._client, () => `${fieldsPath(entity)}/groups`);
+    return groups.on(this._client, (sc) => `${fieldsPath(sc, entity)}/groups`);
   }
 
   /** Lists the groups of an entity type. */
@@ -141,6 +141,6 @@ export class CustomFields extends ScopedRecordResource<
 
   /** @internal */
   protected _at(entity: s.CustomFieldEntityType) {
-    return fields.on(this._client, () => fieldsPath(entity));
+    return fields.on(this._client, (sc) => fieldsPath(sc, entity));
   }
 }

@@ -8,21 +8,20 @@
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import type * as s from '../schemas/user.js';
-import { roleRouteSchemas, userRouteSchemas } from '../schemas/user.js';
 import { APIResource, route } from './resource.js';
 
 const users = route({
   path: '/api/v4/users',
   key: 'users',
   names: ['user', 'users'],
-  schemas: userRouteSchemas,
+  schemas: () => import('../schemas/user.js').then((m) => m.userRouteSchemas()),
 });
 
 const roles = route({
   path: '/api/v4/roles',
   key: 'roles',
   names: ['role', 'roles'],
-  schemas: roleRouteSchemas,
+  schemas: () => import('../schemas/user.js').then((m) => m.roleRouteSchemas()),
 });
 
 /** Roles: named sets of rights (`kommo.users.roles`). */

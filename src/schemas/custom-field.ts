@@ -280,6 +280,7 @@ export function customFieldRouteSchemas() {
     create: CustomFieldCreateParamsSchema,
     update: CustomFieldUpdateParamsSchema,
     updateItem: CustomFieldUpdateItemSchema,
+    entityType: CustomFieldEntityTypeSchema,
   };
 }
 
@@ -296,5 +297,6 @@ export function customFieldGroupRouteSchemas() {
     create: CustomFieldGroupCreateParamsSchema,
     update: CustomFieldGroupUpdateParamsSchema,
     id: CustomFieldGroupIdSchema,
+    entityType: CustomFieldEntityTypeSchema,
   };
 }
