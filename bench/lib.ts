@@ -4,7 +4,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { SandboxFaults, SandboxOptions, SandboxStats } from '../src/sandbox/index.js';
+import type {
+  SandboxFaults,
+  SandboxOptions,
+  SandboxRateLimitOptions,
+  SandboxStats,
+} from '../src/sandbox/index.js';
 
 /** Kommo's documented limit, requests per second. */
 export const LIMIT_RPS = 7;
@@ -51,6 +56,8 @@ export interface RemoteCall {
     | 'clearRequests'
     | 'reset'
     | 'setFaults'
+    | 'setRateLimit'
+    | 'expiredTokens'
     | 'stats'
     | 'log'
     | 'leadCount'
@@ -82,6 +89,9 @@ export interface RemoteSandbox {
   clearRequests(): Promise<void>;
   reset(): Promise<void>;
   setFaults(faults: SandboxFaults | SandboxFaults[] | null): Promise<void>;
+  setRateLimit(limit: SandboxRateLimitOptions): Promise<void>;
+  /** A fresh token pair whose access token has expired, and the OAuth credentials. */
+  expiredTokens(): Promise<{ tokens: unknown; oauth: unknown }>;
   stats(): Promise<SandboxStats>;
   log(): Promise<LoggedRequest[]>;
   leadCount(): Promise<number>;
@@ -138,6 +148,8 @@ export async function startRemoteSandbox(options: SandboxOptions): Promise<Remot
     clearRequests: () => call('clearRequests'),
     reset: () => call('reset'),
     setFaults: (faults) => call('setFaults', faults),
+    setRateLimit: (limit) => call('setRateLimit', limit),
+    expiredTokens: () => call('expiredTokens'),
     stats: () => call('stats'),
     log: () => call('log'),
     leadCount: () => call('leadCount'),
@@ -154,10 +166,18 @@ export async function startRemoteSandbox(options: SandboxOptions): Promise<Remot
 // ---------------------------------------------------------------------------------------------
 // Figures from the sandbox's request log.
 
+/** Arrivals before this one are the start of a run (a cold pool, a walk's ramp, the first free window). */
+export const STEADY_FROM = 16;
+
 /** Throughput as the server saw it. */
 export interface ServerThroughput {
-  /** (requests − 1) ÷ seconds between the first and the last arrival ÷ 7. */
+  /** (requests − 1) ÷ seconds between the first and the last arrival ÷ the limit. */
   ratioOfLimit: number;
+  /**
+   * The same from the 17th arrival on: steady state, without the start of the run (a walk's
+   * read-ahead ramp, a cold pool's first answers, the first window's free burst).
+   */
+  steadyRatio: number;
   /** Requests that arrived (every status). */
   requests: number;
   /** Seconds between the first and the last arrival. */
@@ -166,15 +186,22 @@ export interface ServerThroughput {
   busiestSecond: number;
 }
 
-/** Throughput from arrival times (ms): `n` arrivals span `n − 1` intervals. */
-export function serverThroughput(log: readonly LoggedRequest[]): ServerThroughput {
+/** Arrivals per second over the limit: `n` arrivals span `n − 1` intervals. */
+function ratioOf(times: readonly number[], limit: number): number {
+  const spanSec = ((times[times.length - 1] ?? 0) - (times[0] ?? 0)) / 1000;
+  return times.length > 1 && spanSec > 0 ? (times.length - 1) / spanSec / limit : 0;
+}
+
+/** Throughput from arrival times (ms). */
+export function serverThroughput(
+  log: readonly LoggedRequest[],
+  limit: number = LIMIT_RPS,
+): ServerThroughput {
   const times = log.map((r) => r.arrivedAt).sort((a, b) => a - b);
-  const first = times[0] ?? 0;
-  const last = times[times.length - 1] ?? 0;
-  const spanSec = (last - first) / 1000;
-  const ratio = times.length > 1 && spanSec > 0 ? (times.length - 1) / spanSec / LIMIT_RPS : 0;
+  const spanSec = ((times[times.length - 1] ?? 0) - (times[0] ?? 0)) / 1000;
   return {
-    ratioOfLimit: round(ratio, 3),
+    ratioOfLimit: round(ratioOf(times, limit), 3),
+    steadyRatio: round(ratioOf(times.slice(STEADY_FROM), limit), 3),
     requests: times.length,
     spanSec: round(spanSec, 2),
     busiestSecond: busiestWindow(times, 1000),
@@ -196,14 +223,14 @@ export function busiestWindow(times: readonly number[], windowMs: number): numbe
  * The 429s the sandbox's rate limit gave (as opposed to injected bursts): a 429 whose arrival
  * was over the limit in its sliding second, replaying the sandbox's own rule on the log.
  */
-export function rateLimited429s(log: readonly LoggedRequest[]): number {
+export function rateLimited429s(log: readonly LoggedRequest[], limit = LIMIT_RPS): number {
   const sorted = [...log].sort((a, b) => a.arrivedAt - b.arrivedAt);
   let head = 0;
   let count = 0;
   for (let i = 0; i < sorted.length; i++) {
     const t = sorted[i]!.arrivedAt;
     while (sorted[head]!.arrivedAt <= t - 1000) head++;
-    if (sorted[i]!.status === 429 && i - head + 1 > LIMIT_RPS) count++;
+    if (sorted[i]!.status === 429 && i - head + 1 > limit) count++;
   }
   return count;
 }

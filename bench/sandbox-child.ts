@@ -6,7 +6,12 @@
  *
  * Not run by hand: `bench/lib.ts` forks it.
  */
-import { startSandbox, type SandboxFaults, type SandboxOptions } from '../src/sandbox/index.js';
+import {
+  startSandbox,
+  type SandboxFaults,
+  type SandboxOptions,
+  type SandboxRateLimitOptions,
+} from '../src/sandbox/index.js';
 import type { RemoteCall, RemoteReply } from './lib.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as SandboxOptions;
@@ -23,6 +28,22 @@ function handle(call: RemoteCall): unknown {
     case 'setFaults':
       sandbox.setFaults(call.arg as SandboxFaults | SandboxFaults[] | null);
       return null;
+    case 'setRateLimit':
+      sandbox.setRateLimit(call.arg as SandboxRateLimitOptions);
+      return null;
+    case 'expiredTokens': {
+      // A pair whose access token has expired, on the server and in the pair's `expires_at`:
+      // the client refreshes before its first request, as a process started from a stored pair.
+      const issued = sandbox.issueTokens();
+      sandbox.expireAccessTokens();
+      const tokens = {
+        access_token: issued.access_token,
+        refresh_token: issued.refresh_token,
+        token_type: issued.token_type,
+        expires_at: Math.floor(Date.now() / 1000) - 60,
+      };
+      return { tokens, oauth: sandbox.oauth };
+    }
     case 'stats':
       return sandbox.stats;
     case 'log':

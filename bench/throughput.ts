@@ -1,12 +1,14 @@
 /**
  * Group 1, throughput at the rate limit: `createMany` of 10,000 leads (chunks of 250) and a
- * `for await` walk of 50,000 leads (pages of 250) against a sandbox that enforces 7 requests
- * per sliding second, once on bare loopback and once with 300 ms added to every answer. The
- * figures come from the sandbox's request log, not from the client.
+ * `for await` walk of 50,000 leads (pages of 250) against a sandbox that enforces the limit per
+ * sliding second: 7 requests with 0, 300 and 500 ms added to every answer, and 50 requests
+ * (several integrations' share of an account) with 300 ms. The figures come from the sandbox's
+ * request log, not from the client.
  */
-import { Kommo, SlidingWindowRateLimiter } from '../src/index.js';
+import { Kommo, SlidingWindowRateLimiter, type RateLimiter } from '../src/index.js';
 import {
   LIMIT_RPS,
+  STEADY_FROM,
   median,
   round,
   serverThroughput,
@@ -23,13 +25,33 @@ export const IMPORT_LEADS = 10_000;
 export const READ_LEADS = 50_000;
 export const CHUNK_SIZE = 250;
 export const PAGE_SIZE = 250;
-const TARGET_RATIO = 0.95;
+/** The issue's target for the steady-state ratio; the gate a run must pass is {@link GATE_RATIO}. */
+const TARGET_RATIO = 0.97;
+const GATE_RATIO = 0.95;
+
+/** One setting of group 1: the limit (sandbox and client) and the added latency. */
+export interface ThroughputSetting {
+  requestsPerSecond: number;
+  latencyMs: number;
+}
+
+/** The settings `npm run bench` measures. */
+export const THROUGHPUT_SETTINGS: readonly ThroughputSetting[] = [
+  { requestsPerSecond: LIMIT_RPS, latencyMs: 0 },
+  { requestsPerSecond: LIMIT_RPS, latencyMs: 300 },
+  { requestsPerSecond: LIMIT_RPS, latencyMs: 500 },
+  { requestsPerSecond: 50, latencyMs: 300 },
+];
 
 /** One measured run of group 1 (or 4). */
 export interface ThroughputRun {
   op: 'import' | 'read';
+  requestsPerSecond: number;
   latencyMs: number;
+  /** Over the whole run, first to last arrival. */
   ratioOfLimit: number;
+  /** From the 17th arrival on (steady state): what the target applies to. */
+  steadyRatio: number;
   requests: number;
   status429: number;
   /** Client wall time of the whole call, seconds. */
@@ -61,25 +83,36 @@ export function leadInputs(prefix: string, count: number): Array<{ name: string;
 }
 
 /**
- * Settings that differ from the SDK's defaults, for investigating a miss (`--window-ms`,
+ * Settings that differ from the SDK's defaults, for investigating a miss (`--allowance-ms`,
  * `--read-ahead`, `--concurrency`). `npm run bench` itself measures the defaults.
  */
 export interface Tuning {
-  /** The client limiter's window (the SDK's default is 1,030 ms). */
-  windowMs?: number;
-  /** `readAhead` of the walk (default 2). */
+  /** The client limiter's arrival allowance (the SDK's default is 25 ms). */
+  allowanceMs?: number;
+  /** `readAhead` of the walk (default: ramped, sized by the limiter). */
   readAhead?: number;
-  /** `concurrency` of `createMany` (default 3). */
+  /** `concurrency` of `createMany` (default: sized by the limiter). */
   concurrency?: number;
 }
 
 export function describeTuning(tuning: Tuning): string {
   const parts = [
-    tuning.windowMs === undefined ? '' : `window ${tuning.windowMs} ms`,
+    tuning.allowanceMs === undefined ? '' : `allowance ${tuning.allowanceMs} ms`,
     tuning.readAhead === undefined ? '' : `readAhead ${tuning.readAhead}`,
     tuning.concurrency === undefined ? '' : `concurrency ${tuning.concurrency}`,
   ].filter(Boolean);
   return parts.length > 0 ? ` [${parts.join(', ')}]` : '';
+}
+
+/**
+ * The SDK's default limiter for a rate, made fresh (plus `tuning`), so that a run starts with
+ * nothing learnt at another latency: what a process that has been running at this one knows.
+ */
+export function freshLimiter(requestsPerSecond: number, tuning: Tuning = {}): RateLimiter {
+  return new SlidingWindowRateLimiter({
+    requestsPerSecond,
+    ...(tuning.allowanceMs === undefined ? {} : { arrivalAllowanceMs: tuning.allowanceMs }),
+  });
 }
 
 /**
@@ -90,6 +123,7 @@ export function clientFor(
   sandbox: RemoteSandbox,
   tuning: Tuning = {},
   sends: number[] = [],
+  limiter: RateLimiter = freshLimiter(LIMIT_RPS, tuning),
 ): Kommo {
   return new Kommo({
     baseUrl: sandbox.url,
@@ -99,9 +133,7 @@ export function clientFor(
         sends.push(performance.timeOrigin + performance.now());
       },
     },
-    ...(tuning.windowMs === undefined
-      ? {}
-      : { rateLimit: { limiter: new SlidingWindowRateLimiter({ windowMs: tuning.windowMs }) } }),
+    rateLimit: { limiter },
   });
 }
 
@@ -112,7 +144,7 @@ async function measure(
   sandbox: RemoteSandbox,
   sends: number[],
   op: ThroughputRun['op'],
-  latencyMs: number,
+  setting: ThroughputSetting,
   body: () => Promise<number>,
 ): Promise<ThroughputRun> {
   await sleep(QUIET_MS);
@@ -123,11 +155,13 @@ async function measure(
   const wallSec = (performance.now() - started) / 1000;
   const log = await sandbox.log();
   const stats = await sandbox.stats();
-  const t = serverThroughput(log);
+  const t = serverThroughput(log, setting.requestsPerSecond);
   return {
     op,
-    latencyMs,
+    requestsPerSecond: setting.requestsPerSecond,
+    latencyMs: setting.latencyMs,
     ratioOfLimit: t.ratioOfLimit,
+    steadyRatio: t.steadyRatio,
     requests: t.requests,
     status429: stats.status429,
     wallSec: round(wallSec, 2),
@@ -136,7 +170,7 @@ async function measure(
     busiestSecond: t.busiestSecond,
     sendToArrivalMs: sendToArrival(sends, log),
     leads,
-    pass: t.ratioOfLimit >= TARGET_RATIO && stats.status429 === 0,
+    pass: t.steadyRatio >= GATE_RATIO && stats.status429 === 0,
   };
 }
 
@@ -159,7 +193,7 @@ export function sendToArrival(
 }
 
 export async function runThroughput(
-  latencies: readonly number[] = [0, 300],
+  settings: readonly ThroughputSetting[] = THROUGHPUT_SETTINGS,
   tuning: Tuning = {},
 ): Promise<GroupResult & { runs: ThroughputRun[] }> {
   const sandbox = await startRemoteSandbox({
@@ -168,11 +202,13 @@ export async function runThroughput(
   });
   const runs: ThroughputRun[] = [];
   try {
-    for (const latencyMs of latencies) {
+    for (const setting of settings) {
+      const { latencyMs, requestsPerSecond } = setting;
       await sandbox.reset();
+      await sandbox.setRateLimit({ ...RATE_LIMIT, requestsPerSecond });
       if (latencyMs > 0) await sandbox.setFaults({ latencyMs });
       const sends: number[] = [];
-      const kommo = clientFor(sandbox, tuning, sends);
+      const kommo = clientFor(sandbox, tuning, sends, freshLimiter(requestsPerSecond, tuning));
       const readOptions = tuning.readAhead === undefined ? {} : { readAhead: tuning.readAhead };
       const batchOptions = {
         chunkSize: CHUNK_SIZE,
@@ -180,7 +216,7 @@ export async function runThroughput(
       };
 
       runs.push(
-        await measure(sandbox, sends, 'read', latencyMs, async () => {
+        await measure(sandbox, sends, 'read', setting, async () => {
           let n = 0;
           for await (const lead of kommo.leads.list({ limit: PAGE_SIZE }, readOptions))
             if (lead.id > 0) n++;
@@ -189,9 +225,9 @@ export async function runThroughput(
         }),
       );
 
-      const items = leadInputs(`bench-g1-${latencyMs}-`, IMPORT_LEADS);
+      const items = leadInputs(`bench-g1-${requestsPerSecond}-${latencyMs}-`, IMPORT_LEADS);
       runs.push(
-        await measure(sandbox, sends, 'import', latencyMs, async () => {
+        await measure(sandbox, sends, 'import', setting, async () => {
           const refs = await kommo.leads.createMany(items, batchOptions);
           if (refs.length !== IMPORT_LEADS) throw new Error(`created ${refs.length} leads`);
           return refs.length;
@@ -201,7 +237,13 @@ export async function runThroughput(
   } finally {
     await sandbox.close();
   }
-  runs.sort((a, b) => (a.op === b.op ? a.latencyMs - b.latencyMs : a.op === 'import' ? -1 : 1));
+  runs.sort((a, b) =>
+    a.op !== b.op
+      ? a.op === 'import'
+        ? -1
+        : 1
+      : a.requestsPerSecond - b.requestsPerSecond || a.latencyMs - b.latencyMs,
+  );
   return {
     id: 'throughput',
     title: '1. Throughput at the rate limit',
@@ -209,6 +251,7 @@ export async function runThroughput(
     figures: {
       // The weakest run and the totals, so a script can check the group in one place.
       ratioOfLimit: Math.min(...runs.map((r) => r.ratioOfLimit)),
+      steadyRatio: Math.min(...runs.map((r) => r.steadyRatio)),
       requests: runs.reduce((sum, r) => sum + r.requests, 0),
       status429: runs.reduce((sum, r) => sum + r.status429, 0),
       runs,
@@ -224,9 +267,12 @@ export function throughputRow(group: string, r: ThroughputRun, note = ''): Row {
       : `for await ${r.leads.toLocaleString('en')} leads, pages of ${PAGE_SIZE}`;
   return {
     group,
-    case: `${what}, +${r.latencyMs} ms${note}`,
-    figure: `ratio ${r.ratioOfLimit.toFixed(3)}, ${r.requests} req in ${r.spanSec} s, ${r.status429}×429, ${r.leadsPerSec} leads/s; send→arrival p90 ${r.sendToArrivalMs.p90} ms`,
-    target: `ratio ≥ ${TARGET_RATIO}, 0×429`,
+    case: `${what}, ${r.requestsPerSecond} rps, +${r.latencyMs} ms${note}`,
+    figure: `steady ratio ${r.steadyRatio.toFixed(3)} (whole run ${r.ratioOfLimit.toFixed(3)}), ${r.requests} req in ${r.spanSec} s, ${r.status429}×429, ${r.leadsPerSec} leads/s; send→arrival p90 ${r.sendToArrivalMs.p90} ms`,
+    target: `steady ratio ≥ ${TARGET_RATIO} (gate ${GATE_RATIO}), 0×429`,
     verdict: verdict(r.pass),
   };
 }
+
+/** Why the steady ratio leaves out the first arrivals, for the docs and the table's notes. */
+export const STEADY_NOTE = `steady ratio: from arrival ${STEADY_FROM + 1} on`;

@@ -5,6 +5,7 @@
  */
 
 import { OAuthTokenManager, StaticAuth } from './core/auth.js';
+import { accountBreaker, type BreakerOptions, type KommoBreaker } from './core/breaker.js';
 import { normalizeDomain } from './core/domain.js';
 import { kommoOptionsFromEnv, type KommoEnv, type KommoFromEnvOverrides } from './core/env.js';
 import { ConfigurationError, RequestValidationError } from './core/errors.js';
@@ -46,6 +47,7 @@ const KNOWN_OPTIONS = new Set(
     maxRetries: true,
     retry: true,
     rateLimit: true,
+    breaker: true,
     fetch: true,
     headers: true,
     logger: true,
@@ -90,6 +92,32 @@ function resolveLimiter(option: KommoOptions['rateLimit']): RateLimiter | undefi
   return sharedRateLimiter(rps);
 }
 
+const BREAKER_KEYS = new Set(['max429', 'windowMs', 'whenOpen', 'coolDownMs', 'outboundAddress']);
+
+function checkBreaker(option: unknown): BreakerOptions | undefined {
+  if (option === undefined) return undefined;
+  if (typeof option !== 'object' || option === null || Array.isArray(option))
+    throw new ConfigurationError(
+      '`breaker` must be { max429?, windowMs?, whenOpen?, coolDownMs?, outboundAddress? }',
+    );
+  const o = option as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!BREAKER_KEYS.has(key))
+      throw new ConfigurationError(
+        `Unknown option \`breaker.${key}\` (known: ${[...BREAKER_KEYS].join(', ')})`,
+      );
+  }
+  if (o['max429'] !== undefined && (!Number.isInteger(o['max429']) || (o['max429'] as number) < 1))
+    throw new ConfigurationError('`breaker.max429` must be a positive integer');
+  nonNegativeNumber(o['windowMs'], 'breaker.windowMs');
+  nonNegativeNumber(o['coolDownMs'], 'breaker.coolDownMs');
+  if (o['whenOpen'] !== undefined && o['whenOpen'] !== 'fail' && o['whenOpen'] !== 'wait')
+    throw new ConfigurationError("`breaker.whenOpen` must be 'fail' or 'wait'");
+  if (o['outboundAddress'] !== undefined && typeof o['outboundAddress'] !== 'string')
+    throw new ConfigurationError('`breaker.outboundAddress` must be a string');
+  return option;
+}
+
 /**
  * The Kommo API client. Cheap to create: no timers or sockets per client; pacing is shared by
  * every client of the same account in the process.
@@ -118,6 +146,12 @@ export class Kommo {
   readonly baseUrl: string;
   /** Auth mode. */
   readonly authMode: 'token' | 'oauth';
+  /**
+   * The account's block breaker (shared by every client of the account in the process, and
+   * with `RedisRateLimiter` by every process): its `state`, and `reset()` once Kommo's support
+   * lifted a block. See the `breaker` option.
+   */
+  readonly breaker: KommoBreaker;
   readonly #http: HttpClient;
   /** @internal */
   readonly _validateResponses: boolean;
@@ -303,6 +337,17 @@ export class Kommo {
     }
 
     this._validateResponses = options.validateResponses ?? true;
+    const limiter = resolveLimiter(options.rateLimit);
+    const breaker = accountBreaker(accountKey);
+    this.breaker = {
+      get state() {
+        return breaker.state;
+      },
+      async reset() {
+        breaker.close();
+        await limiter?.unblock?.(accountKey);
+      },
+    };
     this.#http = new HttpClient({
       baseUrl: this.baseUrl,
       accountKey,
@@ -311,10 +356,11 @@ export class Kommo {
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
       retry: options.retry,
-      limiter: resolveLimiter(options.rateLimit),
+      limiter,
       auth,
       hooks: options.hooks,
       logger: options.logger,
+      breaker: checkBreaker(options.breaker),
     });
   }
 
@@ -365,6 +411,11 @@ export class Kommo {
   /** @internal The core request used by resources: resolves with the raw 2xx answer. */
   _send(request: CoreRequest, options?: RequestOptions): Promise<RawResponse> {
     return this.#http.request(request, options);
+  }
+
+  /** @internal How many requests of this kind walks and batches keep in flight. */
+  _inFlight(request: Pick<CoreRequest, 'method' | 'path'>): number {
+    return this.#http.inFlight(request);
   }
 
   /** @internal */

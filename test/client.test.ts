@@ -52,6 +52,7 @@ describe('new Kommo(options)', () => {
       maxRetries: 1,
       retry: { baseDelayMs: 0 },
       rateLimit: false,
+      breaker: { whenOpen: 'fail', coolDownMs: 1000 },
       fetch: globalThis.fetch,
       headers: { 'x-app': 'test' },
       logger: console,

@@ -8,6 +8,9 @@ beforeAll(() => {
 });
 
 afterEach(() => {
+  // Pacing and breakers are process-wide per account (kommo-sdk.pacing.v1 on globalThis):
+  // each test starts with fresh budgets and closed breakers.
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for('kommo-sdk.pacing.v1')];
   const pending = nock.pendingMocks();
   nock.cleanAll();
   if (pending.length > 0) throw new Error(`Unused nock interceptors: ${pending.join(', ')}`);

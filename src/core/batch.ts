@@ -1,15 +1,19 @@
 /**
- * Writes: single writes, and batches of any length split into chunks sent concurrently (bounded)
- * with per-item results matched by `request_id`.
+ * Writes: single writes, and batches of any length split into chunks sent concurrently, with
+ * per-item results matched by `request_id`.
  *
- * A chunk whose write outcome is unknown (5xx, timeout, reset after sending) is never replayed:
- * its items are reported `unknown`. A 400 chunk's `validation-errors` are mapped back to the
- * input items through their `request_id`.
+ * A batch absorbs faults: a failed chunk does not stop the others; a chunk refused as a whole
+ * without being applied (a 429 after the retries, a refused connection, the innocent items of a
+ * 400) is sent again within a small budget; a chunk whose outcome is unknown (5xx, timeout,
+ * reset after sending) is never replayed blindly: its items are reported `unknown`, or checked
+ * with the caller's `reconcile` and only the absent ones sent again. A refusal of the account
+ * itself (401, 402, 403, a redirect) stops the batch: every other chunk would meet it too.
  *
  * @module
  */
 
 import { z } from 'zod';
+import { MAX_IN_FLIGHT } from './arrival.js';
 import {
   KommoApiError,
   KommoError,
@@ -26,11 +30,35 @@ import type { Sender } from './pagination.js';
 
 /** Default items per request of `createMany`/`updateMany` (Kommo recommends ≤ 50). */
 export const DEFAULT_CHUNK_SIZE = 50;
-/** Default number of chunks in flight at once. */
+/**
+ * Chunks in flight when the limiter cannot size the work (a limiter of your own without
+ * `suggestedInFlight`, or `rateLimit: false`).
+ */
 export const DEFAULT_BATCH_CONCURRENCY = 3;
+/** How many times a chunk refused without being applied is sent again. */
+const MAX_RESENDS = 2;
 
-/** Options of `createMany`/`updateMany`. */
-export interface BatchOptions extends RequestOptions {
+/** Where a batch stands, for {@link BatchOptions.onProgress}. */
+export interface BatchProgress {
+  /** Items in the call. */
+  total: number;
+  /** Items whose final outcome is known: `applied + failed + notSent + unknown`. */
+  done: number;
+  /** Written by Kommo (or found by `reconcile`). */
+  applied: number;
+  /** Refused by Kommo (validation errors of their own). */
+  failed: number;
+  /** Not applied and not to be sent again by this call (the resend budget is spent, or the batch stopped). */
+  notSent: number;
+  /** May have been applied: their chunk got a 5xx, a timeout or a reset, and `reconcile` did not settle them. */
+  unknown: number;
+}
+
+/**
+ * Options of `createMany`/`updateMany`. `I`: one input item; `R`: what Kommo returns for it
+ * (`never` by default, so options typed as plain `BatchOptions` fit every resource).
+ */
+export interface BatchOptions<I = unknown, R = never> extends RequestOptions {
   /**
    * Items per request, from 1 to Kommo's limit (250; 50 for complex leads; 10 for users).
    * Kommo recommends at most 50; a 504 means the chunk was too big.
@@ -39,13 +67,58 @@ export interface BatchOptions extends RequestOptions {
    */
   chunkSize?: number;
   /**
-   * Chunks in flight at once. The client's rate limiter still paces every request; concurrency
-   * only stops latency from capping the throughput.
+   * Chunks in flight at once, from 1 to 32. By default the limiter sizes it: its rate times
+   * the measured round trip (4 at 7 rps and 300 ms, 17 at 50 rps), so that the limit and not
+   * latency sets the pace. The rate limiter paces every request either way.
    *
-   * @defaultValue 3
+   * @defaultValue sized by the limiter (3 without one)
    */
   concurrency?: number;
+  /**
+   * Called after each chunk settles (and once at the end), with where the batch stands. `done`
+   * counts the items whose final outcome is known. Errors it throws are ignored.
+   *
+   * @example
+   * ```ts
+   * await kommo.leads.createMany(rows, { onProgress: (p) => bar.update(p.done, p.total) });
+   * ```
+   */
+  onProgress?(this: void, progress: BatchProgress): void;
+  /**
+   * Settles items whose chunk may or may not have been applied (a 5xx, a timeout, a reset
+   * after sending): Kommo has no idempotency key, so only you can tell, for instance by an
+   * external id you write into a custom field and look up with `list({ query })`. Given those
+   * items, return for each (same order) the ref of the entity that exists, or `undefined`
+   * when it does not: the SDK reports the found ones `applied` and sends only the absent ones
+   * again. Throw when you cannot tell: the items stay `unknown`. Without it, such items are
+   * reported `unknown` and never sent again.
+   *
+   * @example
+   * ```ts
+   * reconcile: async (items) => {
+   *   const found = new Map<string, { id: number }>();
+   *   for (const item of items) {
+   *     const page = await kommo.leads.list({ query: externalId(item), limit: 5 });
+   *     const lead = page.items.find((l) => externalIdOf(l) === externalId(item));
+   *     if (lead) found.set(externalId(item), { id: lead.id });
+   *   }
+   *   return items.map((item) => found.get(externalId(item)));
+   * }
+   * ```
+   */
+  reconcile?(
+    this: void,
+    items: readonly I[],
+    context: { signal?: AbortSignal | undefined },
+  ): Promise<ReadonlyArray<R | null | undefined>>;
 }
+
+/**
+ * Batch options of any resource: `reconcile`'s parameters are bivariant (a method), so every
+ * `BatchOptions<Item, Ref>` fits. For the SDK's internals, which pass options through.
+ * @internal
+ */
+export type AnyBatchOptions = BatchOptions<never, unknown>;
 
 /** What happened to one input item of a batch. */
 export type BatchItemStatus = 'applied' | 'failed' | 'not_sent' | 'unknown';
@@ -55,22 +128,22 @@ export interface BatchItemResult<R> {
   /** Index of the item in the array you passed. */
   index: number;
   /**
-   * - `applied`: Kommo wrote it; `ref` holds what it returned.
+   * - `applied`: Kommo wrote it; `ref` holds what it returned (or what `reconcile` found).
    * - `failed`: Kommo refused it; `errors` holds its validation errors (Kommo's dot `path`s
    *   are relative to the item), `error` the request's error.
-   * - `not_sent`: not applied and safe to send again: its chunk was never sent (an earlier
-   *   chunk failed, or the call was aborted), Kommo refused the chunk because of *other*
-   *   items in it, or refused the whole request without applying it (a 429 after the retries,
-   *   401, 402, 403): `error` says why.
-   * - `unknown`: its chunk may have been applied (5xx, timeout); the SDK did not replay it.
-   *   Re-read before sending it again.
+   * - `not_sent`: not applied and safe to send again: the batch stopped before its chunk
+   *   (Kommo refused the account: 401, 402, 403; or the call was aborted), or its chunk was
+   *   refused without being applied more often than the SDK resends (a 429 after the retries,
+   *   a refused connection): `error` says why.
+   * - `unknown`: its chunk may have been applied (5xx, timeout) and `reconcile` did not settle
+   *   it; the SDK did not replay it. Re-read before sending it again.
    */
   status: BatchItemStatus;
   /** For `applied`. */
   ref?: R;
   /** For `failed`: Kommo's errors for this item (empty when the whole chunk was refused). */
   errors?: KommoFieldError[];
-  /** For `failed` and `unknown`: the error of the request that carried the item. */
+  /** For `failed`, `not_sent` and `unknown`: the error of the request that carried the item. */
   error?: KommoError;
 }
 
@@ -92,7 +165,7 @@ export interface BatchItemResult<R> {
 export class BatchError<R = unknown> extends KommoError {
   /** One entry per input item, in input order. */
   readonly results: Array<BatchItemResult<R>>;
-  /** The errors of the failed requests (one per failed chunk). */
+  /** The errors of the failed requests (one per failed chunk send). */
   readonly errors: KommoError[];
 
   constructor(message: string, results: Array<BatchItemResult<R>>, errors: KommoError[]) {
@@ -129,6 +202,8 @@ export interface BatchSpec<I, R> {
   send(chunk: I[], options: RequestOptions): Promise<R[]>;
   /** The request ids a ref echoes (an array for complex leads). */
   requestIds(ref: NoInfer<R>): string[];
+  /** Chunks to keep in flight now (the limiter's measure); {@link DEFAULT_BATCH_CONCURRENCY} without. */
+  inFlight?: () => number;
 }
 
 function checkInt(
@@ -154,10 +229,33 @@ function ensureRequestIds<I extends { request_id?: string | undefined }>(items: 
   );
 }
 
+/** One chunk to send: the input indexes it carries, and how often it was sent already. */
+interface Job {
+  indexes: number[];
+  sends: number;
+}
+
+/** What a failed chunk send means for the batch. */
+type Verdict = 'items' | 'resend' | 'unknown' | 'stop';
+
+function verdictOf(error: KommoError): Verdict {
+  if (error.code === 'aborted') return error.writeOutcome === 'unknown' ? 'unknown' : 'stop';
+  if (error instanceof KommoApiError) {
+    const status = error.status;
+    if (status === 400 || status === 422) return 'items';
+    if (status === 429 || status === 408) return 'resend';
+    if (status >= 500) return 'unknown';
+    // 401, 402, 403, 404, a redirect: the account (or the address) refuses every chunk alike.
+    return 'stop';
+  }
+  if (error.writeOutcome === 'not_applied') return 'resend';
+  // A reset after sending, a timeout, an unreadable 2xx answer: maybe applied.
+  return 'unknown';
+}
+
 /**
- * Writes `items` in chunks, `concurrency` chunks at a time, and returns the refs in input order.
- * Items must already be validated. Chunks after a failure that is not about specific items
- * (auth, payment, 5xx, abort…) are not sent.
+ * Writes `items` in chunks, with as many chunks in flight as the limiter sizes (or
+ * `concurrency`), and returns the refs in input order. Items must already be validated.
  *
  * @throws {@link BatchError} when any item was not applied.
  * @internal
@@ -165,9 +263,16 @@ function ensureRequestIds<I extends { request_id?: string | undefined }>(items: 
 export async function runBatch<I extends { request_id?: string | undefined }, R>(
   items: readonly I[],
   spec: BatchSpec<I, R>,
-  options: BatchOptions = {},
+  // Typed by the resource method that takes it (`BatchOptions<Create, Ref>`).
+  options: AnyBatchOptions = {},
 ): Promise<R[]> {
-  const { chunkSize: rawChunkSize, concurrency: rawConcurrency, ...requestOptions } = options;
+  const {
+    chunkSize: rawChunkSize,
+    concurrency: rawConcurrency,
+    onProgress,
+    reconcile,
+    ...requestOptions
+  } = options;
   const chunkSize = checkInt(
     rawChunkSize,
     'chunkSize',
@@ -175,7 +280,18 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
     spec.maxChunkSize,
     Math.min(DEFAULT_CHUNK_SIZE, spec.maxChunkSize),
   );
-  const concurrency = checkInt(rawConcurrency, 'concurrency', 1, 20, DEFAULT_BATCH_CONCURRENCY);
+  const fixed =
+    rawConcurrency === undefined
+      ? undefined
+      : checkInt(rawConcurrency, 'concurrency', 1, MAX_IN_FLIGHT, DEFAULT_BATCH_CONCURRENCY);
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    throw new RequestValidationError('`onProgress` must be a function', [
+      { path: ['onProgress'], message: 'Expected a function' },
+    ]);
+  if (reconcile !== undefined && typeof reconcile !== 'function')
+    throw new RequestValidationError('`reconcile` must be a function', [
+      { path: ['reconcile'], message: 'Expected a function' },
+    ]);
   if (items.length === 0) return [];
 
   const withIds = ensureRequestIds(items);
@@ -183,25 +299,94 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
     items.length,
   );
   const chunkErrors: KommoError[] = [];
-  const starts: number[] = [];
-  for (let start = 0; start < withIds.length; start += chunkSize) starts.push(start);
-  let next = 0;
+  const queue: Job[] = [];
+  for (let start = 0; start < withIds.length; start += chunkSize) {
+    const end = Math.min(withIds.length, start + chunkSize);
+    queue.push({ indexes: Array.from({ length: end - start }, (_, i) => start + i), sends: 0 });
+  }
+  const signal = requestOptions.signal;
   let stopped = false;
 
-  const runChunk = async (start: number): Promise<void> => {
-    const chunk = withIds.slice(start, start + chunkSize);
+  const counts = { applied: 0, failed: 0, notSent: 0, unknown: 0 };
+  const settle = (index: number, result: BatchItemResult<R>): void => {
+    if (results[index] !== undefined) return;
+    results[index] = result;
+    if (result.status === 'not_sent') counts.notSent++;
+    else counts[result.status]++;
+  };
+  let reported = -1;
+  /** After each chunk settles; at the end only when something changed since. */
+  const progress = (atEnd = false): void => {
+    const done = counts.applied + counts.failed + counts.notSent + counts.unknown;
+    if (!onProgress || (atEnd && done === reported)) return;
+    reported = done;
+    try {
+      onProgress({ total: items.length, done, ...counts });
+    } catch {
+      // The caller's progress display must not break the import.
+    }
+  };
+
+  /** Items to send again as one more chunk, if the budget allows; else final `not_sent`. */
+  const resend = (indexes: number[], sends: number, error: KommoError): void => {
+    if (indexes.length === 0) return;
+    if (sends <= MAX_RESENDS && !stopped) queue.push({ indexes, sends });
+    else for (const index of indexes) settle(index, { index, status: 'not_sent', error });
+  };
+
+  /** Items whose chunk may have been applied: `reconcile` settles them, or they stay `unknown`. */
+  const unsure = async (indexes: number[], sends: number, error: KommoError): Promise<void> => {
+    if (indexes.length === 0) return;
+    if (!reconcile || signal?.aborted) {
+      for (const index of indexes) settle(index, { index, status: 'unknown', error });
+      return;
+    }
+    let found: ReadonlyArray<unknown>;
+    try {
+      // `reconcile` was typed with the resource's item and ref types (AnyBatchOptions).
+      found = await reconcile(
+        indexes.map((i) => items[i] as never),
+        { signal },
+      );
+      if (!Array.isArray(found) || found.length !== indexes.length)
+        throw new TypeError(`reconcile must return one entry per item (${indexes.length})`);
+    } catch (cause) {
+      const failure = isKommoError(cause)
+        ? cause
+        : new KommoError('batch_failed', `reconcile failed: ${String(cause)}`, { cause });
+      for (const index of indexes) settle(index, { index, status: 'unknown', error: failure });
+      return;
+    }
+    const absent: number[] = [];
+    indexes.forEach((index, i) => {
+      const ref: unknown = found[i];
+      if (ref === undefined || ref === null) absent.push(index);
+      else settle(index, { index, status: 'applied', ref: ref as R });
+    });
+    // Known absent: not applied, so safe to send again.
+    resend(absent, sends, error);
+  };
+
+  const runJob = async (job: Job): Promise<void> => {
+    const chunk = job.indexes.map((i) => withIds[i] as I);
     // request_id → input index; ambiguous ids (a user reused one) fall back to positions.
     const byId = new Map<string, number>();
     const duplicated = new Set<string>();
-    chunk.forEach((item, i) => {
-      const id = item.request_id ?? String(start + i);
+    job.indexes.forEach((index, i) => {
+      const id = chunk[i]?.request_id ?? String(index);
       if (byId.has(id)) duplicated.add(id);
-      byId.set(id, start + i);
+      byId.set(id, index);
     });
     for (const id of duplicated) byId.delete(id);
+    const sends = job.sends + 1;
     let refs: R[];
     try {
-      refs = await spec.send(chunk, requestOptions);
+      // A signal of its own per chunk (AbortSignal.any adds no listener to the caller's): with up
+      // to 32 chunks in flight, their listeners on one signal would pass Node's warning at 10.
+      refs = await spec.send(
+        chunk,
+        signal ? { ...requestOptions, signal: AbortSignal.any([signal]) } : requestOptions,
+      );
     } catch (caught) {
       const error = isKommoError(caught)
         ? caught
@@ -210,40 +395,65 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
             writeOutcome: 'unknown',
           });
       chunkErrors.push(error);
-      markFailedChunk(error, chunk, start, byId, results);
-      if (!isItemScoped(error)) stopped = true;
+      const verdict = verdictOf(error);
+      if (verdict === 'stop') {
+        stopped = true;
+        for (const index of job.indexes) settle(index, { index, status: 'not_sent', error });
+      } else if (verdict === 'resend') {
+        resend(job.indexes, sends, error);
+      } else if (verdict === 'unknown') {
+        await unsure(job.indexes, sends, error);
+      } else {
+        resend(failItems(error, job.indexes, byId, settle), sends, error);
+      }
       return;
     }
+    const inChunk = new Set(job.indexes);
     refs.forEach((ref, position) => {
       const matched = spec
         .requestIds(ref)
         .map((id) => byId.get(id))
         .filter((index): index is number => index !== undefined);
-      const indexes = matched.length > 0 ? matched : [start + position];
+      const indexes = matched.length > 0 ? matched : [job.indexes[position] ?? -1];
       for (const index of indexes) {
-        if (index < start || index >= start + chunk.length || results[index] !== undefined)
-          continue;
-        results[index] = { index, status: 'applied', ref };
+        if (inChunk.has(index)) settle(index, { index, status: 'applied', ref });
       }
     });
     // Kommo did not report these items: they may or may not exist now.
-    for (let index = start; index < start + chunk.length; index++) {
-      results[index] ??= { index, status: 'unknown' };
+    const missing = job.indexes.filter((index) => results[index] === undefined);
+    if (missing.length > 0) {
+      const error = new ResponseValidationError(
+        `Kommo's answer did not report ${missing.length} of the ${job.indexes.length} ${spec.what} sent`,
+      );
+      await unsure(missing, sends, error);
     }
   };
 
-  const worker = async (): Promise<void> => {
-    while (next < starts.length && !stopped && !requestOptions.signal?.aborted) {
-      const start = starts[next++] as number;
-      await runChunk(start);
+  // A pool whose size follows the limiter: more chunks in flight as round trips are measured.
+  const running = new Set<Promise<void>>();
+  for (;;) {
+    if (stopped || signal?.aborted) break;
+    const limit =
+      fixed ?? Math.max(1, Math.min(MAX_IN_FLIGHT, spec.inFlight?.() ?? DEFAULT_BATCH_CONCURRENCY));
+    while (running.size < limit && queue.length > 0) {
+      const job = queue.shift() as Job;
+      const task: Promise<void> = runJob(job).finally(() => {
+        running.delete(task);
+        progress();
+      });
+      running.add(task);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, starts.length) }, () => worker()));
+    if (running.size === 0) break;
+    await Promise.race(running);
+  }
+  await Promise.all(running);
 
   const final = Array.from(
     results,
     (r, index): BatchItemResult<R> => r ?? { index, status: 'not_sent' },
   );
+  for (const r of final) if (results[r.index] === undefined) settle(r.index, r);
+  progress(true);
   if (final.every((r) => r.status === 'applied')) return final.map((r) => r.ref as R);
   const count = (status: BatchItemStatus): number =>
     final.filter((r) => r.status === status).length;
@@ -258,64 +468,40 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
   );
 }
 
-/** A 400/422 about some items: the other chunks are unaffected. */
-function isItemScoped(error: KommoError): boolean {
-  return error instanceof KommoApiError && (error.status === 400 || error.status === 422);
-}
-
-function markFailedChunk(
+/**
+ * A 400/422 about some items: the items Kommo named fail; the others of the chunk were refused
+ * along with them and are returned, to be sent again. When Kommo named none that could be
+ * placed, every item of the chunk fails with the request.
+ */
+function failItems<R>(
   error: KommoError,
-  chunk: readonly unknown[],
-  start: number,
+  indexes: readonly number[],
   byId: Map<string, number>,
-  results: Array<BatchItemResult<unknown> | undefined>,
-): void {
-  const end = start + chunk.length;
-  if (error.writeOutcome === 'unknown') {
-    for (let index = start; index < end; index++)
-      results[index] = { index, status: 'unknown', error };
-    return;
-  }
-  if (!isItemScoped(error)) {
-    // Refused as a whole and not applied (429 after the retries, 401, 402, 403, a refused
-    // connection, an abort): nothing is wrong with the items, so they are `not_sent` and safe
-    // to send again — marking them `failed` would make callers drop good data.
-    for (let index = start; index < end; index++)
-      results[index] = { index, status: 'not_sent', error };
-    return;
-  }
+  settle: (index: number, result: BatchItemResult<R>) => void,
+): number[] {
   const validation = error instanceof KommoApiError ? error.validationErrors : [];
+  const named = new Map<number, KommoFieldError[]>();
   let unmapped = false;
   for (const entry of validation) {
     // Kommo echoes our request_id; without one it uses the position in the request.
-    const index = byId.get(entry.requestId) ?? positional(entry.requestId, start, chunk.length);
+    const index = byId.get(entry.requestId) ?? positional(entry.requestId, indexes);
     if (index === undefined) {
       unmapped = true;
       continue;
     }
     entry.index = index;
-    const previous = results[index];
-    const errors = [
-      ...(previous?.status === 'failed' ? (previous.errors ?? []) : []),
-      ...entry.errors,
-    ];
-    results[index] = { index, status: 'failed', errors, error };
+    named.set(index, [...(named.get(index) ?? []), ...entry.errors]);
   }
-  for (let index = start; index < end; index++) {
-    if (results[index] !== undefined) continue;
-    // Refused along with the items Kommo named; when it named none we could place, or refused
-    // the request as a whole, the item failed with the request.
-    results[index] =
-      validation.length > 0 && !unmapped
-        ? { index, status: 'not_sent', error }
-        : { index, status: 'failed', errors: [], error };
-  }
+  for (const [index, errors] of named) settle(index, { index, status: 'failed', errors, error });
+  const others = indexes.filter((index) => !named.has(index));
+  if (validation.length > 0 && !unmapped) return others;
+  for (const index of others) settle(index, { index, status: 'failed', errors: [], error });
+  return [];
 }
 
-function positional(requestId: string, start: number, length: number): number | undefined {
+function positional(requestId: string, indexes: readonly number[]): number | undefined {
   if (!/^\d+$/.test(requestId)) return undefined;
-  const n = Number(requestId);
-  return n < length ? start + n : undefined;
+  return indexes[Number(requestId)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,7 +580,8 @@ export interface WriteManyRequest<S extends z.ZodType> extends Omit<
   items: ReadonlyArray<{ request_id?: string | undefined }>;
   /** Kommo's limit of items per request. */
   maxChunk: number;
-  options?: BatchOptions | undefined;
+  // The caller's item and ref types are its own business here.
+  options?: AnyBatchOptions | undefined;
 }
 
 /**
@@ -416,6 +603,9 @@ export function sendWriteMany<S extends z.ZodType>(
       what: request.what,
       requestIds: refRequestIds,
       send: (chunk, opts) => sendWrite(client, { ...request, body: chunk, options: opts }),
+      inFlight: () =>
+        client._inFlight?.({ method: request.method, path: request.path }) ??
+        DEFAULT_BATCH_CONCURRENCY,
     },
     options,
   );

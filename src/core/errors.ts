@@ -182,6 +182,26 @@ export class PaymentRequiredError extends KommoApiError {}
  * an HTML body) after repeated rate-limit violations.
  */
 export class PermissionDeniedError extends KommoApiError {}
+/**
+ * Kommo blocked the account (or the IP) after repeated rate-limit violations: its bare HTML
+ * `403` page, lifted only through Kommo's support. Code `account_blocked`.
+ *
+ * Seeing it opens the account's breaker (see the `breaker` client option): while it is open,
+ * requests fail with this error *without being sent* (`sent: false`, `retryAt` says when one
+ * probe request may go), or wait, as `breaker.whenOpen` says. `hooks.onBlocked` has what
+ * Kommo's support asks for.
+ */
+export class AccountBlockedError extends PermissionDeniedError {
+  /** When the breaker lets one probe request through (epoch ms), when known. */
+  readonly retryAt?: number;
+  /** `false` when the SDK did not send the request because the breaker was open. */
+  readonly sent: boolean;
+  constructor(init: KommoApiErrorInit & { retryAt?: number; sent?: boolean }, message?: string) {
+    super('account_blocked', init, message);
+    if (init.retryAt !== undefined) this.retryAt = init.retryAt;
+    this.sent = init.sent ?? true;
+  }
+}
 /** 404, or a 204 answer to a single-entity GET (Kommo's "no such entity"). */
 export class NotFoundError extends KommoApiError {}
 /** 429 after the retries ran out. `retryAfterMs` is Kommo's hint, when it gave one. */
@@ -450,7 +470,9 @@ export function toKommoError(info: ErrorResponseInfo): KommoApiError {
   if (s === 402) return new PaymentRequiredError('payment_required', init);
   if (s === 403) {
     // Kommo's block page is a bare nginx HTML 403; a JSON 403 means missing rights.
-    return new PermissionDeniedError(json ? 'permission_denied' : 'account_blocked', init);
+    return json
+      ? new PermissionDeniedError('permission_denied', init)
+      : new AccountBlockedError(init);
   }
   if (s === 404) return new NotFoundError('not_found', init);
   if (s === 429) return new RateLimitError(init);

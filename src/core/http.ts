@@ -14,6 +14,13 @@
 
 import ky, { TimeoutError } from 'ky';
 import {
+  accountBreaker,
+  type AccountBreaker,
+  type BlockedEvent,
+  type BreakerOptions,
+} from './breaker.js';
+import {
+  AccountBlockedError,
   ConnectionError,
   KommoError,
   RequestAbortedError,
@@ -27,7 +34,7 @@ import {
 } from './errors.js';
 import type { Hooks, Logger, RequestEvent, RequestOptions, RetryOptions } from './options.js';
 import { toSearchParams, type QueryInput } from './query.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { RateLimiter, RateLimitSlot } from './rate-limit.js';
 import { redactUrl, scrubKnownSecrets, scrubText } from './redact.js';
 import {
   DEFAULT_BASE_DELAY_MS,
@@ -158,12 +165,20 @@ export interface HttpClientConfig {
   sign?: ((request: SignableRequest) => Promise<Record<string, string>>) | undefined;
   hooks?: Hooks | undefined;
   logger?: Logger | undefined;
+  /** The account's breaker settings (the breaker itself is shared by the process). */
+  breaker?: BreakerOptions | undefined;
 }
 
 /** Default time allowed for one attempt. */
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default number of retries after the first attempt. */
 const DEFAULT_MAX_RETRIES = 3;
+/** Default time the breaker stays open before a probe. */
+const DEFAULT_COOL_DOWN_MS = 60_000;
+/** Kommo's rate-limit window: a 429 asking for a longer wait pauses the whole account. */
+const KOMMO_WINDOW_MS = 1000;
+/** Work kept in flight by walks and batches when the limiter cannot size it. */
+const DEFAULT_IN_FLIGHT = 3;
 
 // Connection failures that happen before a byte is sent: a write failing this way was not applied.
 const NOT_SENT_CODES = new Set([
@@ -252,11 +267,15 @@ export class HttpClient {
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #breaker: AccountBreaker;
+  readonly #coolDownMs: number;
 
   constructor(config: HttpClientConfig) {
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     this.accountKey = config.accountKey;
     this.#config = config;
+    this.#breaker = accountBreaker(config.accountKey);
+    this.#coolDownMs = config.breaker?.coolDownMs ?? DEFAULT_COOL_DOWN_MS;
     this.#baseDelayMs = config.retry?.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
     this.#maxDelayMs = config.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
     this.#sleep = config.retry?.sleep ?? sleep;
@@ -301,6 +320,8 @@ export class HttpClient {
        * server that does not rotate refresh tokens sends the one it received back.
        */
       keepSuccessBody?: boolean;
+      /** The rate-limit slot of this attempt: told when it leaves, is answered and ends. */
+      slot?: RateLimitSlot | undefined;
     } = {},
   ): Promise<RawResponse> {
     const url = this.url(request, options.baseUrl ?? request.baseUrl);
@@ -328,6 +349,7 @@ export class HttpClient {
     const write = isWriteMethod(request.method);
     const userFetch = this.#config.fetch;
     const secrets = [options.token, ...(options.secrets ?? [])];
+    const slot = options.slot;
     let response: Response;
     try {
       response = await ky(url, {
@@ -342,19 +364,26 @@ export class HttpClient {
         redirect: 'manual',
         ...(options.signal ? { signal: options.signal } : {}),
         // Look fetch up on every call: a reference captured at import time bypasses
-        // interceptors and polyfills installed later.
-        fetch: (input: RequestInfo | URL, init?: RequestInit) =>
-          (userFetch ?? globalThis.fetch)(input, init),
+        // interceptors and polyfills installed later. The slot learns the departure here,
+        // after the body was serialized, as close to the socket as fetch lets us get.
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+          slot?.sent();
+          return (userFetch ?? globalThis.fetch)(input, init);
+        },
       });
     } catch (error) {
+      slot?.released(false);
       throw this.#networkError(error, request, url, write, options.signal, timeoutMs, secrets);
     }
+    slot?.answered(response.status);
     let text: string;
     try {
       text = response.status === 204 || request.method === 'HEAD' ? '' : await response.text();
     } catch (error) {
+      slot?.released(false);
       throw this.#networkError(error, request, url, write, options.signal, timeoutMs, secrets);
     }
+    slot?.released(true);
     const ok = response.status >= 200 && response.status < 300;
     if (!ok) text = scrubText(text, secrets);
     else if (!options.keepSuccessBody) text = scrubKnownSecrets(text, secrets);
@@ -442,18 +471,18 @@ export class HttpClient {
       const base: RequestEvent = { method: request.method, path: request.path, attempt };
       let token: string | undefined;
       let signed: Record<string, string> | undefined;
+      let slot: RateLimitSlot | undefined;
+      let probe = false;
       try {
         if (signal?.aborted)
           throw new RequestAbortedError(`Request aborted (${request.method} ${request.path})`);
         // Token first: a refresh (or waiting for another process's refresh) must not hold a
         // rate-limit slot, or the requests that already hold slots reach Kommo in a burst.
         token = auth ? await auth.token(signal) : undefined;
-        if (limiter) {
-          await limiter.acquire(this.accountKey, signal);
-          // The wait for a slot can outlast a refresh made meanwhile by another call: take the
-          // current token (cached, no request) so the slot is not spent on a certain 401.
-          if (auth) token = await auth.token(signal);
-        }
+        ({ slot, probe } = await this.#clearance(request, signal));
+        // The wait for a slot can outlast a refresh made meanwhile by another call: take the
+        // current token (cached, no request) so the slot is not spent on a certain 401.
+        if (limiter && auth) token = await auth.token(signal);
         if (sign) {
           signed = await sign({
             method: request.method,
@@ -462,7 +491,9 @@ export class HttpClient {
           });
         }
       } catch (error) {
-        // Nothing was sent yet.
+        // Nothing was sent yet: the slot, and the probe's turn, are given back.
+        slot?.released(false);
+        if (probe) this.#breaker.probed('undecided', this.#coolDownMs);
         const failure = isKommoError(error)
           ? error
           : new RequestAbortedError(`Request aborted (${request.method} ${request.path})`, {
@@ -483,10 +514,12 @@ export class HttpClient {
           // Read per attempt: a refresh may have rotated the pair since the last one.
           secrets: [...(this.#config.auth?.secrets?.() ?? []), ...(policy.secrets ?? [])],
           ...(policy.keepSuccessBody && { keepSuccessBody: true }),
+          slot,
         });
       } catch (error) {
         const failure = error as KommoError;
         const durationMs = Date.now() - started;
+        if (probe) this.#breaker.probed('undecided', this.#coolDownMs);
         if (
           failure.code !== 'aborted' &&
           isRetryableNetworkError(request.method, resendable) &&
@@ -523,6 +556,16 @@ export class HttpClient {
         `kommo-sdk: ${request.method} ${request.path} ${response.status} ${durationMs}ms`,
         { ...event },
       );
+      if (response.requestId) this.#breaker.noteRequestId(response.requestId);
+      // Kommo's block page is a bare HTML 403; a JSON 403 is about rights.
+      const blockPage = response.status === 403 && !response.isJson;
+      if (probe) {
+        this.#breaker.probed(blockPage ? 'blocked' : 'through', this.#coolDownMs);
+        if (blockPage) void limiter?.block?.(this.accountKey, this.#coolDownMs).catch(() => false);
+        else void limiter?.unblock?.(this.accountKey).catch(() => undefined);
+      } else if (blockPage) {
+        this.#opened('block_page', event);
+      }
 
       if (response.status >= 200 && response.status < 300) {
         if (response.body !== undefined && !response.isJson && !policy.raw) {
@@ -563,12 +606,25 @@ export class HttpClient {
         retryAfterMs: hint,
         location: response.location,
       });
+      if (response.status === 429) {
+        const storm = this.#config.breaker?.max429;
+        if (
+          storm !== undefined &&
+          this.#breaker.note429(storm, this.#config.breaker?.windowMs ?? 60_000)
+        )
+          this.#opened('rate_limited', event);
+      }
+      if (failure instanceof AccountBlockedError && this.#breaker.state !== 'closed')
+        (failure as { retryAt?: number }).retryAt = this.#breaker.until;
       if (isRetryableStatus(request.method, response.status) && retries < maxRetries) {
         const delayMs = retryDelayMs(retries, hint, {
           baseDelayMs: this.#baseDelayMs,
           maxDelayMs: this.#maxDelayMs,
         });
-        if (response.status === 429) limiter?.penalize?.(this.accountKey, delayMs);
+        // The SDK's limiters learn a 429 from the slot (they count Kommo's window as full); a
+        // wait longer than the window, or a limiter without slots, pauses the whole account.
+        if (response.status === 429 && (!slot || delayMs > KOMMO_WINDOW_MS))
+          limiter?.penalize?.(this.accountKey, delayMs);
         this.#emit(hooks, 'onRetry', { ...event, error: failure, delayMs });
         this.#config.logger?.warn?.(
           `kommo-sdk: ${response.status} on ${request.method} ${request.path}; retrying in ${delayMs}ms`,
@@ -585,6 +641,123 @@ export class HttpClient {
       this.#fail(event, failure, hooks);
       throw failure;
     }
+  }
+
+  /**
+   * How many requests of this kind a walk or a batch keeps in flight: what the limiter says
+   * keeps the account at its limit given the measured round trips, else 3.
+   */
+  inFlight(request: { method: HttpMethod; path: string }): number {
+    return this.#config.limiter?.suggestedInFlight?.(this.accountKey, request) ?? DEFAULT_IN_FLIGHT;
+  }
+
+  /**
+   * Waits until the breaker lets the request go (or fails it at once, as `whenOpen` says) and
+   * for a rate-limit slot. A breaker that opens while the request waits for its slot sends it
+   * back to the breaker; so does a limiter that says another process holds the account blocked.
+   */
+  async #clearance(
+    request: CoreRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<{ slot: RateLimitSlot | undefined; probe: boolean }> {
+    const limiter = this.#config.limiter;
+    for (;;) {
+      const probe = (await this.#admit(request, signal)) === 'probe';
+      if (!limiter) return { slot: undefined, probe };
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      signal?.addEventListener('abort', stop, { once: true });
+      // A probe goes whatever happens meanwhile: it is how the breaker learns.
+      const unsubscribe = probe ? undefined : this.#breaker.onOpen(stop);
+      try {
+        const slot = await limiter.acquire(this.accountKey, controller.signal, {
+          method: request.method,
+          path: request.path,
+        });
+        return { slot: slot ?? undefined, probe };
+      } catch (error) {
+        if (probe) this.#breaker.probed('undecided', this.#coolDownMs);
+        if (signal?.aborted) throw error;
+        if (isKommoError(error) && error.code === 'account_blocked') {
+          // Another process holds the account blocked (a shared breaker): join it. The error may
+          // come from another copy of the SDK, so it is read, not checked with instanceof.
+          const retryAt = (error as { retryAt?: unknown }).retryAt;
+          this.#breaker.join(typeof retryAt === 'number' ? retryAt : Date.now() + this.#coolDownMs);
+          continue;
+        }
+        if (controller.signal.aborted) continue;
+        throw error;
+      } finally {
+        signal?.removeEventListener('abort', stop);
+        unsubscribe?.();
+      }
+    }
+  }
+
+  /** `go`, or `probe` for the one request that tests a block after the cool-down. */
+  async #admit(request: CoreRequest, signal: AbortSignal | undefined): Promise<'go' | 'probe'> {
+    for (;;) {
+      const admission = this.#breaker.admit();
+      if (admission === 'go' || admission === 'probe') return admission;
+      if (this.#config.breaker?.whenOpen !== 'wait') {
+        throw new AccountBlockedError(
+          {
+            status: 403,
+            method: request.method,
+            url: this.url(request),
+            path: request.path,
+            retryAt: admission.until,
+            sent: false,
+            ...(isWriteMethod(request.method) ? { writeOutcome: 'not_applied' as const } : {}),
+          },
+          `Account ${this.accountKey} is blocked by Kommo: not sent, the breaker is open until ${new Date(admission.until).toISOString()} (then one probe request goes; kommo.breaker.reset() once Kommo's support lifted the block) (${request.method} ${request.path})`,
+        );
+      }
+      try {
+        await this.#breaker.changed(admission.until, signal);
+      } catch (error) {
+        throw new RequestAbortedError(
+          `Request aborted while the account's breaker was open (${request.method} ${request.path})`,
+          { cause: safeCause(error) },
+        );
+      }
+    }
+  }
+
+  /** The breaker opens for this account: share it, and report it once per block. */
+  #opened(reason: BlockedEvent['reason'], event: RequestEvent): void {
+    if (!this.#breaker.open(this.#coolDownMs)) return;
+    const options = this.#config.breaker;
+    const blocked: BlockedEvent = {
+      account: this.accountKey,
+      at: new Date().toISOString(),
+      reason,
+      method: event.method,
+      path: event.path,
+      status: event.status ?? 0,
+      requestIds: this.#breaker.requestIds(),
+      ...(options?.outboundAddress ? { outboundAddress: options.outboundAddress } : {}),
+      coolDownMs: this.#coolDownMs,
+    };
+    this.#config.logger?.error?.(
+      `kommo-sdk: Kommo blocked ${this.accountKey} (${reason}); requests stop until ${new Date(this.#breaker.until).toISOString()}`,
+      { ...blocked },
+    );
+    const shared = this.#config.limiter?.block?.(this.accountKey, this.#coolDownMs);
+    // With a shared breaker, only the process that opened it reports.
+    void (shared ?? Promise.resolve(true))
+      .catch(() => true)
+      .then((first) => {
+        if (!first) return;
+        const hooks = this.#config.hooks;
+        try {
+          hooks?.onBlocked?.call(hooks, blocked);
+        } catch (error) {
+          this.#config.logger?.warn?.('kommo-sdk: the onBlocked hook threw; ignored', {
+            error: String(error),
+          });
+        }
+      });
   }
 
   async #wait(

@@ -20,9 +20,12 @@ export {
   SlidingWindowRateLimiter,
   type RateLimiter,
   type RateLimitOption,
+  type RateLimitSlot,
+  type SlotRequest,
   type Clock,
   type SlidingWindowRateLimiterOptions,
 } from './rate-limit.js';
+export type { BreakerOptions, BreakerState, BlockedEvent, KommoBreaker } from './breaker.js';
 export type {
   KommoOptions,
   RequestOptions,

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { BlockedEvent, BreakerOptions } from './breaker.js';
 import type { HttpMethod, KommoError } from './errors.js';
 import type { QueryInput } from './query.js';
 import type { RateLimitOption } from './rate-limit.js';
@@ -79,6 +80,12 @@ export interface Hooks {
   onRefresh?(event: RefreshEvent): void;
   /** When a call finally fails (after retries). */
   onError?(event: RequestEvent): void;
+  /**
+   * When Kommo blocks the account (its HTML 403 page, or `breaker.max429` 429s): once per
+   * block, with what Kommo's support asks for (account host, time, the last request ids, your
+   * outbound address if you gave it). Never a token.
+   */
+  onBlocked?(event: BlockedEvent): void;
 }
 
 /** Retry timing. Tests set both delays to 0. */
@@ -142,6 +149,14 @@ export interface KommoOptions {
    * @defaultValue `{ requestsPerSecond: 7 }`, shared by every client of the account in the process
    */
   rateLimit?: RateLimitOption;
+  /**
+   * The account-block breaker: Kommo's HTML 403 block page always opens it; `max429` also opens
+   * it on a storm of 429s. While it is open, requests fail with `AccountBlockedError` without
+   * being sent, or wait (`whenOpen`); after `coolDownMs` one probe request goes. See
+   * `kommo.breaker`.
+   * @defaultValue `{ whenOpen: 'fail', coolDownMs: 60000 }`, no `max429`
+   */
+  breaker?: BreakerOptions;
   /** A `fetch` implementation. @defaultValue `globalThis.fetch`, looked up on every request */
   fetch?: typeof fetch;
   /** Extra headers sent with every request. */

@@ -5,9 +5,22 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, ConnectionError, RequestAbortedError } from '../core/errors.js';
+import {
+  ArrivalModel,
+  DEFAULT_ARRIVAL_ALLOWANCE_MS,
+  inFlightFor,
+  tripKind,
+  type Trip,
+} from '../core/arrival.js';
+import {
+  AccountBlockedError,
+  ConfigurationError,
+  ConnectionError,
+  RequestAbortedError,
+} from '../core/errors.js';
+import type { HttpMethod } from '../core/errors.js';
 import type { Logger } from '../core/options.js';
-import type { RateLimiter } from '../core/rate-limit.js';
+import type { RateLimiter, RateLimitSlot, SlotRequest } from '../core/rate-limit.js';
 import {
   accountKey,
   positiveNumber,
@@ -16,7 +29,15 @@ import {
   type RedisClientLike,
   type ScriptRunner,
 } from './client.js';
-import { LIMITER_ACQUIRE, LIMITER_LEAVE, LIMITER_PENALIZE } from './scripts.js';
+import {
+  BREAKER_CLOSE,
+  BREAKER_OPEN,
+  LIMITER_ACQUIRE,
+  LIMITER_FILL,
+  LIMITER_LEAVE,
+  LIMITER_PENALIZE,
+  LIMITER_SETTLE,
+} from './scripts.js';
 
 /** Options of {@link RedisRateLimiter}. */
 export interface RedisRateLimiterOptions {
@@ -27,23 +48,23 @@ export interface RedisRateLimiterOptions {
    */
   requestsPerSecond?: number;
   /**
-   * Window length. Over a second because Kommo counts *arrivals*: a request reaches Kommo some
-   * time after its slot was granted, and that delay varies. Across processes it varies more
-   * than within one (other event loops, other CPUs): on a busy 2-core machine running four
-   * processes the spread reached ~40 ms, beyond the in-process limiter's 30 ms margin. 1,080 ms
-   * keeps sustained pacing at 92.6 % of the limit.
-   * @defaultValue 1080
+   * The window Kommo counts arrivals in. As in the in-process limiter, each start is logged
+   * with the latest moment it can reach Kommo (its process reports when it left and when its
+   * answer came), so this is Kommo's window, not a margin.
+   * @defaultValue 1000
    */
   windowMs?: number;
   /**
-   * The least time between two request starts, across all processes. A burst of starts
-   * reaches Kommo with more spread between its arrivals than single starts do (processes and
-   * connections compete for the CPU and the network at once), and an early start of a burst
-   * that arrives late can land in the same server-side second as the next window's starts: a
-   * 429. Spacing the starts keeps them apart. It does not lower sustained throughput, which
-   * the window sets; only a burst after a quiet spell takes longer (7 starts over ~460 ms
-   * instead of at once). `0` allows bursts.
-   * @defaultValue half of `windowMs / requestsPerSecond` (77 ms at 7 per 1,080 ms)
+   * How late a request on a connection its process already has may reach Kommo after
+   * leaving, until its answer bounds it better (see `SlidingWindowRateLimiter`).
+   * @defaultValue 25
+   */
+  arrivalAllowanceMs?: number;
+  /**
+   * The least time between two request starts, across all processes: a steady stream rather
+   * than a burst after a quiet spell. It does not lower sustained throughput, which the window
+   * sets. `0` allows bursts.
+   * @defaultValue half of `windowMs / requestsPerSecond` (71 ms at 7 per second)
    */
   spacingMs?: number;
   /**
@@ -93,10 +114,11 @@ export interface RedisRateLimiterOptions {
 }
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (slot: RateLimitSlot) => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  request: SlotRequest | undefined;
 }
 
 interface Budget {
@@ -112,11 +134,18 @@ interface Account {
   ticket: string | null;
   /** Local copy of the cool-down, applied at once before Redis has it. */
   pausedUntil: number;
+  /** What this process learnt about its connection to the account. */
+  model: ArrivalModel;
 }
+
+/** How long a half-open breaker's probe claim lasts: a probe that never reports frees it. */
+const PROBE_MS = 30_000;
+/** How long a shared breaker stays half-open (waiting for a probe) before it is forgotten. */
+const HALF_OPEN_MS = 24 * 3_600_000;
 
 function budget(rps: unknown, windowMs: unknown, spacingMs: unknown, name: string): Budget {
   const rate = positiveNumber(rps, `${name}.requestsPerSecond`, 7);
-  const window = positiveNumber(windowMs, `${name}.windowMs`, 1080);
+  const window = positiveNumber(windowMs, `${name}.windowMs`, 1000);
   // Fractional rates (0.5 rps) become one start per 1/rps windows, as in the in-process limiter.
   const { limit, windowMs: w } =
     rate >= 1
@@ -132,15 +161,24 @@ function aborted(): RequestAbortedError {
 }
 
 /**
- * A sliding-window log limiter on Redis: at most `requestsPerSecond` request starts in any
+ * A sliding-window limiter on Redis: at most `requestsPerSecond` requests *reach Kommo* in any
  * window of `windowMs`, counted across every process that uses the same Redis and account.
  *
+ * - **Arrivals, not departures**: each start is logged with the latest moment it can reach
+ *   Kommo, and its process moves that bound when the request leaves (on a new connection:
+ *   unknown until the answer) and when its answer comes, as `SlidingWindowRateLimiter` does in
+ *   one process. A cold process's first burst therefore waits for its first answers instead of
+ *   drawing a 429.
  * - **Atomic**: one Lua script trims the log, checks every budget and logs the start, on the
  *   Redis server's clock (the processes' clocks do not matter).
  * - **Waiting, in order**: callers wait instead of failing. Within a process they are served
  *   first come, first served; across processes, waiting processes hold a place in a shared
  *   queue and take slots in the order they started waiting.
- * - **Cool-down**: after a 429 the SDK calls `penalize`, and every process pauses.
+ * - **After a 429**: the log is filled up to the limit as Kommo saw it; a 429 asking for a wait
+ *   longer than the window calls `penalize`, and every process pauses.
+ * - **Breaker**: when a client sees Kommo's block page, every process's `acquire` fails with
+ *   `AccountBlockedError` (from `kommo-sdk`) until the cool-down ends; then one process sends
+ *   one probe, and its answer closes or reopens the breaker for all.
  * - **Redis unreachable**: `acquire` fails with `ConnectionError` (from `kommo-sdk`), or uses `fallback`.
  *
  * Why a script of our own rather than rate-limiter-flexible: its Redis limiters count fixed
@@ -160,6 +198,8 @@ export class RedisRateLimiter implements RateLimiter {
   readonly windowMs: number;
   /** Least time between two starts, in milliseconds (`0`: bursts allowed). */
   readonly spacingMs: number;
+  readonly #rate: number;
+  readonly #allowanceMs: number;
   readonly #budgets: Budget[];
   readonly #prefix: string;
   readonly #integration: string;
@@ -177,6 +217,11 @@ export class RedisRateLimiter implements RateLimiter {
    */
   constructor(client: RedisClientLike, options: RedisRateLimiterOptions = {}) {
     const own = budget(options.requestsPerSecond, options.windowMs, options.spacingMs, 'rateLimit');
+    this.#rate = positiveNumber(options.requestsPerSecond, 'rateLimit.requestsPerSecond', 7);
+    const allowance = options.arrivalAllowanceMs ?? DEFAULT_ARRIVAL_ALLOWANCE_MS;
+    if (typeof allowance !== 'number' || !Number.isFinite(allowance) || allowance < 0)
+      throw new ConfigurationError('`arrivalAllowanceMs` must be a non-negative number');
+    this.#allowanceMs = allowance;
     this.requestsPerSecond = own.limit;
     this.windowMs = own.windowMs;
     this.spacingMs = own.spacingMs;
@@ -212,7 +257,15 @@ export class RedisRateLimiter implements RateLimiter {
     this.#logger = options.logger;
   }
 
-  #keys(key: string): { cool: string; queue: string; seen: string; seq: string; logs: string[] } {
+  #keys(key: string): {
+    cool: string;
+    queue: string;
+    seen: string;
+    seq: string;
+    breaker: string[];
+    last: string;
+    logs: string[];
+  } {
     const scope = `rl:${this.#integration}`;
     const logs = [accountKey(this.#prefix, key, `${scope}:log`)];
     if (this.#budgets.length > 1) logs.push(accountKey(this.#prefix, key, 'rl:account:log'));
@@ -221,6 +274,11 @@ export class RedisRateLimiter implements RateLimiter {
       queue: accountKey(this.#prefix, key, `${scope}:queue`),
       seen: accountKey(this.#prefix, key, `${scope}:seen`),
       seq: accountKey(this.#prefix, key, `${scope}:seq`),
+      // The breaker is the account's, whatever the integration: Kommo blocks the account.
+      breaker: ['breaker', 'breaker:half', 'breaker:probe'].map((k) =>
+        accountKey(this.#prefix, key, k),
+      ),
+      last: accountKey(this.#prefix, key, `${scope}:last`),
       logs,
     };
   }
@@ -228,22 +286,31 @@ export class RedisRateLimiter implements RateLimiter {
   #account(key: string): Account {
     let account = this.#accounts.get(key);
     if (!account) {
-      account = { queue: [], pumping: false, ticket: null, pausedUntil: 0 };
+      account = {
+        queue: [],
+        pumping: false,
+        ticket: null,
+        pausedUntil: 0,
+        model: new ArrivalModel(this.#allowanceMs),
+      };
       this.#accounts.set(key, account);
     }
     return account;
   }
 
   /**
-   * Resolves when one request for `key` may start; rejects if `signal` aborts first.
+   * Resolves when one request for `key` may start, with its slot; rejects if `signal` aborts
+   * first.
    * @throws `ConnectionError` (from `kommo-sdk`) when Redis is unreachable and no `fallback` is set.
    * @throws `RequestAbortedError` (from `kommo-sdk`) when `signal` aborts first.
+   * @throws `AccountBlockedError` (from `kommo-sdk`) while the account's shared breaker is open
+   *   (or another process probes it).
    */
-  acquire(key: string, signal?: AbortSignal): Promise<void> {
+  acquire(key: string, signal?: AbortSignal, request?: SlotRequest): Promise<RateLimitSlot> {
     if (signal?.aborted) return Promise.reject(aborted());
     const account = this.#account(key);
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
+    return new Promise<RateLimitSlot>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined, request };
       if (signal) {
         waiter.onAbort = () => {
           const i = account.queue.indexOf(waiter);
@@ -278,6 +345,94 @@ export class RedisRateLimiter implements RateLimiter {
       });
   }
 
+  /** {@inheritDoc RateLimiter.suggestedInFlight} */
+  suggestedInFlight(key: string, request: SlotRequest): number {
+    const model = this.#accounts.get(key)?.model;
+    return inFlightFor(this.#rate, model?.roundTrip(tripKind(request.method, request.path)));
+  }
+
+  /**
+   * Opens the account's breaker in every process for `coolDownMs` (the SDK calls it when a
+   * client sees Kommo's block page). Resolves `true` when this call opened it.
+   */
+  async block(key: string, coolDownMs: number): Promise<boolean> {
+    const reply = await this.#redis.run(BREAKER_OPEN, this.#keys(key).breaker, [
+      String(Math.max(1, Math.ceil(coolDownMs))),
+      String(HALF_OPEN_MS),
+    ]);
+    return Number(reply) === 1;
+  }
+
+  /** Closes the account's breaker in every process (a probe got through, or `kommo.breaker.reset()`). */
+  async unblock(key: string): Promise<void> {
+    await this.#redis.run(BREAKER_CLOSE, this.#keys(key).breaker, []);
+  }
+
+  /**
+   * A granted start's slot: tells Redis when its request left and when its answer came, so the
+   * shared log holds the latest moment it can reach Kommo. Times are this process's, carried
+   * over to the Redis clock from the grant (`grantedAt` there, `localAt` here), plus the
+   * command's own round trip, which this process cannot place.
+   */
+  #slot(
+    key: string,
+    account: Account,
+    member: string,
+    grant: { grantedAt: number; localAt: number; slackMs: number; probe: boolean },
+    request: SlotRequest | undefined,
+  ): RateLimitSlot {
+    const logs = this.#keys(key).logs;
+    const kind = request ? tripKind(request.method, request.path) : '';
+    const onRedis = (local: number): number =>
+      Math.ceil(grant.grantedAt + (local - grant.localAt) + grant.slackMs);
+    const settle = (score: string): void => {
+      this.#redis.run(LIMITER_SETTLE, logs, [member, score]).catch((error: unknown) => {
+        this.#logger?.warn?.('kommo-sdk: could not report a request to the shared rate limit', {
+          account: key,
+          error: redisCause(error).message,
+        });
+      });
+    };
+    let trip: Trip | undefined;
+    let answered = false;
+    let done = false;
+    return {
+      sent: () => {
+        if (done || trip) return;
+        const departed = account.model.depart(kind, performance.now());
+        trip = departed.trip;
+        settle(String(onRedis(departed.latest)));
+      },
+      answered: (status) => {
+        if (done || !trip || answered) return;
+        answered = true;
+        const now = performance.now();
+        settle(String(onRedis(account.model.answered(trip, now))));
+        if (status === 429) this.#refused(key, account, now);
+        // The probe of a half-open breaker got an answer other than a 403: the block is over.
+        if (grant.probe && status !== 403) void this.unblock(key).catch(() => undefined);
+      },
+      released: (reusable) => {
+        if (done) return;
+        done = true;
+        const now = performance.now();
+        if (!trip) {
+          settle('-');
+          return;
+        }
+        if (!answered) settle(String(onRedis(now + this.#allowanceMs)));
+        account.model.released(now, reusable && answered);
+      },
+    };
+  }
+
+  /** Kommo refused with 429: fill every log up to its limit as of now, widen the allowance. */
+  #refused(key: string, account: Account, now: number): void {
+    account.model.raise(now);
+    const args = this.#budgets.flatMap((b) => [String(b.limit), String(b.windowMs)]);
+    this.#redis.run(LIMITER_FILL, this.#keys(key).logs, args).catch(() => undefined);
+  }
+
   #pump(key: string, account: Account): void {
     if (account.pumping) return;
     account.pumping = true;
@@ -293,6 +448,8 @@ export class RedisRateLimiter implements RateLimiter {
     const keys = this.#keys(key);
     const args = [
       String(this.#staleWaiterMs),
+      String(Math.ceil(this.#allowanceMs)),
+      String(PROBE_MS),
       String(this.#budgets.length),
       ...this.#budgets.flatMap((b) => [String(b.limit), String(b.windowMs), String(b.spacingMs)]),
     ];
@@ -303,34 +460,50 @@ export class RedisRateLimiter implements RateLimiter {
         continue;
       }
       account.ticket ??= randomUUID();
-      let reply: number;
+      let reply: number[];
+      const asked = performance.now();
       try {
-        reply = Number(
-          await this.#redis.run(
-            LIMITER_ACQUIRE,
-            [keys.cool, keys.queue, keys.seen, keys.seq, ...keys.logs],
-            [account.ticket, ...args],
-          ),
+        const raw = await this.#redis.run(
+          LIMITER_ACQUIRE,
+          [keys.cool, keys.queue, keys.seen, keys.seq, ...keys.breaker, keys.last, ...keys.logs],
+          [account.ticket, ...args],
         );
+        reply = (Array.isArray(raw) ? raw : [raw]).map(Number);
       } catch (error) {
         await this.#unreachable(key, account, error);
         continue;
       }
+      const [code = 1, value = 1, probe = 0] = reply;
       if (this.#degraded) {
         this.#degraded = false;
         this.#logger?.info?.('kommo-sdk: Redis is reachable again; the shared rate limit applies', {
           account: key,
         });
       }
-      if (reply === 0) {
+      if (code === 0) {
+        const member = account.ticket;
         account.ticket = null;
+        const localAt = performance.now();
+        const grantInfo = {
+          grantedAt: value,
+          localAt,
+          slackMs: localAt - asked,
+          probe: probe === 1,
+        };
         // The slot is taken in Redis now; if its waiter aborted meanwhile, the next one uses it.
         const waiter = account.queue.shift();
-        if (waiter) grant(waiter);
+        const slot = this.#slot(key, account, member, grantInfo, waiter?.request);
+        if (waiter) grant(waiter, slot);
+        else slot.released(false);
+        continue;
+      }
+      if (code === -2 || code === -3) {
+        // The account's breaker is open (or another process probes it): nobody here may start.
+        this.#blocked(key, account, value);
         continue;
       }
       if (account.queue.length === 0) break;
-      await sleep(reply < 0 ? 5 : Math.min(reply, this.#maxPollMs));
+      await sleep(code < 0 ? 5 : Math.min(value, this.#maxPollMs));
     }
     if (account.ticket !== null) {
       const ticket = account.ticket;
@@ -339,6 +512,22 @@ export class RedisRateLimiter implements RateLimiter {
       await this.#redis
         .run(LIMITER_LEAVE, [keys.queue, keys.seen], [ticket])
         .catch(() => undefined);
+    }
+  }
+
+  /** Fails every waiter of the account: the shared breaker holds it for `ms` more. */
+  #blocked(key: string, account: Account, ms: number): void {
+    const retryAt = Date.now() + Math.max(1, ms);
+    for (const waiter of account.queue.splice(0)) {
+      detach(waiter);
+      const method = (waiter.request?.method ?? 'GET') as HttpMethod;
+      const path = waiter.request?.path ?? '/';
+      waiter.reject(
+        new AccountBlockedError(
+          { status: 403, method, url: `https://${key}${path}`, path, retryAt, sent: false },
+          `The account's breaker is open in another process until ${new Date(retryAt).toISOString()}: not sent (${method} ${path})`,
+        ),
+      );
     }
   }
 
@@ -368,8 +557,8 @@ export class RedisRateLimiter implements RateLimiter {
       waiters.map(async (waiter) => {
         detach(waiter);
         try {
-          await fallback.acquire(key, waiter.signal);
-          waiter.resolve();
+          const slot = await fallback.acquire(key, waiter.signal, waiter.request);
+          waiter.resolve(slot ?? NO_SLOT);
         } catch (failure) {
           waiter.reject(failure);
         }
@@ -378,13 +567,16 @@ export class RedisRateLimiter implements RateLimiter {
   }
 }
 
+/** The slot of a fallback limiter that returns none. */
+const NO_SLOT: RateLimitSlot = { sent: () => {}, answered: () => {}, released: () => {} };
+
 function detach(waiter: Waiter): void {
   if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
 }
 
-function grant(waiter: Waiter): void {
+function grant(waiter: Waiter, slot: RateLimitSlot): void {
   detach(waiter);
-  waiter.resolve();
+  waiter.resolve(slot);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -10,7 +10,7 @@
  */
 
 import type { z } from 'zod';
-import type { BatchOptions } from '../core/batch.js';
+import type { AnyBatchOptions, BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import type { EntityLinkInput } from '../schemas/common.js';
@@ -59,7 +59,10 @@ export abstract class WritableResource<T extends RecordTypes> extends APIResourc
    * @throws {@link RequestValidationError} before sending anything, naming the item index.
    * @throws {@link BatchError} when some items were not applied (per-item `results`).
    */
-  createMany(items: ReadonlyArray<T['create']>, options?: BatchOptions): Promise<Array<T['ref']>> {
+  createMany(
+    items: ReadonlyArray<T['create']>,
+    options?: BatchOptions<T['create'], T['ref']>,
+  ): Promise<Array<T['ref']>> {
     return this._verbs.createMany(items, options);
   }
 
@@ -162,7 +165,7 @@ export abstract class EntityResource<T extends EntityTypes> extends WritableReso
    */
   updateMany(
     items: ReadonlyArray<T['updateItem']>,
-    options?: BatchOptions,
+    options?: BatchOptions<T['updateItem'], T['ref']>,
   ): Promise<Array<T['ref']>> {
     return this._verbs.updateMany(items, options);
   }
@@ -267,9 +270,13 @@ export abstract class ScopedRecordResource<
    * @throws {@link BatchError} when some items were not applied.
    */
   createMany(
-    ...args: [...Scope, items: ReadonlyArray<T['create']>, options?: BatchOptions | undefined]
+    ...args: [
+      ...Scope,
+      items: ReadonlyArray<T['create']>,
+      options?: BatchOptions<T['create'], T['ref']> | undefined,
+    ]
   ): Promise<Array<T['ref']>> {
-    const [scope, items, options] = args as unknown as [Scope[0], unknown, BatchOptions?];
+    const [scope, items, options] = args as unknown as [Scope[0], unknown, AnyBatchOptions?];
     return this._at(scope).createMany(items, options);
   }
 

@@ -59,6 +59,7 @@ export {
   DEFAULT_CHUNK_SIZE,
   DEFAULT_BATCH_CONCURRENCY,
   type BatchOptions,
+  type BatchProgress,
   type BatchItemResult,
   type BatchItemStatus,
 } from '../core/batch.js';

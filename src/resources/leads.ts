@@ -47,7 +47,7 @@ export class Leads extends EntityResource<s.LeadResourceTypes> {
    */
   async createComplex(
     items: readonly s.LeadComplexParams[],
-    options?: BatchOptions,
+    options?: BatchOptions<s.LeadComplexParams, s.LeadComplexResult>,
   ): Promise<s.LeadComplexResult[]> {
     const { complex, complexResult } = await leads.schemas();
     const refs = await sendWriteMany(this._client, {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { runBatch, sendWrite, type BatchOptions } from '../core/batch.js';
+import { runBatch, sendWrite, type BatchOptions, type AnyBatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
@@ -166,7 +166,7 @@ export class Links extends APIResource {
     {
       items,
       options,
-    }: { items: readonly s.EntityLinkManyItem[]; options?: BatchOptions | undefined },
+    }: { items: readonly s.EntityLinkManyItem[]; options?: AnyBatchOptions | undefined },
     send: (body: s.EntityLinkManyItem[], options: RequestOptions) => Promise<R[]>,
   ): Promise<R[]> {
     const bodies = parseInput(sc.many, items, 'links');

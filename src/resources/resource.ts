@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import type { Kommo } from '../client.js';
 import { MAX_BATCH_ITEMS, MAX_LINKS } from '../facts.js';
-import { sendWriteMany, sendWriteOne, type BatchOptions } from '../core/batch.js';
+import { sendWriteMany, sendWriteOne, type AnyBatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import {
   getOne,
@@ -235,7 +235,7 @@ export class Verbs<S extends RouteSchemas> {
   }
 
   /** `POST {base}` in chunks of at most the spec's `maxChunk`. */
-  async createMany(items: unknown, options?: BatchOptions): Promise<Array<Output<S, 'ref'>>> {
+  async createMany(items: unknown, options?: AnyBatchOptions): Promise<Array<Output<S, 'ref'>>> {
     const { schemas, creates } = await this.#bound.load();
     const bodies = parseInput(creates(), items, this.#many);
     return this.#writeMany(schemas, 'POST', bodies, options);
@@ -256,7 +256,7 @@ export class Verbs<S extends RouteSchemas> {
   }
 
   /** `PATCH {base}` in chunks, each item with its `id`. */
-  async updateMany(items: unknown, options?: BatchOptions): Promise<Array<Output<S, 'ref'>>> {
+  async updateMany(items: unknown, options?: AnyBatchOptions): Promise<Array<Output<S, 'ref'>>> {
     const { schemas, updates } = await this.#bound.load();
     const bodies = parseInput(updates(), items, `${this.#one} updates`);
     return this.#writeMany(schemas, 'PATCH', bodies, options);
@@ -372,7 +372,7 @@ export class Verbs<S extends RouteSchemas> {
     schemas: S,
     method: 'POST' | 'PATCH',
     items: unknown,
-    options: BatchOptions | undefined,
+    options: AnyBatchOptions | undefined,
   ): Promise<Array<Output<S, 'ref'>>> {
     return sendWriteMany(this.#bound.client, {
       method,

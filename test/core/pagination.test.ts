@@ -2,6 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { ResponseValidationError } from '../../src/index.js';
 import { HOST, testClient } from '../support/client.js';
+import { FakeKommo, sizingLimiter } from '../support/fake-kommo.js';
 import { hal } from '../resources/support.js';
 
 const json = { 'content-type': 'application/hal+json' };
@@ -106,6 +107,83 @@ describe('walking pages', () => {
   it('refuses a readAhead out of range', async () => {
     await expect(
       testClient().leads.list({}, { readAhead: 99 }).toArray({ max: 1 }),
+    ).rejects.toMatchObject({ code: 'invalid_request' });
+  });
+});
+
+describe('read-ahead that ramps up', () => {
+  const walker = (kommo: FakeKommo, inFlight: number) =>
+    testClient({ fetch: kommo.fetch, rateLimit: { limiter: sizingLimiter(inFlight) } });
+
+  it('walks 2,000 leads with 9 requests: 8 full pages and the empty 9th, nothing beyond', async () => {
+    const kommo = new FakeKommo({ leads: 2000 });
+    let n = 0;
+    for await (const lead of walker(kommo, 8).leads.list()) if (lead.id > 0) n++;
+    expect(n).toBe(2000);
+    expect(kommo.pages).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('sends at most 3 requests when the loop breaks after 260 leads', async () => {
+    const kommo = new FakeKommo({ leads: 50_000 });
+    let n = 0;
+    for await (const lead of walker(kommo, 8).leads.list()) {
+      if (lead.id > 0) n++;
+      if (n === 260) break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(kommo.requests.length).toBeLessThanOrEqual(3);
+  });
+
+  it('keeps one page ahead for the first 8 pages, then as many as the limiter sizes', async () => {
+    const kommo = new FakeKommo({ leads: 250 * 30, latencyMs: 5 });
+    const pages = walker(kommo, 6).leads.list().pages();
+    const inFlightAt: number[] = [];
+    for await (const page of pages) if (page.page > 0) inFlightAt.push(kommo.inFlight);
+    expect(inFlightAt).toHaveLength(31); // 30 full pages and the empty 31st
+    // While the first 8 pages are read, at most the next one is out.
+    expect(Math.max(...inFlightAt.slice(0, 8))).toBeLessThanOrEqual(1);
+    expect(kommo.mostInFlight).toBe(6);
+  });
+
+  it('lets an explicit readAhead override the ramp', async () => {
+    const kommo = new FakeKommo({ leads: 250 * 10, latencyMs: 5 });
+    let n = 0;
+    for await (const lead of walker(kommo, 2).leads.list({}, { readAhead: 4 }))
+      if (lead.id > 0) n++;
+    expect(n).toBe(2500);
+    expect(kommo.mostInFlight).toBe(4);
+  });
+
+  it('requests no page beyond the one holding the last item toArray needs', async () => {
+    const kommo = new FakeKommo({ leads: 250 * 40 });
+    const leads = await walker(kommo, 8).leads.list({}, { readAhead: 10 }).toArray({ max: 600 });
+    expect(leads).toHaveLength(600);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(kommo.pages).toEqual([1, 2, 3]);
+  });
+
+  it('keeps 20 pages in flight under one signal without Node warning of a listener leak', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const kommo = new FakeKommo({ leads: 250 * 30, latencyMs: 20 });
+      const controller = new AbortController();
+      let n = 0;
+      const options = { readAhead: 20, signal: controller.signal };
+      for await (const lead of walker(kommo, 2).leads.list({}, options)) if (lead.id > 0) n++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(n).toBe(7500);
+      expect(kommo.mostInFlight).toBeGreaterThan(10);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('accepts a readAhead of up to 32', async () => {
+    await expect(
+      testClient().leads.list({}, { readAhead: 33 }).toArray({ max: 1 }),
     ).rejects.toMatchObject({ code: 'invalid_request' });
   });
 });

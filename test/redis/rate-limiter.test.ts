@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  AccountBlockedError,
   ConfigurationError,
   ConnectionError,
   RequestAbortedError,
@@ -71,7 +72,7 @@ describe('RedisRateLimiter: one budget for every limiter on the account', () => 
 
     const perProcess = reports.map((r) => r['grants'] as number[]);
     expect(perProcess.map((s) => s.length)).toEqual([30, 30, 30]);
-    expect(maxInAnyWindow(perProcess.flat(), 1080)).toBe(20);
+    expect(maxInAnyWindow(perProcess.flat(), 1000)).toBe(20);
   });
 
   it('spaces starts at least spacingMs apart across limiters, so a free budget is not spent in one burst', async () => {
@@ -171,6 +172,87 @@ describe('RedisRateLimiter: order of waiting callers', () => {
   });
 });
 
+describe('RedisRateLimiter: arrivals, not departures', () => {
+  it('holds the place of a request sent on a new connection until its answer, in every process', async () => {
+    const keyPrefix = prefix();
+    const options = { keyPrefix, requestsPerSecond: 1, windowMs: 1000, spacingMs: 0 };
+    const first = recordingGrants(connect());
+    const second = recordingGrants(connect());
+    const a = new RedisRateLimiter(first.client, options);
+    const b = new RedisRateLimiter(second.client, options);
+
+    const slot = await a.acquire(ACCOUNT, undefined, { method: 'POST', path: '/api/v4/leads' });
+    slot.sent(); // a cold pool: when it reaches Kommo is unknown until its answer
+    const next = b.acquire(ACCOUNT);
+    await tick(1_500); // a departure-based limiter would have granted `next` after 1,000 ms
+    const grantsBeforeAnswer = second.grants.length;
+    slot.answered(200);
+    slot.released(true);
+    await next;
+
+    expect(grantsBeforeAnswer).toBe(0);
+    // The answer bounds the arrival: the next start is one window after it, on the Redis clock.
+    expect(second.grants[0]! - first.grants[0]!).toBeGreaterThanOrEqual(2_400);
+  });
+
+  it('gives a slot back when its request never left', async () => {
+    const keyPrefix = prefix();
+    const conn = recordingGrants(connect());
+    const limiter = new RedisRateLimiter(conn.client, {
+      keyPrefix,
+      requestsPerSecond: 1,
+      windowMs: 60_000,
+      spacingMs: 0,
+    });
+
+    const slot = await limiter.acquire(ACCOUNT);
+    slot.released(false);
+    await tick(50); // the give-back is a fire-and-forget script
+    await limiter.acquire(ACCOUNT);
+
+    expect(conn.grants).toHaveLength(2);
+  });
+});
+
+describe('RedisRateLimiter: the shared account-block breaker', () => {
+  it('fails every other process with AccountBlockedError while the account is blocked, and lets them go once it is lifted', async () => {
+    const keyPrefix = prefix();
+    const blocker = new RedisRateLimiter(connect(), { keyPrefix });
+    const other = new RedisRateLimiter(connect(), { keyPrefix, integration: 'another' });
+
+    expect(await blocker.block(ACCOUNT, 60_000)).toBe(true);
+    expect(await blocker.block(ACCOUNT, 60_000)).toBe(false); // opened once, reported once
+    const refused = await other
+      .acquire(ACCOUNT, undefined, { method: 'GET', path: '/api/v4/leads' })
+      .catch((e: unknown) => e);
+    await blocker.unblock(ACCOUNT);
+    const slot = await other.acquire(ACCOUNT);
+
+    expect(refused).toBeInstanceOf(AccountBlockedError);
+    expect((refused as AccountBlockedError).code).toBe('account_blocked');
+    expect(slot).toBeDefined();
+  });
+
+  it('after the cool-down lets exactly one probe through; its answer closes the breaker for all', async () => {
+    const keyPrefix = prefix();
+    const a = new RedisRateLimiter(connect(), { keyPrefix });
+    const b = new RedisRateLimiter(connect(), { keyPrefix });
+    await a.block(ACCOUNT, 50);
+    await tick(100);
+
+    const probe = await a.acquire(ACCOUNT);
+    const whileProbing = await b.acquire(ACCOUNT).catch((e: unknown) => e);
+    probe.sent();
+    probe.answered(200);
+    probe.released(true);
+    await tick(50);
+    const after = await b.acquire(ACCOUNT).catch((e: unknown) => e);
+
+    expect(whileProbing).toBeInstanceOf(AccountBlockedError);
+    expect(after).not.toBeInstanceOf(Error);
+  });
+});
+
 describe('RedisRateLimiter: cool-down after a 429', () => {
   it('pauses every limiter of the account for the penalty, on the Redis clock', async () => {
     const redis = connect();
@@ -264,6 +346,6 @@ describe('RedisRateLimiter options', () => {
 
   it('exposes the budget it enforces', () => {
     const limiter = new RedisRateLimiter(connect());
-    expect([limiter.requestsPerSecond, limiter.windowMs, limiter.spacingMs]).toEqual([7, 1080, 77]);
+    expect([limiter.requestsPerSecond, limiter.windowMs, limiter.spacingMs]).toEqual([7, 1000, 71]);
   });
 });

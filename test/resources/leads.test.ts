@@ -418,7 +418,7 @@ describe('leads.createMany and updateMany', () => {
     expect(refs.map((r) => r.request_id)).toEqual(['crm-1', '1', '2', '3', 'crm-5']);
   });
 
-  it('maps a 400 chunk’s validation errors back to the input items and still sends the other chunks', async () => {
+  it('maps a 400 chunk’s validation errors back to the input items, still sends the other chunks and resends the items refused along with them', async () => {
     nock(HOST)
       .post('/api/v4/leads', (b: Array<{ request_id: string }>) => b[0]!.request_id === '0')
       .reply(
@@ -433,7 +433,10 @@ describe('leads.createMany and updateMany', () => {
         },
         json,
       )
-      .post('/api/v4/leads', (b: Array<{ request_id: string }>) => b[0]!.request_id === '2')
+      .post(
+        '/api/v4/leads',
+        (b: Array<{ request_id: string }>) => b[0]!.request_id === '2' && b.length === 2,
+      )
       .reply(400, {
         'validation-errors': [
           {
@@ -452,7 +455,13 @@ describe('leads.createMany and updateMany', () => {
         detail: 'Request validation failed',
       })
       .post('/api/v4/leads', (b: Array<{ request_id: string }>) => b[0]!.request_id === '4')
-      .reply(200, { _embedded: { leads: [{ id: 5, request_id: '4' }] } }, json);
+      .reply(200, { _embedded: { leads: [{ id: 5, request_id: '4' }] } }, json)
+      // 'c' was refused only because 'd' was in its chunk: sent again, alone.
+      .post(
+        '/api/v4/leads',
+        (b: Array<{ request_id: string }>) => b.length === 1 && b[0]!.request_id === '2',
+      )
+      .reply(200, { _embedded: { leads: [{ id: 3, request_id: '2' }] } }, json);
     const input = [
       { name: 'a' },
       { name: 'b' },
@@ -469,7 +478,7 @@ describe('leads.createMany and updateMany', () => {
     expect(batch.results.map((r: BatchItemResult<LeadRef>) => [r.index, r.status])).toEqual([
       [0, 'applied'],
       [1, 'applied'],
-      [2, 'not_sent'],
+      [2, 'applied'],
       [3, 'failed'],
       [4, 'applied'],
     ]);
@@ -481,21 +490,27 @@ describe('leads.createMany and updateMany', () => {
       },
     ]);
     expect(batch.results[0]!.ref).toMatchObject({ id: 1 });
-    expect(batch.applied.map((r) => r.id)).toEqual([1, 2, 5]);
+    expect(batch.applied.map((r) => r.id)).toEqual([1, 2, 3, 5]);
     expect(batch.errors).toHaveLength(1);
   });
 
   it('maps the validation errors of the fixture by the user’s request_id', async () => {
-    nock(HOST).post('/api/v4/leads').reply(400, fixture('error_400_validation.json'), json);
+    nock(HOST)
+      .post('/api/v4/leads', (b: unknown[]) => b.length === 3)
+      .reply(400, fixture('error_400_validation.json'), json)
+      .post('/api/v4/leads', (b: Array<{ request_id: string }>) => b.length === 1)
+      .reply(400, { title: 'Bad Request', status: 400, detail: 'Still refused' }, json);
     const error = (await testClient()
       .leads.createMany([{ name: 'x' }, { name: 'y' }, { name: 'z', request_id: 'lead-2' }])
       .catch((e: unknown) => e)) as BatchError;
-    expect(error.results.map((r) => r.status)).toEqual(['failed', 'not_sent', 'failed']);
+    // 'y' was refused along with the others, sent again alone and refused as a whole.
+    expect(error.results.map((r) => r.status)).toEqual(['failed', 'failed', 'failed']);
     expect(error.results[2]!.errors?.[0]?.path).toBe('_embedded.contacts.0.responsible_user_id');
+    expect(error.results[1]!.errors).toEqual([]);
     expect(error.writeOutcome).toBe('not_applied');
   });
 
-  it('reports a 5xx chunk as unknown, never replays it, and sends no further chunk', async () => {
+  it('reports a 5xx chunk as unknown, never replays it, and still sends the other chunks', async () => {
     let posts = 0;
     nock(HOST)
       .post('/api/v4/leads')
@@ -507,6 +522,11 @@ describe('leads.createMany and updateMany', () => {
       .reply(() => {
         posts++;
         return [502, { title: 'Bad Gateway' }];
+      })
+      .post('/api/v4/leads')
+      .reply(() => {
+        posts++;
+        return [200, { _embedded: { leads: [{ id: 3, request_id: '2' }] } }, json];
       });
     const error = (await testClient()
       .leads.createMany([{ name: 'a' }, { name: 'b' }, { name: 'c' }], {
@@ -515,8 +535,8 @@ describe('leads.createMany and updateMany', () => {
       })
       .catch((e: unknown) => e)) as BatchError;
     expect(error).toBeInstanceOf(BatchError);
-    expect(posts).toBe(2);
-    expect(error.results.map((r) => r.status)).toEqual(['applied', 'unknown', 'not_sent']);
+    expect(posts).toBe(3);
+    expect(error.results.map((r) => r.status)).toEqual(['applied', 'unknown', 'applied']);
     expect(error.results[1]!.error).toMatchObject({
       code: 'server_error',
       status: 502,

@@ -63,9 +63,15 @@ describe('the public surface of the resources', () => {
     expectTypeOf(kommo.leads.create).parameter(0).toEqualTypeOf<LeadCreateParams>();
     expectTypeOf(() => kommo.leads.create({})).returns.resolves.toEqualTypeOf<LeadRef>();
     expectTypeOf(kommo.leads.createMany).parameters.toEqualTypeOf<
-      [items: readonly LeadCreateParams[], options?: BatchOptions]
+      [items: readonly LeadCreateParams[], options?: BatchOptions<LeadCreateParams, LeadRef>]
     >();
     expectTypeOf(() => kommo.leads.createMany([])).returns.resolves.toEqualTypeOf<LeadRef[]>();
+    // Options typed as plain BatchOptions (as before 0.2) still fit; reconcile is typed per resource.
+    expectTypeOf<BatchOptions>().toExtend<BatchOptions<LeadCreateParams, LeadRef>>();
+    expectTypeOf<BatchOptions<LeadCreateParams, LeadRef>>()
+      .toHaveProperty('reconcile')
+      .exclude<undefined>()
+      .returns.resolves.toEqualTypeOf<ReadonlyArray<LeadRef | null | undefined>>();
     expectTypeOf(kommo.leads.updateMany).parameter(0).toEqualTypeOf<readonly LeadUpdateItem[]>();
     expectTypeOf(() => kommo.leads.createComplex([])).returns.resolves.toEqualTypeOf<
       LeadComplexResult[]
