@@ -18,7 +18,6 @@ import {
 import { isKommoError } from 'kommo-sdk';
 import { kommoMcpHooks, type WriteLogSink } from './audit.js';
 import { startHttpServer } from './http.js';
-import { interimRateLimit } from './interim-pacing.js';
 import { DEFAULT_CONFIRM_ABOVE, KommoMcp } from './server.js';
 import { VERSION } from './version.js';
 
@@ -156,8 +155,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     conn = await connectAccount(values, {
       warn,
-      // The pace is interim-pacing.ts's until the SDK's limiter draws no 429 (see there).
-      client: { hooks: kommoMcpHooks, rateLimit: interimRateLimit() },
+      // The SDK's own limiter paces every tool call: it counts arrivals at Kommo, so a busy
+      // server or machine does not bunch requests into a 429.
+      client: { hooks: kommoMcpHooks },
     });
     if (conn.sandbox) warn(`serving a local sandbox account at ${conn.kommo.baseUrl}`);
     log = logSink(values['log-file'] as string | undefined);
