@@ -38,13 +38,14 @@ import {
 import { CliError, EXIT, palette, printJson, UsageError, type Io } from '../io.js';
 import { Journal, type JobHeader, type RowOutcome } from '../jobs/journal.js';
 import { progressView, type JobProgress } from '../jobs/progress.js';
-import { keyFieldReconciler, type ReconcileStats } from '../jobs/reconcile.js';
+import { keyFieldReconciler, type Reconcile, type ReconcileStats } from '../jobs/reconcile.js';
 import {
   bodyFromCsv,
   bodyFromJson,
   checkHeader,
   csvHeader,
   FieldIndex,
+  keyOf,
   RowError,
   toCsvRecord,
   transferEntity,
@@ -537,6 +538,18 @@ async function runImport(
               stats,
             )
           : undefined;
+        // The same lookup as the SDK batch's `reconcile`: a chunk of unknown outcome in this run
+        // (a 5xx, a timeout) is settled by createMany itself, which resends only the absent rows.
+        // `settle` below covers the rows a killed run left in flight, which no batch knows.
+        const liveReconcile = keyField
+          ? keyFieldReconciler<Record<string, unknown>>(
+              conn.kommo,
+              entity,
+              keyField.id,
+              (body) => keyOf(body, keyField.id) ?? '',
+              stats,
+            )
+          : undefined;
         const settle = async (unknown: number[]): Promise<number[]> => {
           // Rows of unknown outcome: looked up by key when there is one; else left unknown.
           if (unknown.length === 0) return [];
@@ -597,6 +610,7 @@ async function runImport(
                 conn.kommo,
                 entity,
                 chunkRows.map((i) => bodies[i]?.body ?? {}),
+                liveReconcile,
               );
               const entries: Array<[number, RowOutcome]> = chunkRows.map((i, k) => [
                 i,
@@ -736,13 +750,16 @@ async function sdkValidation(
   return [];
 }
 
+/** The batch options an import passes: `reconcile` answers with the refs it found by key. */
+type ImportBatchOptions = BatchOptions<unknown, { id: number }>;
+
 /** `kommo[entity].createMany`, bound: the three resources take the same batch options. */
 function createManyOf(
   kommo: Kommo,
   entity: TransferEntity,
-): (items: unknown[], options: BatchOptions) => Promise<Array<{ id: number }>> {
+): (items: unknown[], options: ImportBatchOptions) => Promise<Array<{ id: number }>> {
   const resource = kommo[entity] as unknown as {
-    createMany(items: unknown[], options: BatchOptions): Promise<Array<{ id: number }>>;
+    createMany(items: unknown[], options: ImportBatchOptions): Promise<Array<{ id: number }>>;
   };
   return (items, options) => resource.createMany(items, options);
 }
@@ -752,10 +769,20 @@ async function sendChunk(
   kommo: Kommo,
   entity: TransferEntity,
   items: Array<Record<string, unknown>>,
+  reconcile: Reconcile<Record<string, unknown>> | undefined,
 ): Promise<{ outcomes: RowOutcome[]; stop?: string }> {
   const createMany = createManyOf(kommo, entity);
   try {
-    const refs = await createMany(items, { chunkSize: items.length, concurrency: 1 });
+    const refs = await createMany(items, {
+      chunkSize: items.length,
+      concurrency: 1,
+      ...(reconcile
+        ? {
+            reconcile: (unknown: readonly unknown[]) =>
+              reconcile(unknown as Array<Record<string, unknown>>),
+          }
+        : {}),
+    });
     return { outcomes: refs.map((ref) => ({ status: 'applied', id: ref.id })) };
   } catch (error) {
     if (error instanceof BatchError) {

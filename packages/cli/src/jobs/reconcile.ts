@@ -3,8 +3,9 @@
  * entity. Kommo has no idempotency key and does not store `request_id`, so the key field is
  * the only way to tell "created before the crash" from "never arrived".
  *
- * The function is shaped like the SDK's coming batch `reconcile` option: items of unknown
- * outcome in, for each the entity that exists (its ref) or `undefined`.
+ * The function is the SDK batch's `reconcile` option (items of unknown outcome in, for each the
+ * entity that exists, its ref, or `undefined`): `kommo import` passes it to `createMany` for the
+ * chunks of a live run, and calls it itself for the rows a killed run left in flight.
  *
  * @module
  */
