@@ -14,6 +14,7 @@ import {
   KommoApiError,
   KommoError,
   RequestValidationError,
+  type KommoValidationError,
   ResponseValidationError,
   isKommoError,
   type KommoFieldError,
@@ -125,10 +126,25 @@ export interface BatchSpec<I, R> {
   maxChunkSize: number;
   /** What is written, for messages (`leads`). */
   what: string;
-  /** Sends one chunk (items already carry their `request_id`) and returns the parsed refs. */
-  send(chunk: I[], options: RequestOptions): Promise<R[]>;
+  /**
+   * Sends one chunk (items already carry their `request_id`) and returns the parsed refs, or
+   * the refs plus the items Kommo refused inside a successful answer (calls, short links).
+   */
+  send(chunk: I[], options: RequestOptions): Promise<R[] | ChunkAnswer<R>>;
   /** The request ids a ref echoes (an array for complex leads). */
   requestIds(ref: NoInfer<R>): string[];
+}
+
+/**
+ * A successful answer that refused some items of its chunk: `/api/v4/calls` lists them in
+ * `errors[]`, `/api/v4/short_links` leaves them out. @internal
+ */
+export interface ChunkAnswer<R> {
+  refs: R[];
+  /** The refused items, keyed by `request_id` (or their position in the chunk). */
+  refused: KommoValidationError[];
+  /** What the refused items report as their `error`. */
+  error: KommoError;
 }
 
 function checkInt(
@@ -201,7 +217,12 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
     for (const id of duplicated) byId.delete(id);
     let refs: R[];
     try {
-      refs = await spec.send(chunk, requestOptions);
+      const answer = await spec.send(chunk, requestOptions);
+      refs = Array.isArray(answer) ? answer : answer.refs;
+      if (!Array.isArray(answer) && answer.refused.length > 0) {
+        chunkErrors.push(answer.error);
+        markRefused(answer, { start, length: chunk.length, byId }, results);
+      }
     } catch (caught) {
       const error = isKommoError(caught)
         ? caught
@@ -256,6 +277,23 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
     final,
     chunkErrors,
   );
+}
+
+/** Marks the items a successful answer refused as `failed`, with their errors. */
+function markRefused<R>(
+  answer: ChunkAnswer<R>,
+  chunk: { start: number; length: number; byId: Map<string, number> },
+  results: Array<BatchItemResult<R> | undefined>,
+): void {
+  for (const entry of answer.refused) {
+    const index =
+      chunk.byId.get(entry.requestId) ?? positional(entry.requestId, chunk.start, chunk.length);
+    if (index === undefined) continue;
+    entry.index = index;
+    const previous = results[index];
+    const errors = [...(previous?.errors ?? []), ...entry.errors];
+    results[index] = { index, status: 'failed', errors, error: answer.error };
+  }
 }
 
 /** A 400/422 about some items: the other chunks are unaffected. */

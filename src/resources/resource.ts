@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { Kommo } from '../client.js';
 import { MAX_BATCH_ITEMS, MAX_LINKS } from '../facts.js';
 import { sendWriteMany, sendWriteOne, type BatchOptions } from '../core/batch.js';
+import type { CoreRequest } from '../core/http.js';
 import type { RequestOptions } from '../core/options.js';
 import {
   getOne,
@@ -24,7 +25,7 @@ import {
 } from '../core/pagination.js';
 import { assertId } from '../core/path.js';
 import type { QueryInput } from '../core/query.js';
-import { lazy } from '../core/schema.js';
+import { lazy, parseResponse } from '../core/schema.js';
 import {
   EntityLinkInputSchema,
   joinWith,
@@ -359,4 +360,24 @@ export class Verbs<S extends RouteSchemas> {
   #ref(): z.ZodType<Output<S, 'ref'>> {
     return (this.#bound.schemas().ref ?? z.unknown()) as z.ZodType<Output<S, 'ref'>>;
   }
+}
+
+/**
+ * Sends one request whose answer is one object (a mode switch, a balance, a review, an
+ * install) and parses it leniently; an empty answer is parsed as `{}`.
+ *
+ * @internal
+ */
+export async function sendFor<S extends z.ZodType>(
+  client: Sender,
+  request: CoreRequest,
+  answer: { schema: S; what: string },
+  options?: RequestOptions,
+): Promise<z.infer<S>> {
+  const response = await client._send(request, options);
+  return parseResponse(answer.schema, response.body ?? {}, {
+    what: `${answer.what} (${request.method} ${request.path})`,
+    validate: client._validateResponses,
+    requestId: response.requestId,
+  });
 }
