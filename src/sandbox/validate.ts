@@ -11,7 +11,7 @@ import type { Store } from './state.js';
 import type {
   SandboxCustomField,
   SandboxCustomFieldValues,
-  SandboxEntityType,
+  SandboxFieldEntityType,
   SandboxFieldValue,
 } from './types.js';
 
@@ -234,7 +234,7 @@ function normalizeValue(
  */
 export function applyCustomFields(
   store: Store,
-  type: SandboxEntityType,
+  type: SandboxFieldEntityType,
   input: unknown,
   current: SandboxCustomFieldValues[] | null,
   prefix: string,

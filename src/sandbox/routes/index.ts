@@ -11,6 +11,7 @@ import { catalogs } from './catalogs.js';
 import { companies } from './companies.js';
 import { contacts } from './contacts.js';
 import { customFields } from './custom-fields.js';
+import { customers } from './customers.js';
 import { events } from './events.js';
 import { leads } from './leads.js';
 import { links } from './links.js';
@@ -31,6 +32,7 @@ export const API_V4_FAMILIES: readonly RouteFamily[] = [
   companies,
   contacts,
   customFields,
+  customers,
   events,
   leads,
   links,
