@@ -3,6 +3,111 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
+/**
+ * `no-restricted-imports` per part of src/ (see docs/architecture.md):
+ * - only src/core/http.ts imports ky;
+ * - nothing the main entry loads imports src/sandbox or src/redis;
+ * - core imports no part above it; schemas none but core; resources neither helpers nor each
+ *   other (only the base `resource.ts` and the import-free events table of src/webhooks);
+ * - src/webhooks stays Web-only: from the core only `errors.ts` and `crypto.ts`, no zod, no node:;
+ * - src/facts.ts and src/webhooks/events.ts import nothing.
+ */
+function importRules() {
+  const ky = { name: 'ky', message: 'ky stays inside src/core/http.ts.' };
+  const zod = { name: 'zod', message: 'kommo-sdk/webhooks stays Web-only: no zod.' };
+  /** @type {(name: string, why: string) => { group: string[]; message: string }} */
+  const part = (name, why) => ({ group: [`**/${name}/*`, `**/${name}.js`], message: why });
+  const sandbox = part('sandbox', 'The main entry never loads the sandbox.');
+  const redis = part('redis', 'The main entry never loads Redis code (kommo-sdk/redis).');
+  /** @type {(name: string) => { group: string[]; message: string }} */
+  const above = (name) => part(name, `The core is the bottom layer: it never imports ${name}/.`);
+  /**
+   * @type {(
+   *   paths: Array<{ name: string; message: string }>,
+   *   patterns: Array<{ group: string[]; message: string }>,
+   * ) => import('eslint').Linter.RulesRecord}
+   */
+  const rule = (paths, patterns) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
+  return [
+    { files: ['src/**/*.ts'], ignores: ['src/core/http.ts'], rules: rule([ky], []) },
+    {
+      files: ['src/index.ts', 'src/client.ts', 'src/helpers/**/*.ts', 'src/chats/**/*.ts'],
+      rules: rule([ky], [sandbox, redis]),
+    },
+    {
+      files: ['src/core/**/*.ts'],
+      ignores: ['src/core/http.ts'],
+      rules: rule(
+        [ky],
+        [sandbox, redis, ...['resources', 'schemas', 'helpers', 'webhooks'].map(above)],
+      ),
+    },
+    {
+      files: ['src/core/http.ts'],
+      rules: rule(
+        [],
+        [sandbox, redis, ...['resources', 'schemas', 'helpers', 'webhooks'].map(above)],
+      ),
+    },
+    {
+      files: ['src/schemas/**/*.ts'],
+      rules: rule(
+        [ky],
+        [
+          sandbox,
+          redis,
+          part('resources', 'Schemas describe data: they never import resources.'),
+          part('helpers', 'Schemas never import helpers.'),
+          part('webhooks', 'Schemas never import src/webhooks.'),
+        ],
+      ),
+    },
+    {
+      files: ['src/resources/**/*.ts'],
+      // The barrel is the one file that gathers every resource.
+      ignores: ['src/resources/index.ts'],
+      rules: rule(
+        [ky],
+        [
+          sandbox,
+          redis,
+          {
+            group: ['./*', '!./resource.js', '!./bases.js'],
+            // resource.ts (the route specs) and bases.ts (shared bases) are the layer's plumbing.
+            message: 'Resources never import each other; go through src/core.',
+          },
+          part('helpers', 'Resources never import helpers: helpers are built on resources.'),
+          {
+            group: ['**/webhooks/*', '!**/webhooks/events.js'],
+            message: 'Resources import only the events table of src/webhooks.',
+          },
+        ],
+      ),
+    },
+    {
+      files: ['src/webhooks/**/*.ts'],
+      rules: rule(
+        [ky, zod],
+        [
+          { group: ['node:*'], message: 'kommo-sdk/webhooks stays Web-only: no node: imports.' },
+          {
+            group: ['../*', '!../core', '../core/*', '!../core/errors.js', '!../core/crypto.js'],
+            message:
+              'kommo-sdk/webhooks stays Web-only and small: from outside it, only core/errors.js and core/crypto.js.',
+          },
+        ],
+      ),
+    },
+    {
+      files: ['src/facts.ts', 'src/webhooks/events.ts'],
+      rules: rule(
+        [],
+        [{ group: ['*', '**/*'], message: 'This module is import-free on purpose.' }],
+      ),
+    },
+  ];
+}
+
 export default defineConfig(
   {
     // The package smoke scripts are plain JS run from a consumer folder against the packed tarball.
@@ -14,9 +119,13 @@ export default defineConfig(
       '.tmp/**',
       'scripts/package-smoke/**',
       'scripts/runtime-smoke/**',
+      'scripts/cli-smoke/**',
       // The Next.js example is its own project (its own package.json, tsconfig and checks).
       'examples/nextjs/**',
       'artifacts/**',
+      // The workspaces' builds and scratch folders (packages/cli/.tmp holds generated modules).
+      'packages/*/dist/**',
+      'packages/*/.tmp/**',
     ],
   },
   js.configs.recommended,
@@ -24,7 +133,7 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js'] },
+        projectService: { allowDefaultProject: ['*.js', 'packages/*/bin/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -36,45 +145,10 @@ export default defineConfig(
       '@typescript-eslint/no-confusing-void-expression': 'off',
     },
   },
-  {
-    files: ['src/**/*.ts'],
-    ignores: ['src/core/http.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'ky', message: 'ky stays inside src/core/http.ts.' }] },
-      ],
-    },
-  },
-  {
-    files: ['src/resources/**/*.ts'],
-    // The barrel is the one file that gathers every resource.
-    ignores: ['src/resources/index.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'ky', message: 'ky stays inside src/core/http.ts.' }],
-          patterns: [
-            {
-              // resource.ts (the route specs) and bases.ts (the shared bases) are the layer's
-              // own plumbing, not families.
-              group: ['./*', '!./resource.js', '!./bases.js'],
-              message: 'Resources never import each other; go through src/core.',
-            },
-            {
-              group: ['../helpers/*', '../helpers'],
-              message: 'Resources never import helpers: helpers are built on the public resources.',
-            },
-            {
-              group: ['../sandbox/*', '../sandbox', '../redis/*', '../redis'],
-              message: 'The main entry never loads sandbox or redis code.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // The import rules of docs/architecture.md, one block per part. A later block replaces the
+  // rule of an earlier one for its files, so each block lists every rule of its part.
+  // test/architecture.test.ts checks the same rules on the bundled entries.
+  ...importRules(),
   {
     files: [
       'test/**/*.ts',
@@ -82,6 +156,7 @@ export default defineConfig(
       'examples/**/*.tsx',
       'scripts/**/*.ts',
       'bench/**/*.ts',
+      'packages/*/test/**/*.ts',
     ],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -69,9 +69,13 @@ async function openChannel(options: {
   port: number;
   clientName: string;
   onReply: (text: string) => void;
+  sandbox?: { sandbox: Sandbox; kommo: Kommo } | undefined;
 }): Promise<Channel> {
-  const real = process.env['KOMMO_CHANNEL_ID'] && process.env['KOMMO_CHANNEL_SECRET'];
+  const real =
+    !options.sandbox && process.env['KOMMO_CHANNEL_ID'] && process.env['KOMMO_CHANNEL_SECRET'];
   let sandbox: Sandbox | undefined;
+  // A sandbox the caller started (the demo's) is used as it is, and left running.
+  const ownSandbox = !options.sandbox;
   let kommo: Kommo;
   let chats: KommoChats;
   const channelId = process.env['KOMMO_CHANNEL_ID'] ?? 'b0b0cafe-0000-4000-8000-000000000001';
@@ -86,6 +90,9 @@ async function openChannel(options: {
       channelSecret: secret,
       platform: kommo.domain.endsWith('.amocrm.ru') ? 'amocrm' : 'kommo',
     });
+  } else if (options.sandbox) {
+    ({ sandbox, kommo } = options.sandbox);
+    chats = new KommoChats({ channelId, channelSecret: secret, baseUrl: sandbox.url });
   } else {
     sandbox = await startSandbox({ seed: false });
     kommo = new Kommo({ baseUrl: sandbox.url, accessToken: sandbox.accessToken });
@@ -156,22 +163,31 @@ async function openChannel(options: {
       await handler.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await sandbox?.close();
+      if (ownSandbox) await sandbox?.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** Sends `lines` as the client and returns the replies (what the scripted mode does). */
+/**
+ * Sends `lines` as the client and returns the replies (what the scripted mode does). With
+ * `sandbox`, the channel runs on that sandbox and client (the demo's) and leaves it running;
+ * otherwise on a sandbox of its own, or on the real channel the environment names.
+ */
 export async function chatChannel(
   lines: readonly string[],
   log: (line: string) => void,
-  options: { port?: number; clientName?: string } = {},
+  options: {
+    port?: number;
+    clientName?: string;
+    sandbox?: { sandbox: Sandbox; kommo: Kommo };
+  } = {},
 ): Promise<ChatChannelResult> {
   const channel = await openChannel({
     port: options.port ?? 0,
     clientName: options.clientName ?? 'Maria Cliente',
     onReply: (text) => log(`manager › ${text}`),
+    sandbox: options.sandbox,
   });
   try {
     log(`connected: scope ${channel.scopeId}`);

@@ -21,6 +21,7 @@ import {
 import { startSandbox } from 'kommo-sdk/sandbox';
 import { autoAssign } from './auto-assign.js';
 import { bulkImport, printReport, progressPrinter } from './bulk-import.js';
+import { chatChannel } from './chat-channel.js';
 import { chatToLead } from './chat-to-lead.js';
 import { customFields } from './custom-fields.js';
 import { freePort, oauthFlow, simulatedBrowser } from './oauth-flow.js';
@@ -32,6 +33,9 @@ const USAGE = `Usage: npm run demo   (or: npx tsx examples/demo.ts)
 Runs every scenario of examples/ against a local Kommo sandbox started for the run (never a
 real account, whatever KOMMO_* says), then checks the sandbox's own state against what the
 scenarios claimed. Exits non-zero on any mismatch.
+
+The same sandbox from the shell: the kommo command (npx kommo-cli whoami --sandbox; see
+docs/cli.md): login, codegen of typed custom fields, export and import with resume.
 
 Options:
   -h, --help  show this help
@@ -117,7 +121,13 @@ try {
   const beforeOAuth = metrics.snapshot();
   const sandboxBeforeOAuth = sandbox.stats;
 
-  step('7. OAuth: consent → redirect → code exchange → tokens in a file → unattended refresh');
+  step("7. A custom chat channel (Chats API): signed messages in, a manager's replies back");
+  const leadsBeforeChannel = sandbox.state.leads.size;
+  const channelLines = ['Hi! Is the 14" model in stock?', 'And the price with delivery?'];
+  const channel = await chatChannel(channelLines, line, { sandbox: { sandbox, kommo } });
+  const channelLeads = sandbox.state.leads.size - leadsBeforeChannel;
+
+  step('8. OAuth: consent → redirect → code exchange → tokens in a file → unattended refresh');
   const { mkdtemp, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
@@ -274,7 +284,18 @@ try {
     `all ${BULK_COUNT} imported leads exist`,
     `created ${bulk.created}`,
   );
-  const expectedLeads = chatLeads.length + 2 + 2 + assigned.assignments.length + 1 + bulk.created;
+  check(
+    channel.replies.length === channelLines.length,
+    `the chat channel got a signed reply to each of its ${channelLines.length} messages`,
+    `${channel.replies.length} replies`,
+  );
+  check(
+    channelLeads === 1,
+    "the chat channel's conversation made one incoming lead",
+    `${channelLeads}`,
+  );
+  const expectedLeads =
+    chatLeads.length + 2 + 2 + assigned.assignments.length + 1 + bulk.created + channelLeads;
   check(
     state.leads.size - leadsAtStart === expectedLeads,
     `the sandbox holds exactly the ${expectedLeads} leads the scenarios created`,
@@ -319,4 +340,8 @@ out();
 out(
   `${exitCode === 0 ? '✓ demo passed' : '✗ demo failed'} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
+if (exitCode === 0) {
+  // The same account from the shell: the kommo command (packages/cli, npm package kommo-cli).
+  out('  next: npx kommo-cli whoami --sandbox · kommo codegen · kommo export leads · kommo import');
+}
 process.exitCode = exitCode;

@@ -101,6 +101,7 @@ writeFileSync(
           'kommo-sdk': [relative(out, join(root, 'src/index.ts'))],
           'kommo-sdk/chats/file-inbox': [relative(out, join(root, 'src/chats/file-inbox.ts'))],
           'kommo-sdk/*': [relative(out, join(root, 'src')) + '/*/index.ts'],
+          'kommo-cli/account': [relative(out, join(root, 'packages/cli/src/account.ts'))],
         },
       },
       include: ['./*.ts'],

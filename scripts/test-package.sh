@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The package as users install it: pack, install the tarball in an empty project, run publint +
+# The packages as users install them: pack, install the tarball in an empty project, run publint +
 # attw (every resolution profile), check that the packed declarations export every source name
 # and type-check a consumer against them under four module resolutions, then make a real
 # request (to a local server) through both `import` and `require`.
@@ -89,4 +89,6 @@ tsc="$repo/node_modules/typescript/bin/tsc"
   bash run.sh
 )
 bash scripts/examples-smoke.sh "$tarball_path"
+# The kommo command (packages/cli), packed and installed with this tarball.
+bash scripts/test-package-cli.sh "$tarball_path"
 echo "package test passed"

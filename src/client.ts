@@ -115,7 +115,11 @@ function resolveLimiter(option: KommoOptions['rateLimit']): RateLimiter | undefi
  * ```
  */
 export class Kommo {
-  /** The account host (`acme.kommo.com`), or `host:port` of `baseUrl`. Also the token-store key. */
+  /**
+   * The account host (`acme.kommo.com`), or `host:port` of `baseUrl`. The account's key in the
+   * token store and the rate limiter is where the requests go: `host:port` of `baseUrl` when one
+   * is given, this host otherwise.
+   */
   readonly domain: string;
   /** Where requests go: `https://<domain>` or the explicit `baseUrl`. */
   readonly baseUrl: string;
@@ -317,16 +321,16 @@ export class Kommo {
       const oauth = new KommoOAuth({
         ...options.oauth,
         ...(options.baseUrl !== undefined ? { baseUrl: this.baseUrl } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.timeoutMs !== undefined
           ? { timeoutMs: Math.min(options.timeoutMs, 15_000) }
           : {}),
-        retry: options.retry,
+        // Token requests go through this client: its account, pacing, retries, hooks and logger.
+        send: (request, sendOptions, policy) => this.#http.request(request, sendOptions, policy),
       });
       auth = new OAuthTokenManager({
         key: accountKey,
         store: options.tokenStore,
-        oauth: { refresh: (_key, refreshToken) => oauth.refresh(this.domain, refreshToken) },
+        oauth,
         initial: options.tokens === undefined ? undefined : toTokenSet(options.tokens),
         clientSecret: options.oauth.clientSecret,
         marginSec: options.refreshMarginSec ?? 300,

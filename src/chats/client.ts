@@ -17,7 +17,7 @@ import type { KommoOptions, RequestOptions } from '../core/options.js';
 import { sharedRateLimiter, type RateLimitOption, type RateLimiter } from '../core/rate-limit.js';
 import { parseResponse } from '../core/schema.js';
 import { parseInput } from '../schemas/common.js';
-import { toBytes } from '../webhooks/crypto.js';
+import { toBytes } from '../core/crypto.js';
 import type { ChatMessageContent } from './messages.js';
 import {
   ChatSchema,

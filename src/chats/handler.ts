@@ -8,7 +8,7 @@
 
 import { isKommoError } from '../core/errors.js';
 import { retryDelayMs, sleep } from '../core/retry.js';
-import { hmac, toHex } from '../webhooks/crypto.js';
+import { hmac, toHex } from '../core/crypto.js';
 import { DEFAULT_MAX_BYTES } from '../webhooks/form.js';
 import { refuseBody } from '../webhooks/handler.js';
 import { DEFAULT_READ_TIMEOUT_MS, readBody } from '../webhooks/input.js';

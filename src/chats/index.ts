@@ -98,4 +98,4 @@ export {
   isKommoError,
 } from '../core/errors.js';
 export { WebhookVerificationError, WebhookParseError } from '../webhooks/errors.js';
-export { toNodeHandler } from '../webhooks/handler.js';
+export { toNodeHandler } from '../webhooks/node.js';

@@ -5,14 +5,15 @@
  */
 
 import {
-  AuthenticationError,
   KommoError,
   OAuthError,
   TokenStoreError,
   isKommoError,
+  toKommoError,
+  type KommoApiError,
 } from './errors.js';
 import type { AuthProvider } from './http.js';
-import type { KommoOAuth } from './oauth.js';
+import { TOKEN_PATH, type KommoOAuth } from './oauth.js';
 import type { Hooks, Logger, RefreshEvent } from './options.js';
 import type { TokenSet, TokenStore } from './token-store.js';
 
@@ -177,7 +178,7 @@ export class OAuthTokenManager implements AuthProvider {
     if (perStore?.get(this.#config.key) === dead) perStore.delete(this.#config.key);
   }
 
-  #deadError(dead: DeadPair): AuthenticationError {
+  #deadError(dead: DeadPair): KommoApiError {
     return this.#reauth(
       `the refresh token of the stored pair was rejected earlier (${dead.reason}) and the store holds no other pair; no request was sent`,
       dead.cause,
@@ -206,21 +207,19 @@ export class OAuthTokenManager implements AuthProvider {
     throw this.#deadError(dead);
   }
 
-  #reauth(message: string, cause?: unknown): AuthenticationError {
-    const status = cause instanceof OAuthError && cause.status !== undefined ? cause.status : 401;
-    return new AuthenticationError(
-      'reauthorization_required',
-      {
-        status,
-        method: 'POST',
-        url: `https://${this.#config.key}/oauth2/access_token`,
-        path: '/oauth2/access_token',
-        hint: cause instanceof OAuthError ? cause.hint : undefined,
-        body: cause instanceof OAuthError ? cause.body : undefined,
-        cause,
-      },
-      `Reauthorization required for ${this.#config.key}: ${message}. Run the OAuth flow again (KommoOAuth.authorizationUrl → exchangeCode) and save the new pair in the token store.`,
-    );
+  #reauth(message: string, cause?: unknown): KommoApiError {
+    const refused = cause instanceof OAuthError ? cause : undefined;
+    // The token endpoint's answer (or, with no pair to refresh, a 401 of our own) through the
+    // one factory: the refusal's hint, title and body carry over.
+    return toKommoError({
+      status: refused?.status ?? 401,
+      method: 'POST',
+      url: `https://${this.#config.key}${TOKEN_PATH}`,
+      path: TOKEN_PATH,
+      body: refused?.body,
+      cause,
+      reauthorization: `Reauthorization required for ${this.#config.key}: ${message}. Run the OAuth flow again (KommoOAuth.authorizationUrl → exchangeCode) and save the new pair in the token store.`,
+    });
   }
 
   /** {@inheritDoc AuthProvider.token} */

@@ -347,7 +347,8 @@ function truncate(text: string, max: number): string {
   return single.length > max ? `${single.slice(0, max - 1)}…` : single;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Whether a value is a non-null, non-array object: the SDK's one such check. @internal */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -412,8 +413,12 @@ export interface ErrorResponseInfo {
   retryAfterMs?: number | undefined;
   /** A redirect's target, already resolved and scrubbed. */
   location?: string | undefined;
-  /** Set when the SDK itself decided the token cannot be refreshed any more. */
-  reauthorizationRequired?: boolean;
+  /**
+   * Set when the SDK itself decided the token cannot be refreshed any more: why, as the whole
+   * message. The answer then maps to {@link AuthenticationError} `reauthorization_required`
+   * whatever its status (Kommo refuses a dead refresh token with 400, 401 or 403).
+   */
+  reauthorization?: string | undefined;
   cause?: unknown;
 }
 
@@ -458,13 +463,11 @@ export function toKommoError(info: ErrorResponseInfo): KommoApiError {
   }
   // Status 0: a fetch that hides manual redirects behind an opaque answer (browsers).
   if ((s >= 300 && s < 400) || s === 0) return new RedirectError(init);
-  if (s === 400 || s === 422) return new BadRequestError('bad_request', init);
-  if (s === 401) {
-    return new AuthenticationError(
-      info.reauthorizationRequired ? 'reauthorization_required' : 'unauthorized',
-      init,
-    );
+  if (info.reauthorization !== undefined) {
+    return new AuthenticationError('reauthorization_required', init, info.reauthorization);
   }
+  if (s === 400 || s === 422) return new BadRequestError('bad_request', init);
+  if (s === 401) return new AuthenticationError('unauthorized', init);
   if (s === 402) return new PaymentRequiredError('payment_required', init);
   if (s === 403) {
     // Kommo's block page is a bare nginx HTML 403; a JSON 403 means missing rights.

@@ -100,6 +100,40 @@ export interface AuthProvider {
   secrets?(): ReadonlyArray<string | undefined>;
 }
 
+/**
+ * How {@link HttpClient.request} treats one request beyond its {@link RequestOptions}: what the
+ * OAuth token endpoint needs to go through the same pacing, retries, hooks and scrubbing as
+ * every API call.
+ *
+ * @internal
+ */
+export interface RequestPolicy {
+  /**
+   * Send no bearer token and skip the 401 refresh: the request authenticates itself (the token
+   * endpoint, with the client secret in the body). Asking the token provider here would recurse.
+   */
+  anonymous?: boolean;
+  /**
+   * The request is safe to send twice, so a network failure is retried as for a read even for
+   * a POST (a refresh with the same refresh token). Statuses keep the method's rule.
+   */
+  resendable?: boolean;
+  /**
+   * `false`: report nothing to the hooks. A token request shows up as `onRefresh`, not as one
+   * of the caller's API requests.
+   */
+  hooks?: false;
+  /**
+   * Resolve with the final answer whatever its status (after the retries), unchecked: the
+   * caller maps it (the token endpoint's errors are `OAuthError`s, not API errors).
+   */
+  raw?: boolean;
+  /** More secrets to scrub from the answer and from low-level errors. */
+  secrets?: ReadonlyArray<string | undefined>;
+  /** Return a 2xx body unscrubbed (see {@link HttpClient.send}). */
+  keepSuccessBody?: boolean;
+}
+
 /** Settings of {@link HttpClient}. */
 export interface HttpClientConfig {
   baseUrl: string;
@@ -223,8 +257,7 @@ export class HttpClient {
     this.#sleep = config.retry?.sleep ?? sleep;
   }
 
-  #emit(name: keyof Hooks, event: RequestEvent): void {
-    const hooks = this.#config.hooks;
+  #emit(hooks: Hooks | undefined, name: keyof Hooks, event: RequestEvent): void {
     if (!hooks?.[name]) return;
     try {
       // Called on the hooks object, so hooks written as class methods keep their `this`.
@@ -383,13 +416,20 @@ export class HttpClient {
 
   /**
    * Sends a request with pacing, auth, retries and hooks. Resolves with any 2xx answer; throws a
-   * typed {@link KommoError} otherwise.
+   * typed {@link KommoError} otherwise (with `policy.raw`, resolves with the final answer).
    */
-  async request(request: CoreRequest, options: RequestOptions = {}): Promise<RawResponse> {
+  async request(
+    request: CoreRequest,
+    options: RequestOptions = {},
+    policy: RequestPolicy = {},
+  ): Promise<RawResponse> {
     const url = this.url(request);
     const maxRetries = options.maxRetries ?? this.#config.maxRetries ?? DEFAULT_MAX_RETRIES;
     const write = isWriteMethod(request.method);
-    const { limiter, auth, sign } = this.#config;
+    const resendable = policy.resendable ?? !write;
+    const { limiter, sign } = this.#config;
+    const auth = policy.anonymous ? undefined : this.#config.auth;
+    const hooks = policy.hooks === false ? undefined : this.#config.hooks;
     const signal = options.signal;
     let retries = 0;
     let replayedAfter401 = false;
@@ -423,10 +463,10 @@ export class HttpClient {
           : new RequestAbortedError(`Request aborted (${request.method} ${request.path})`, {
               cause: safeCause(error),
             });
-        this.#fail(base, failure);
+        this.#fail(base, failure, hooks);
         throw failure;
       }
-      this.#emit('onRequest', base);
+      this.#emit(hooks, 'onRequest', base);
       const started = Date.now();
       let response: RawResponse;
       try {
@@ -436,21 +476,22 @@ export class HttpClient {
           timeoutMs: options.timeoutMs,
           headers: signed ? { ...options.headers, ...signed } : options.headers,
           // Read per attempt: a refresh may have rotated the pair since the last one.
-          secrets: auth?.secrets?.(),
+          secrets: [...(this.#config.auth?.secrets?.() ?? []), ...(policy.secrets ?? [])],
+          ...(policy.keepSuccessBody && { keepSuccessBody: true }),
         });
       } catch (error) {
         const failure = error as KommoError;
         const durationMs = Date.now() - started;
         if (
           failure.code !== 'aborted' &&
-          isRetryableNetworkError(request.method) &&
+          isRetryableNetworkError(request.method, resendable) &&
           retries < maxRetries
         ) {
           const delayMs = retryDelayMs(retries, undefined, {
             baseDelayMs: this.#baseDelayMs,
             maxDelayMs: this.#maxDelayMs,
           });
-          this.#emit('onRetry', { ...base, durationMs, error: failure, delayMs });
+          this.#emit(hooks, 'onRetry', { ...base, durationMs, error: failure, delayMs });
           this.#config.logger?.warn?.('kommo-sdk: retrying after a connection failure', {
             method: request.method,
             path: request.path,
@@ -459,10 +500,10 @@ export class HttpClient {
             error: failure.message,
           });
           retries++;
-          await this.#wait(delayMs, signal, base);
+          await this.#wait(delayMs, signal, base, hooks);
           continue;
         }
-        this.#fail({ ...base, durationMs }, failure);
+        this.#fail({ ...base, durationMs }, failure, hooks);
         throw failure;
       }
       const durationMs = Date.now() - started;
@@ -472,19 +513,19 @@ export class HttpClient {
         durationMs,
         ...(response.requestId ? { requestId: response.requestId } : {}),
       };
-      this.#emit('onResponse', event);
+      this.#emit(hooks, 'onResponse', event);
       this.#config.logger?.debug?.(
         `kommo-sdk: ${request.method} ${request.path} ${response.status} ${durationMs}ms`,
         { ...event },
       );
 
       if (response.status >= 200 && response.status < 300) {
-        if (response.body !== undefined && !response.isJson) {
+        if (response.body !== undefined && !response.isJson && !policy.raw) {
           const failure = new ResponseValidationError(
             `Kommo answered ${response.status} with a body that is not JSON (${request.method} ${request.path})`,
             { body: response.body, requestId: response.requestId },
           );
-          this.#fail(event, failure);
+          this.#fail(event, failure, hooks);
           throw failure;
         }
         return response;
@@ -499,7 +540,7 @@ export class HttpClient {
           const failure = isKommoError(error)
             ? error
             : new KommoError('reauthorization_required', String(error));
-          this.#fail(event, failure);
+          this.#fail(event, failure, hooks);
           throw failure;
         }
         if (replay) continue;
@@ -523,23 +564,30 @@ export class HttpClient {
           maxDelayMs: this.#maxDelayMs,
         });
         if (response.status === 429) limiter?.penalize?.(this.accountKey, delayMs);
-        this.#emit('onRetry', { ...event, error: failure, delayMs });
+        this.#emit(hooks, 'onRetry', { ...event, error: failure, delayMs });
         this.#config.logger?.warn?.(
           `kommo-sdk: ${response.status} on ${request.method} ${request.path}; retrying in ${delayMs}ms`,
           { ...event, delayMs },
         );
         retries++;
-        await this.#wait(delayMs, signal, event);
+        await this.#wait(delayMs, signal, event, hooks);
         continue;
       }
+      // The caller maps this answer itself (a refused token request becomes an OAuthError).
+      if (policy.raw) return response;
       if (write && failure.writeOutcome === undefined)
         (failure as { writeOutcome?: string }).writeOutcome = 'not_applied';
-      this.#fail(event, failure);
+      this.#fail(event, failure, hooks);
       throw failure;
     }
   }
 
-  async #wait(ms: number, signal: AbortSignal | undefined, event: RequestEvent): Promise<void> {
+  async #wait(
+    ms: number,
+    signal: AbortSignal | undefined,
+    event: RequestEvent,
+    hooks: Hooks | undefined,
+  ): Promise<void> {
     try {
       await this.#sleep(ms, signal);
     } catch (error) {
@@ -551,12 +599,12 @@ export class HttpClient {
           ...(isWriteMethod(event.method) ? { writeOutcome: 'not_applied' } : {}),
         },
       );
-      this.#fail(event, failure);
+      this.#fail(event, failure, hooks);
       throw failure;
     }
   }
 
-  #fail(event: RequestEvent, error: KommoError): void {
+  #fail(event: RequestEvent, error: KommoError, hooks: Hooks | undefined): void {
     if (error.code === 'aborted') {
       // The caller cancelled (or a pagination read-ahead was cut short): not a failure to report.
       this.#config.logger?.debug?.(`kommo-sdk: ${error.message}`, {
@@ -566,7 +614,7 @@ export class HttpClient {
       });
       return;
     }
-    this.#emit('onError', { ...event, error });
+    this.#emit(hooks, 'onError', { ...event, error });
     this.#config.logger?.error?.(`kommo-sdk: ${error.message}`, {
       method: event.method,
       path: event.path,

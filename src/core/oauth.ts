@@ -5,11 +5,12 @@
  */
 
 import { z } from 'zod';
-import { ConfigurationError, OAuthError, ResponseValidationError, isKommoError } from './errors.js';
+import { hmac, timingSafeEqualText, toBase64Url } from './crypto.js';
+import { ConfigurationError, OAuthError, ResponseValidationError, isRecord } from './errors.js';
 import { normalizeDomain } from './domain.js';
-import { HttpClient, type RawResponse } from './http.js';
+import { HttpClient, type CoreRequest, type RawResponse, type RequestPolicy } from './http.js';
+import type { RequestOptions, RetryOptions } from './options.js';
 import { redactSecrets, scrubKnownSecrets } from './redact.js';
-import { sleep } from './retry.js';
 import type { TokenSet } from './token-store.js';
 
 /** The token endpoint's answer, as Kommo sends it. */
@@ -48,9 +49,22 @@ export interface KommoOAuthOptions {
   fetch?: typeof fetch;
   /** How long a {@link KommoOAuth.createState} value stays valid. @defaultValue 600 */
   stateMaxAgeSec?: number;
-  /** @internal Waits between network retries of a refresh (the client passes its `retry` option). */
-  retry?: { baseDelayMs?: number; sleep?: (ms: number) => Promise<void> } | undefined;
+  /** @internal Retry timing of a standalone instance's token requests (tests wait zero). */
+  retry?: RetryOptions | undefined;
+  /**
+   * @internal Sends the token requests of a `Kommo` client's own instance through that client:
+   * its account, pacing (token requests count against the account's budget), retry policy,
+   * hooks and logger. A standalone instance sends through an HTTP client of its own per account.
+   */
+  send?: TokenSender | undefined;
 }
+
+/** How {@link KommoOAuth} sends one token request. @internal */
+export type TokenSender = (
+  request: CoreRequest,
+  options: RequestOptions,
+  policy: RequestPolicy,
+) => Promise<RawResponse>;
 
 /** Result of {@link KommoOAuth.exchangeCode}. */
 export interface ExchangeCodeResult {
@@ -105,24 +119,8 @@ export function toTokenSet(
   return tokens;
 }
 
-const b64url = (bytes: Uint8Array): string => {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-};
-
-function timingSafeEqual(a: string, b: string): boolean {
-  const len = Math.max(a.length, b.length);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < len; i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const TOKEN_PATH = '/oauth2/access_token';
+/** The token endpoint, on the account host. @internal */
+export const TOKEN_PATH = '/oauth2/access_token';
 
 /** A JSON-like value with the known secrets scrubbed from its strings and keys. */
 function scrubJson(value: unknown, secrets: ReadonlyArray<string | undefined>): unknown {
@@ -154,10 +152,9 @@ export class KommoOAuth {
   readonly platform: OAuthPlatform;
   readonly #clientSecret: string;
   readonly #baseUrl: string | undefined;
-  readonly #http: HttpClient;
+  readonly #options: KommoOAuthOptions;
+  readonly #timeoutMs: number;
   readonly #stateMaxAgeSec: number;
-  readonly #retryDelayMs: number;
-  readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(options: KommoOAuthOptions) {
     if (!isRecord(options))
@@ -182,15 +179,23 @@ export class KommoOAuth {
     this.#clientSecret = options.clientSecret;
     this.#baseUrl = options.baseUrl === undefined ? undefined : validateBaseUrl(options.baseUrl);
     this.#stateMaxAgeSec = options.stateMaxAgeSec ?? 600;
-    this.#retryDelayMs = options.retry?.baseDelayMs ?? 500;
-    this.#sleep = options.retry?.sleep ?? ((ms) => sleep(ms));
-    this.#http = new HttpClient({
-      baseUrl: this.#baseUrl ?? 'https://invalid.invalid',
-      accountKey: 'oauth',
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs ?? 15_000,
-      maxRetries: 0,
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#options = options;
+  }
+
+  /**
+   * The sender of an account's token requests: the client's, or (standalone) an HTTP client of
+   * the account host, so the exchange for a new account needs no client of its own.
+   */
+  #sender(host: string): TokenSender {
+    if (this.#options.send) return this.#options.send;
+    const http = new HttpClient({
+      baseUrl: this.#baseUrl ?? `https://${host}`,
+      accountKey: host,
+      fetch: this.#options.fetch,
+      retry: this.#options.retry,
     });
+    return (request, options, policy) => http.request(request, options, policy);
   }
 
   /**
@@ -223,15 +228,7 @@ export class KommoOAuth {
   }
 
   async #hmac(data: string): Promise<string> {
-    const key = await crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(this.#clientSecret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign'],
-    );
-    const sig = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data));
-    return b64url(new Uint8Array(sig));
+    return toBase64Url(await hmac('sha256', this.#clientSecret, data));
   }
 
   /**
@@ -240,7 +237,7 @@ export class KommoOAuth {
    * the browser session, and compare with {@link KommoOAuth.verifyState}'s `expected`.
    */
   async createState(): Promise<string> {
-    const nonce = b64url(crypto.getRandomValues(new Uint8Array(16)));
+    const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
     const payload = `${nonce}.${Math.floor(Date.now() / 1000).toString(36)}`;
     return `${payload}.${await this.#hmac(payload)}`;
   }
@@ -251,12 +248,12 @@ export class KommoOAuth {
    */
   async verifyState(state: unknown, expected?: string): Promise<boolean> {
     if (typeof state !== 'string' || state.length > 512) return false;
-    if (expected !== undefined && !timingSafeEqual(state, expected)) return false;
+    if (expected !== undefined && !(await timingSafeEqualText(state, expected))) return false;
     const parts = state.split('.');
     if (parts.length !== 3) return false;
     const [nonce, ts, sig] = parts as [string, string, string];
     const good = await this.#hmac(`${nonce}.${ts}`);
-    if (!timingSafeEqual(sig, good)) return false;
+    if (!(await timingSafeEqualText(sig, good))) return false;
     const issued = parseInt(ts, 36);
     const now = Math.floor(Date.now() / 1000);
     return Number.isFinite(issued) && issued <= now + 60 && now - issued <= this.#stateMaxAgeSec;
@@ -266,6 +263,8 @@ export class KommoOAuth {
    * Exchanges an authorization code (from the redirect, or copied from the integration's
    * modal) for a token pair. The `referer` names the account; it is validated like `domain`
    * before anything is sent to it.
+   *
+   * A code is used once, so only a 429 (Kommo did not take it) is retried.
    *
    * @throws {@link ConfigurationError} when `referer` is not a Kommo account host.
    * @throws {@link OAuthError} when Kommo refuses the code (`hint` says why: expired, revoked…).
@@ -288,8 +287,9 @@ export class KommoOAuth {
 
   /**
    * Exchanges a refresh token for a new pair. The answer always holds a *new* refresh token:
-   * save it before using the access token. A network failure is retried with the same
-   * refresh token (Kommo allows it).
+   * save it before using the access token. A network failure is retried with the same refresh
+   * token (Kommo's docs allow it), and a 429 like any write, under the retry policy of the
+   * client (`maxRetries`, `retry`) when the instance is a `Kommo` client's own.
    *
    * @throws {@link OAuthError} when Kommo refuses it (`Token has been revoked`…).
    */
@@ -303,7 +303,7 @@ export class KommoOAuth {
   async #token(
     host: string,
     grant: Record<string, string>,
-    retryNetwork: boolean,
+    resendable: boolean,
   ): Promise<TokenSet> {
     const body = {
       client_id: this.clientId,
@@ -311,23 +311,15 @@ export class KommoOAuth {
       redirect_uri: this.redirectUri,
       ...grant,
     };
-    const baseUrl = this.#baseUrl ?? `https://${host}`;
     // The client secret and the grant (refresh token or code): scrubbed from whatever comes back.
     const secrets = [this.#clientSecret, ...Object.values(grant)];
-    let response: RawResponse | undefined;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        response = await this.#http.send(
-          { method: 'POST', path: TOKEN_PATH, body },
-          { baseUrl, secrets, keepSuccessBody: true },
-        );
-        break;
-      } catch (error) {
-        if (!retryNetwork || attempt >= 2 || !isKommoError(error) || error.code === 'aborted')
-          throw error;
-        await this.#sleep(this.#retryDelayMs * 2 ** attempt);
-      }
-    }
+    const response = await this.#sender(host)(
+      { method: 'POST', path: TOKEN_PATH, body },
+      { timeoutMs: this.#timeoutMs },
+      // Kommo's docs let a refresh token be used again when its answer was lost; a code is once.
+      // Token requests show up as `onRefresh`, not as API calls in the other hooks.
+      { anonymous: true, resendable, raw: true, hooks: false, secrets, keepSuccessBody: true },
+    );
     const { status } = response;
     if (status >= 200 && status < 300) {
       const parsed = TokenResponseSchema.safeParse(response.body);

@@ -22,9 +22,15 @@ export function isRetryableStatus(method: HttpMethod, status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-/** Whether a network failure (no answer) may be retried: only for reads and DELETE. */
-export function isRetryableNetworkError(method: HttpMethod): boolean {
-  return !isWriteMethod(method);
+/**
+ * Whether a network failure (no answer) may be retried: for reads and DELETE, and for a write
+ * that is safe to send twice (`resendable`: a token refresh with the same refresh token).
+ */
+export function isRetryableNetworkError(
+  method: HttpMethod,
+  resendable = !isWriteMethod(method),
+): boolean {
+  return resendable;
 }
 
 /**

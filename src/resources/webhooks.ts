@@ -14,42 +14,11 @@ import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { parseResponse } from '../core/schema.js';
 import { parseInput } from '../schemas/common.js';
+import { WEBHOOK_SETTINGS } from '../webhooks/events.js';
 import { APIResource, route } from './resource.js';
 
-/** The event names Kommo documents for `settings`, in the order of its docs. */
-export const WEBHOOK_SETTINGS = [
-  'add_lead',
-  'update_lead',
-  'delete_lead',
-  'restore_lead',
-  'status_lead',
-  'responsible_lead',
-  'note_lead',
-  'add_contact',
-  'update_contact',
-  'delete_contact',
-  'restore_contact',
-  'responsible_contact',
-  'note_contact',
-  'add_company',
-  'update_company',
-  'delete_company',
-  'restore_company',
-  'responsible_company',
-  'note_company',
-  'add_customer',
-  'update_customer',
-  'delete_customer',
-  'responsible_customer',
-  'note_customer',
-  'add_task',
-  'update_task',
-  'delete_task',
-  'responsible_task',
-  'add_talk',
-  'update_talk',
-  'add_chat_template_review',
-] as const;
+// The names derive from the one table of webhook events (src/webhooks/events.ts).
+export { WEBHOOK_SETTINGS };
 
 /**
  * An event a subscription listens to. The documented names are listed; any other string is

@@ -330,6 +330,8 @@ export function seedCustomFields(): {
       sort: 600,
       enums: enums(566_640, ['Email', 'Phone']),
     }),
+    // A text field for an importer's own keys (`kommo import --key-field EXTERNAL_ID`).
+    field('leads', 1_280_101, 'External ID', 'text', { code: 'EXTERNAL_ID', sort: 610 }),
     field('leads', 771_926, 'utm_source', 'tracking_data', {
       code: 'UTM_SOURCE',
       sort: 10,
@@ -361,6 +363,7 @@ export function seedCustomFields(): {
     field('contacts', 782_390, 'Customer type', 'select', {
       enums: enums(782_392, ['Retail', 'Wholesale']),
     }),
+    field('contacts', 782_398, 'External ID', 'text', { code: 'EXTERNAL_ID' }),
     field('companies', 178_390, 'Phone', 'multitext', {
       code: 'PHONE',
       sort: 4,
@@ -387,6 +390,7 @@ export function seedCustomFields(): {
       is_predefined: true,
       is_deletable: false,
     }),
+    field('companies', 178_398, 'External ID', 'text', { code: 'EXTERNAL_ID' }),
   ];
   const groups: SandboxCustomFieldGroup[] = [
     {

@@ -6,7 +6,7 @@
  */
 
 import { ConfigurationError } from '../core/errors.js';
-import { hmac, md5Hex, toHex } from './crypto.js';
+import { hmac, md5Hex, toHex } from '../core/crypto.js';
 
 /** The parameters of {@link signChatsApiRequest}. */
 export interface SignChatsApiRequestParams {

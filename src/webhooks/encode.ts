@@ -6,6 +6,9 @@
  * @module
  */
 
+import { isRecord } from '../core/errors.js';
+import { WEBHOOK_ENTITY_SPECS, type WebhookEventEntity, type WebhookEventWire } from './events.js';
+
 /**
  * A value inside a webhook item, as {@link buildWebhookBody} encodes it.
  *
@@ -40,23 +43,15 @@ export interface WebhookAccountInput {
 }
 
 /**
- * Kommo's top-level webhook keys. Note the singular `task`, `message` and `talk`: that is how
- * Kommo spells them on the wire.
+ * Kommo's top-level webhook keys (the wire keys of the events table in `events.ts`). Note the
+ * singular `task`, `message` and `talk`: that is how Kommo spells them on the wire.
  */
-export type WebhookWireEntity =
-  'leads' | 'contacts' | 'task' | 'unsorted' | 'message' | 'talk' | 'catalogs' | 'customers';
+export type WebhookWireEntity = {
+  [E in WebhookEventEntity]: WebhookEventWire<E>;
+}[WebhookEventEntity];
 
 /** The SDK's normalized entity names, which {@link buildWebhookBody} maps to the wire keys. */
-export type WebhookEntityName =
-  | 'leads'
-  | 'contacts'
-  | 'companies'
-  | 'tasks'
-  | 'unsorted'
-  | 'messages'
-  | 'talks'
-  | 'catalogs'
-  | 'customers';
+export type WebhookEntityName = WebhookEventEntity;
 
 /** One item to encode into a webhook body. */
 export interface WebhookEventInput {
@@ -75,13 +70,6 @@ export interface WebhookEventInput {
    */
   data: WebhookInputData;
 }
-
-const ENTITY_TO_WIRE: Readonly<Record<string, string>> = {
-  companies: 'contacts',
-  tasks: 'task',
-  messages: 'message',
-  talks: 'talk',
-};
 
 /**
  * Builds the `application/x-www-form-urlencoded` body Kommo sends to a webhook destination.
@@ -124,12 +112,12 @@ export function buildWebhookBody(
   // Kommo batches items of one entity/action under consecutive indexes.
   const counters = new Map<string, number>();
   for (const event of events) {
-    const entity = ENTITY_TO_WIRE[event.entity] ?? event.entity;
+    const spec = WEBHOOK_ENTITY_SPECS.get(event.entity);
+    const entity = spec?.wire ?? event.entity;
     let data: WebhookInputData = event.data;
-    if (event.action === 'note' && !isPlainObject(data['note'])) data = { note: data };
-    if (event.entity === 'companies' && data['type'] === undefined) {
-      data = { ...data, type: 'company' };
-    }
+    if (event.action === 'note' && !isRecord(data['note'])) data = { note: data };
+    // An entity sent under another's key says which it is (companies: `type=company`).
+    if (spec?.type !== undefined && data['type'] === undefined) data = { ...data, type: spec.type };
     const group = `${entity}[${event.action}]`;
     const index = counters.get(group) ?? 0;
     counters.set(group, index + 1);
@@ -173,8 +161,4 @@ export function appendValue(
 
 function isArray(value: unknown): value is readonly WebhookInputValue[] {
   return Array.isArray(value);
-}
-
-function isPlainObject(value: unknown): value is WebhookInputData {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

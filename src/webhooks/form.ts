@@ -110,7 +110,8 @@ export function bytesToText(bytes: Uint8Array, maxBytes = DEFAULT_MAX_BYTES): st
   }
 }
 
-function tooLarge(maxBytes: number): WebhookParseError {
+/** The error of a body over `maxBytes`. @internal */
+export function tooLarge(maxBytes: number): WebhookParseError {
   return new WebhookParseError(
     'too_large',
     `The webhook body is larger than ${String(maxBytes)} bytes`,

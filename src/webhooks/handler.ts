@@ -1,19 +1,19 @@
 /**
  * `createWebhookHandler`: verify, parse and dispatch Kommo webhooks in any framework that speaks
- * Web `Request`/`Response` (Next.js route handlers, Hono, Bun, Deno, Workers), plus
- * {@link toNodeHandler} for Express and `node:http`.
+ * Web `Request`/`Response` (Next.js route handlers, Hono, Bun, Deno, Workers). Dropping
+ * repeated deliveries lives in `dedupe.ts`, serving it from `node:http`/Express in `node.ts`.
  *
  * @module
  */
 
 import { isKommoError } from '../core/errors.js';
-import { appendValue, encodePairs, type WebhookInputValue } from './encode.js';
+import { resolveDedupe, type ResolvedDedupe, type WebhookDedupeOptions } from './dedupe.js';
 import { WebhookParseError } from './errors.js';
-import { DEFAULT_MAX_BYTES, type WebhookParseLimits } from './form.js';
-import { DEFAULT_READ_TIMEOUT_MS, readBody, readCapped, type ReadLimits } from './input.js';
-import { parseWebhook } from './parse.js';
+import { DEFAULT_MAX_BYTES, type WebhookFormTree, type WebhookParseLimits } from './form.js';
+import { DEFAULT_READ_TIMEOUT_MS, readBody } from './input.js';
+import { parseForm, parseWebhook } from './parse.js';
 import type { WebhookEvent, WebhookEventOf, WebhookEventType, WebhookPayload } from './types.js';
-import { verifyWebhook, type VerifyWebhookOptions, type WebhookVerification } from './verify.js';
+import { verifyRequest, type VerifyWebhookOptions, type WebhookVerification } from './verify.js';
 
 /** What a listener receives besides the event. */
 export interface WebhookHandlerContext {
@@ -69,39 +69,6 @@ export interface WebhookErrorContext {
   event?: WebhookEvent;
 }
 
-/**
- * Remembers which deliveries were processed, to drop Kommo's retries of the same content.
- * `seen` must check and record in one step (an atomic `SET NX` in Redis, say).
- */
-export interface WebhookDedupeStore {
-  /** Records `key` for `ttlMs`; resolves `true` when it was already recorded. */
-  seen(key: string, ttlMs: number): boolean | Promise<boolean>;
-  /** Forgets `key`, so a retry after a failed listener is processed again. */
-  delete(key: string): unknown;
-}
-
-/** Options of the dedupe feature. */
-export interface WebhookDedupeOptions {
-  /**
-   * The key of an event; `undefined` never deduplicates it.
-   *
-   * @defaultValue {@link webhookEventKey}
-   */
-  key?: (event: WebhookEvent, payload: WebhookPayload) => string | undefined;
-  /**
-   * Where keys live. Use a shared store when several processes receive webhooks.
-   *
-   * @defaultValue a {@link MemoryDedupeStore} of this handler
-   */
-  store?: WebhookDedupeStore;
-  /**
-   * How long a key is remembered. Kommo's last retry comes about 1 h 35 min after the first try.
-   *
-   * @defaultValue `7_200_000` (2 hours)
-   */
-  ttlMs?: number;
-}
-
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions extends WebhookParseLimits {
   /**
@@ -140,87 +107,15 @@ export interface WebhookHandlerOptions extends WebhookParseLimits {
   waitUntil?: (promise: Promise<unknown>) => void;
   /**
    * Drops repeated deliveries of the same content (Kommo retries on timeouts and errors).
-   * `true` uses {@link webhookEventKey} and an in-memory store.
+   * `true` uses {@link webhookEventKey} and a {@link MemoryDedupeStore}.
    *
    * @defaultValue off
    */
   dedupe?: boolean | WebhookDedupeOptions;
 }
 
-/**
- * The default dedupe key: account, type, item id and a hash of the event's whole content, so a
- * retry of the same delivery matches while any later change of the same entity does not — even
- * within the same second (Kommo's times have one-second resolution, so a move to a stage and
- * then to won in one second differ only by `status_id`).
- */
-export function webhookEventKey(event: WebhookEvent, payload: WebhookPayload): string | undefined {
-  if (event.id === undefined) return undefined;
-  const account = payload.account.id ?? payload.account.subdomain;
-  return `${String(account)}:${event.type}:${String(event.id)}:${contentHash(event.data)}`;
-}
-
-/** Key-order-independent JSON of a parsed webhook value. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** 64-bit FNV-1a of the stable JSON, as hex: short keys without Web Crypto's async API. */
-function contentHash(value: unknown): string {
-  const text = stableJson(value);
-  let h1 = 0x811c9dc5;
-  let h2 = 0xcbf29ce4;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ c, 0x01000193 + 2) >>> 0;
-  }
-  return `${h1.toString(16).padStart(8, '0')}${h2.toString(16).padStart(8, '0')}`;
-}
-
-/** A bounded in-memory {@link WebhookDedupeStore} (one process only). */
-export class MemoryDedupeStore implements WebhookDedupeStore {
-  readonly #expiries = new Map<string, number>();
-  readonly #max: number;
-  readonly #now: () => number;
-
-  /**
-   * @param options.max - Most keys kept; the oldest go first. Default `10_000`.
-   * @param options.now - The clock in ms. Default `Date.now`.
-   */
-  constructor(options: { max?: number; now?: () => number } = {}) {
-    this.#max = options.max ?? 10_000;
-    this.#now = options.now ?? Date.now;
-  }
-
-  /** {@inheritDoc WebhookDedupeStore.seen} */
-  seen(key: string, ttlMs: number): boolean {
-    const now = this.#now();
-    const expiry = this.#expiries.get(key);
-    if (expiry !== undefined && expiry > now) return true;
-    this.#expiries.delete(key);
-    this.#expiries.set(key, now + ttlMs);
-    while (this.#expiries.size > this.#max) {
-      const oldest = this.#expiries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#expiries.delete(oldest);
-    }
-    return false;
-  }
-
-  /** {@inheritDoc WebhookDedupeStore.delete} */
-  delete(key: string): void {
-    this.#expiries.delete(key);
-  }
-}
-
-function text(status: number, body: string, headers: Record<string, string> = {}): Response {
+/** A plain-text answer. @internal */
+export function text(status: number, body: string, headers: Record<string, string> = {}): Response {
   return new Response(body, {
     status,
     headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
@@ -231,6 +126,8 @@ function text(status: number, body: string, headers: Record<string, string> = {}
  * The answer to a body that could not be read or parsed: 413 when too large, 408 when too
  * slow, else 400. The first two close the connection: the rest of the body is never read, so
  * the connection cannot carry another request.
+ *
+ * @internal
  */
 export function refuseBody(error: unknown): Response {
   const reason = error instanceof WebhookParseError ? error.reason : undefined;
@@ -271,6 +168,11 @@ export function createWebhookHandler(
 ): (request: Request) => Promise<Response> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  const limits: WebhookParseLimits = {
+    maxBytes,
+    ...(options.maxDepth !== undefined && { maxDepth: options.maxDepth }),
+    ...(options.maxFields !== undefined && { maxFields: options.maxFields }),
+  };
   const dedupe = resolveDedupe(options.dedupe);
   const report = async (error: unknown, context: WebhookErrorContext): Promise<void> => {
     try {
@@ -292,14 +194,17 @@ export function createWebhookHandler(
     }
 
     let verification: WebhookVerification | undefined;
+    // The body's form, when checking `expectedAccount` decoded it: parsed from here, not again.
+    let form: WebhookFormTree | undefined;
     try {
       if (options.verify === false) verification = undefined;
       else if (typeof options.verify === 'function') await options.verify(request, body);
       else {
-        verification = await verifyWebhook(
+        ({ verification, form } = await verifyRequest(
           { url: request.url, headers: request.headers, body },
           { maxBytes, ...options.verify },
-        );
+          limits,
+        ));
       }
     } catch (error) {
       if (isKommoError(error) && error.code === 'configuration_error') {
@@ -312,11 +217,7 @@ export function createWebhookHandler(
 
     let payload: WebhookPayload;
     try {
-      payload = parseWebhook(body, {
-        maxBytes,
-        ...(options.maxDepth !== undefined && { maxDepth: options.maxDepth }),
-        ...(options.maxFields !== undefined && { maxFields: options.maxFields }),
-      });
+      payload = form ? parseForm(form) : parseWebhook(body, limits);
     } catch (error) {
       await report(error, { phase: 'parse', request });
       return refuseBody(error);
@@ -330,22 +231,6 @@ export function createWebhookHandler(
     }
     const failed = await work;
     return failed ? text(500, 'Internal Server Error') : text(200, 'OK');
-  };
-}
-
-interface ResolvedDedupe {
-  key: (event: WebhookEvent, payload: WebhookPayload) => string | undefined;
-  store: WebhookDedupeStore;
-  ttlMs: number;
-}
-
-function resolveDedupe(option: WebhookHandlerOptions['dedupe']): ResolvedDedupe | undefined {
-  if (option === undefined || option === false) return undefined;
-  const o = option === true ? {} : option;
-  return {
-    key: o.key ?? webhookEventKey,
-    store: o.store ?? new MemoryDedupeStore(),
-    ttlMs: o.ttlMs ?? 7_200_000,
   };
 }
 
@@ -397,145 +282,5 @@ function matches(filter: WebhookRoute['filter'], event: WebhookEvent): boolean {
   const data = event.data as Record<string, unknown>;
   return Object.entries(filter as Record<string, unknown>).every(([key, expected]) =>
     Array.isArray(expected) ? expected.includes(data[key]) : data[key] === expected,
-  );
-}
-
-/** The parts of a `node:http` / Express request {@link toNodeHandler} reads. */
-export interface NodeRequestLike extends AsyncIterable<unknown> {
-  method?: string | undefined;
-  url?: string | undefined;
-  /** Express's full URL (before the mount path was stripped). */
-  originalUrl?: string | undefined;
-  headers: Record<string, string | string[] | undefined>;
-  /** A body already read by middleware: raw (`express.raw`/`express.text`) or decoded. */
-  body?: unknown;
-}
-
-/** The parts of a `node:http` / Express response {@link toNodeHandler} writes. */
-export interface NodeResponseLike {
-  /** The status to answer. */
-  statusCode: number;
-  /** Sets one response header. */
-  setHeader(name: string, value: string): unknown;
-  /** Sends the body and finishes the answer. */
-  end(chunk?: Uint8Array | string): unknown;
-}
-
-/** Options of {@link toNodeHandler}. */
-export interface ToNodeHandlerOptions {
-  /**
-   * Largest body read from the socket, in bytes. A larger one is answered 413 with
-   * `Connection: close`, without calling the handler and without reading the rest.
-   *
-   * @defaultValue `1_048_576` (1 MB)
-   */
-  maxBytes?: number;
-  /**
-   * Longest the body may take to arrive from the socket, in milliseconds. A slower one is
-   * answered 408 with `Connection: close`, without calling the handler. `Infinity` waits for
-   * ever (Node's own `server.requestTimeout` still applies).
-   *
-   * @defaultValue `10_000` (10 s)
-   */
-  readTimeoutMs?: number;
-  /**
-   * The origin used to build the request URL (only its path and query are checked).
-   *
-   * @defaultValue `http://<Host header>`
-   */
-  origin?: string;
-}
-
-/**
- * Adapts a Fetch-API handler to `node:http` and Express: `(req, res) => Promise<void>`.
- *
- * Mount it without a body parser, or after `express.raw({ type: '*\/*' })` / `express.text()`,
- * so the raw body reaches it. A body already decoded by `express.urlencoded()` is re-encoded,
- * which is fine for the URL-secret scheme but not for signatures over the raw bytes.
- *
- * @example
- * ```ts
- * app.post('/kommo/webhook', toNodeHandler(handler));
- * http.createServer(toNodeHandler(handler)).listen(3000);
- * ```
- */
-export function toNodeHandler(
-  handler: (request: Request) => Promise<Response>,
-  options: ToNodeHandlerOptions = {},
-): (req: NodeRequestLike, res: NodeResponseLike) => Promise<void> {
-  const limits = {
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
-    timeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
-  };
-  return async (req, res) => {
-    let response: Response;
-    const request = await toRequest(req, options.origin, limits).catch(refuseBody);
-    if (request instanceof Response) response = request;
-    else {
-      try {
-        response = await handler(request);
-      } catch {
-        response = text(500, 'Internal Server Error');
-      }
-    }
-    res.statusCode = response.status;
-    response.headers.forEach((value, name) => {
-      res.setHeader(name, value);
-    });
-    res.end(new Uint8Array(await response.arrayBuffer()));
-  };
-}
-
-/**
- * Builds the Web `Request` of a Node request.
- *
- * @throws {@link WebhookParseError} for a body over the limits, or for a request the Fetch
- *   API refuses (a malformed `Host`, a `TRACE` method): the sender's fault, answered 4xx.
- */
-async function toRequest(
-  req: NodeRequestLike,
-  origin: string | undefined,
-  limits: ReadLimits,
-): Promise<Request> {
-  const method = (req.method ?? 'GET').toUpperCase();
-  const body = method === 'GET' || method === 'HEAD' ? undefined : await nodeBody(req, limits);
-  try {
-    const host = typeof req.headers['host'] === 'string' ? req.headers['host'] : 'localhost';
-    const url = new URL(req.originalUrl ?? req.url ?? '/', origin ?? `http://${host}`);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-    }
-    if (body !== undefined) {
-      headers.delete('content-length');
-      headers.delete('transfer-encoding');
-    }
-    return new Request(url, { method, headers, ...(body && { body }) });
-  } catch (cause) {
-    throw new WebhookParseError('invalid_input', 'The request cannot be represented', { cause });
-  }
-}
-
-async function nodeBody(
-  req: NodeRequestLike,
-  limits: ReadLimits,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const given = req.body;
-  if (typeof given === 'string') return new TextEncoder().encode(given);
-  if (given instanceof Uint8Array) return Uint8Array.from(given);
-  if (typeof given === 'object' && given !== null && Object.keys(given).length > 0) {
-    const pairs: Array<[string, string]> = [];
-    appendValue(pairs, '', given as WebhookInputValue);
-    return new TextEncoder().encode(encodePairs(pairs));
-  }
-  const chunks = req[Symbol.asyncIterator]();
-  // Pulled chunk by chunk so each pull can race the deadline. The iterator is not closed on
-  // the way out (that destroys the request mid-answer); the unread rest goes with the
-  // connection, which the `Connection: close` of the 413/408 ends.
-  return readCapped(
-    () => chunks.next(),
-    () => undefined,
-    limits,
   );
 }

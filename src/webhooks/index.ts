@@ -78,7 +78,7 @@ export {
   type WidgetTokenClaims,
   type SalesbotTokenClaims,
 } from './verify.js';
-export type { HmacAlgorithm } from './crypto.js';
+export type { HmacAlgorithm } from '../core/crypto.js';
 export type { JwtAlgorithm } from './jwt.js';
 export {
   signWebhook,
@@ -95,9 +95,6 @@ export {
 } from './sign.js';
 export {
   createWebhookHandler,
-  toNodeHandler,
-  webhookEventKey,
-  MemoryDedupeStore,
   type WebhookHandlerOptions,
   type WebhookHandlerContext,
   type WebhookListener,
@@ -106,9 +103,16 @@ export {
   type WebhookRoutes,
   type WebhookDataFilter,
   type WebhookErrorContext,
+} from './handler.js';
+export {
+  webhookEventKey,
+  MemoryDedupeStore,
   type WebhookDedupeStore,
   type WebhookDedupeOptions,
+} from './dedupe.js';
+export {
+  toNodeHandler,
   type NodeRequestLike,
   type NodeResponseLike,
   type ToNodeHandlerOptions,
-} from './handler.js';
+} from './node.js';

@@ -6,7 +6,8 @@
  */
 
 import { WebhookParseError, WebhookVerificationError } from './errors.js';
-import { toBytes } from './crypto.js';
+import { tooLarge } from './form.js';
+import { toBytes } from '../core/crypto.js';
 
 /** Header values as frameworks hand them over (`node:http` gives arrays for repeated headers). */
 export type WebhookHeaders =
@@ -128,13 +129,6 @@ function headerValue(headers: WebhookHeaders | undefined, name: string): string 
     }
   }
   return found.length > 0 ? found.join(', ') : undefined;
-}
-
-function tooLarge(maxBytes: number): WebhookParseError {
-  return new WebhookParseError(
-    'too_large',
-    `The webhook body is larger than ${String(maxBytes)} bytes`,
-  );
 }
 
 /** The longest delay `setTimeout` honours; a longer one would fire at once. */

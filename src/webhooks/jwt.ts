@@ -7,13 +7,14 @@
  */
 
 import {
+  anyMatch,
   fromBase64,
   hmac,
   hmacVerify,
   toBase64Url,
   toBytes,
   type HmacAlgorithm,
-} from './crypto.js';
+} from '../core/crypto.js';
 import { WebhookVerificationError } from './errors.js';
 import { safeJsonParse } from './form.js';
 
@@ -78,10 +79,9 @@ export async function verifyJwt(token: string, check: JwtCheck): Promise<Record<
     throw malformed('The token signature is not base64url');
   }
   const signed = `${headerPart}.${payloadPart}`;
-  let valid = false;
-  for (const secret of check.secrets) {
-    if (await hmacVerify(HASH[check.algorithm], secret, signed, signature)) valid = true;
-  }
+  const valid = await anyMatch(check.secrets, (secret) =>
+    hmacVerify(HASH[check.algorithm], secret, signed, signature),
+  );
   if (!valid)
     throw new WebhookVerificationError('bad_signature', 'The token signature does not match');
 

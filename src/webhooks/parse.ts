@@ -4,7 +4,9 @@
  * @module
  */
 
+import { isRecord } from '../core/errors.js';
 import { WebhookParseError } from './errors.js';
+import { WEBHOOK_ENTITY_SPECS, type WebhookEventEntity } from './events.js';
 import {
   decodeForm,
   safeJsonParse,
@@ -24,48 +26,32 @@ import type {
 /** Options of {@link parseWebhook}: the limits that bound hostile bodies. */
 export type ParseWebhookOptions = WebhookParseLimits;
 
-type Entity =
-  | 'leads'
-  | 'contacts'
-  | 'companies'
-  | 'tasks'
-  | 'unsorted'
-  | 'messages'
-  | 'talks'
-  | 'catalogs'
-  | 'customers';
-
-const ENTITY_ACTIONS: Readonly<Record<Entity, ReadonlySet<string>>> = {
-  leads: new Set(['add', 'update', 'delete', 'restore', 'status', 'responsible', 'note']),
-  contacts: new Set(['add', 'update', 'delete', 'restore', 'responsible', 'note']),
-  companies: new Set(['add', 'update', 'delete', 'restore', 'responsible', 'note']),
-  customers: new Set(['add', 'update', 'delete', 'responsible', 'note']),
-  tasks: new Set(['add', 'update', 'delete', 'responsible']),
-  unsorted: new Set(['add', 'update', 'delete']),
-  messages: new Set(['add']),
-  talks: new Set(['add', 'update']),
-  catalogs: new Set(['add', 'update', 'delete']),
-};
+type Entity = WebhookEventEntity;
 
 /**
- * Kommo's top-level keys (and the plural spellings some senders use) → SDK entities. A `Map`,
- * not an object literal: the key comes from the body, and `toString[x]=1` must not find
+ * Top-level keys → entities, from the events table (`events.ts`): each entity's own name (`tasks`, which
+ * some senders use) and Kommo's wire key (`task`), unless that key is another entity's name
+ * (companies arrive under `contacts`, told apart by {@link SUBTYPES}). A `Map`, not an object
+ * literal: the key comes from the body, and `toString[x]=1` must not find
  * `Object.prototype.toString`.
  */
-const WIRE_ENTITY: ReadonlyMap<string, Entity> = new Map([
-  ['leads', 'leads'],
-  ['contacts', 'contacts'],
-  ['companies', 'companies'],
-  ['customers', 'customers'],
-  ['task', 'tasks'],
-  ['tasks', 'tasks'],
-  ['unsorted', 'unsorted'],
-  ['message', 'messages'],
-  ['messages', 'messages'],
-  ['talk', 'talks'],
-  ['talks', 'talks'],
-  ['catalogs', 'catalogs'],
-]);
+const WIRE_ENTITY = new Map<string, Entity>();
+/** `<entity>:<item type>` → the entity that type stands for (`contacts:company` → companies). */
+const SUBTYPES = new Map<string, Entity>();
+// Filled in by the first parse, not at import: an entry that only imports this module for
+// another export (kommo-sdk/chats) carries no work and no code for it.
+function lookups(): void {
+  if (WIRE_ENTITY.size > 0) return;
+  for (const name of WEBHOOK_ENTITY_SPECS.keys()) WIRE_ENTITY.set(name, name as Entity);
+  for (const [name, spec] of WEBHOOK_ENTITY_SPECS) {
+    const wire = spec.wire ?? name;
+    if (!WIRE_ENTITY.has(wire)) WIRE_ENTITY.set(wire, name as Entity);
+    const parent = WIRE_ENTITY.get(wire);
+    if (spec.type !== undefined && parent !== undefined) {
+      SUBTYPES.set(`${parent}:${spec.type}`, name as Entity);
+    }
+  }
+}
 
 /** Keys ending in `_id` whose values are uuids or free text, never converted. */
 const STRING_KEYS = new Set([
@@ -157,8 +143,22 @@ interface Context {
  * ```
  */
 export function parseWebhook(body: WebhookBody, options?: ParseWebhookOptions): WebhookPayload {
+  return guarded(() => payloadOf(decodeForm(body, options)));
+}
+
+/**
+ * {@link parseWebhook} for a body already decoded by `decodeForm` (the handler's account check
+ * decodes it first): the same payload and the same promise, a `WebhookParseError` or nothing.
+ *
+ * @internal
+ */
+export function parseForm(raw: WebhookFormTree): WebhookPayload {
+  return guarded(() => payloadOf(raw));
+}
+
+function guarded(parse: () => WebhookPayload): WebhookPayload {
   try {
-    return parseBody(body, options);
+    return parse();
   } catch (error) {
     if (error instanceof WebhookParseError) throw error;
     // Defence in depth: the decoder reads inputs structurally, so only something hostile
@@ -169,8 +169,8 @@ export function parseWebhook(body: WebhookBody, options?: ParseWebhookOptions): 
   }
 }
 
-function parseBody(body: WebhookBody, options: ParseWebhookOptions | undefined): WebhookPayload {
-  const raw = decodeForm(body, options);
+function payloadOf(raw: WebhookFormTree): WebhookPayload {
+  lookups();
   const account = parseAccount(raw['account']);
   const events: WebhookEvent[] = [];
   for (const [key, value] of Object.entries(raw)) {
@@ -225,11 +225,12 @@ function collectEvents(key: string, value: WebhookFormValue, events: WebhookEven
   }
   for (const [action, itemsValue] of Object.entries(value)) {
     for (const item of itemsOf(itemsValue)) {
-      if (entity === undefined || !ENTITY_ACTIONS[entity].has(action) || !isTree(item)) {
+      const known = entity === undefined || !isTree(item) ? undefined : resolve(entity, item);
+      if (known === undefined || !WEBHOOK_ENTITY_SPECS.get(known)?.actions.includes(action)) {
         events.push(unknownEvent(key, action, item));
         continue;
       }
-      events.push(knownEvent(entity, action, item));
+      events.push(knownEvent(known, action, item as WebhookFormTree));
     }
   }
 }
@@ -255,8 +256,15 @@ function unknownEvent(entity: string, action: string, item: WebhookFormValue): W
   return event;
 }
 
+/** The entity an item belongs to: its key's, or a subtype's (`type=company` under `contacts`). */
+function resolve(entity: Entity, item: WebhookFormTree): Entity {
+  const type = item['type'];
+  return (typeof type === 'string' && SUBTYPES.get(`${entity}:${type}`)) || entity;
+}
+
 function knownEvent(entity: Entity, action: string, item: WebhookFormTree): WebhookEvent {
-  const ctx: Context = { stringIds: entity === 'messages' };
+  const spec = WEBHOOK_ENTITY_SPECS.get(entity);
+  const ctx: Context = { stringIds: spec?.uuid === true };
   let data: Record<string, unknown>;
   if (action === 'note') {
     // Notes have an extra level: `leads[note][0][note][text]`; siblings such as `type` are kept.
@@ -265,12 +273,9 @@ function knownEvent(entity: Entity, action: string, item: WebhookFormTree): Webh
   } else {
     data = convertTree(item, ctx);
   }
-  let resolved: Entity = entity;
-  if (entity === 'contacts' && item['type'] === 'company') resolved = 'companies';
-  const id =
-    entity === 'talks' ? data['talk_id'] : entity === 'unsorted' ? data['uid'] : data['id'];
+  const id = data[spec?.id ?? 'id'];
   // The union is built at run time from checked parts; the cast names the result.
-  const event = { type: `${resolved}.${action}`, entity: resolved, action, data } as WebhookEvent;
+  const event = { type: `${entity}.${action}`, entity, action, data } as WebhookEvent;
   if (typeof id === 'number' || typeof id === 'string') (event as { id?: unknown }).id = id;
   return event;
 }
@@ -364,5 +369,5 @@ function valueItem(item: WebhookFormValue, ctx: Context): WebhookCustomFieldValu
 }
 
 function isTree(value: unknown): value is WebhookFormTree {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }

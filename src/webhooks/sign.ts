@@ -6,7 +6,7 @@
  */
 
 import { ConfigurationError } from '../core/errors.js';
-import { hmac, toBase64, toHex, type HmacAlgorithm } from './crypto.js';
+import { hmac, toBase64, toHex, type HmacAlgorithm } from '../core/crypto.js';
 import { signJwt, type JwtAlgorithm } from './jwt.js';
 
 /** Sign for `url-secret`: put the secret into the URL. */

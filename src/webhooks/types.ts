@@ -10,6 +10,7 @@
  * @module
  */
 
+import type { WEBHOOK_EVENTS, WebhookEventAction, WebhookEventEntity } from './events.js';
 import type { WebhookFormTree } from './form.js';
 
 /** The account a webhook comes from (`account[...]`): use it to route multi-account integrations. */
@@ -251,51 +252,66 @@ export type WebhookEventBase<E extends string, A extends string, D, Id = number>
     }
   : never;
 
+/**
+ * The data of each entity's events, by entity of {@link WEBHOOK_EVENTS} (a `note` action
+ * carries a {@link WebhookNote} instead). A new entity in the table needs its line here.
+ */
+interface WebhookEntityData {
+  leads: WebhookLead;
+  contacts: WebhookContact;
+  companies: WebhookContact;
+  customers: WebhookCustomer;
+  tasks: WebhookTask;
+  talks: WebhookTalk;
+  unsorted: WebhookUnsorted;
+  messages: WebhookMessage;
+  catalogs: WebhookCatalogElement;
+}
+
+/** The type of an entity's event `id`: the type of the field the table names (`id` by default). */
+type WebhookIdOf<E extends WebhookEventEntity> = NonNullable<
+  WebhookEntityData[E][(typeof WEBHOOK_EVENTS)[E] extends { id: infer K extends string }
+    ? K & keyof WebhookEntityData[E]
+    : 'id']
+>;
+
+/** Every event of one entity: its actions from {@link WEBHOOK_EVENTS}, its data from the map above. */
+type WebhookEventsOf<E extends WebhookEventEntity> =
+  | WebhookEventBase<
+      E,
+      Exclude<WebhookEventAction<E>, 'note'>,
+      WebhookEntityData[E],
+      WebhookIdOf<E>
+    >
+  | WebhookEventBase<E, Extract<WebhookEventAction<E>, 'note'>, WebhookNote>;
+
 /** Lead actions Kommo sends. */
-export type WebhookLeadAction =
-  'add' | 'update' | 'delete' | 'restore' | 'status' | 'responsible' | 'note';
+export type WebhookLeadAction = WebhookEventAction<'leads'>;
 /** Contact and company actions Kommo sends. */
-export type WebhookContactAction = 'add' | 'update' | 'delete' | 'restore' | 'responsible' | 'note';
+export type WebhookContactAction = WebhookEventAction<'contacts'>;
 /** Customer actions Kommo sends. */
-export type WebhookCustomerAction = 'add' | 'update' | 'delete' | 'responsible' | 'note';
+export type WebhookCustomerAction = WebhookEventAction<'customers'>;
 /** Task actions Kommo sends. */
-export type WebhookTaskAction = 'add' | 'update' | 'delete' | 'responsible';
+export type WebhookTaskAction = WebhookEventAction<'tasks'>;
 
 /** A `leads.*` event. */
-export type WebhookLeadEvent =
-  | WebhookEventBase<'leads', Exclude<WebhookLeadAction, 'note'>, WebhookLead>
-  | WebhookEventBase<'leads', 'note', WebhookNote>;
+export type WebhookLeadEvent = WebhookEventsOf<'leads'>;
 /** A `contacts.*` event. */
-export type WebhookContactEvent =
-  | WebhookEventBase<'contacts', Exclude<WebhookContactAction, 'note'>, WebhookContact>
-  | WebhookEventBase<'contacts', 'note', WebhookNote>;
+export type WebhookContactEvent = WebhookEventsOf<'contacts'>;
 /** A `companies.*` event (Kommo sends it under `contacts` with `type=company`). */
-export type WebhookCompanyEvent =
-  | WebhookEventBase<'companies', Exclude<WebhookContactAction, 'note'>, WebhookContact>
-  | WebhookEventBase<'companies', 'note', WebhookNote>;
+export type WebhookCompanyEvent = WebhookEventsOf<'companies'>;
 /** A `customers.*` event. */
-export type WebhookCustomerEvent =
-  | WebhookEventBase<'customers', Exclude<WebhookCustomerAction, 'note'>, WebhookCustomer>
-  | WebhookEventBase<'customers', 'note', WebhookNote>;
+export type WebhookCustomerEvent = WebhookEventsOf<'customers'>;
 /** A `tasks.*` event. */
-export type WebhookTaskEvent = WebhookEventBase<'tasks', WebhookTaskAction, WebhookTask>;
+export type WebhookTaskEvent = WebhookEventsOf<'tasks'>;
 /** An `unsorted.*` event; accept/decline arrive as `delete` with `action` in the data. */
-export type WebhookUnsortedEvent = WebhookEventBase<
-  'unsorted',
-  'add' | 'update' | 'delete',
-  WebhookUnsorted,
-  string
->;
+export type WebhookUnsortedEvent = WebhookEventsOf<'unsorted'>;
 /** A `messages.add` event. */
-export type WebhookMessageEvent = WebhookEventBase<'messages', 'add', WebhookMessage, string>;
+export type WebhookMessageEvent = WebhookEventsOf<'messages'>;
 /** A `talks.*` event. */
-export type WebhookTalkEvent = WebhookEventBase<'talks', 'add' | 'update', WebhookTalk>;
+export type WebhookTalkEvent = WebhookEventsOf<'talks'>;
 /** A `catalogs.*` event. */
-export type WebhookCatalogEvent = WebhookEventBase<
-  'catalogs',
-  'add' | 'update' | 'delete',
-  WebhookCatalogElement
->;
+export type WebhookCatalogEvent = WebhookEventsOf<'catalogs'>;
 
 /** An event the SDK does not know (a new entity or action): kept as decoded, never thrown on. */
 export interface WebhookUnknownEvent {
@@ -308,18 +324,13 @@ export interface WebhookUnknownEvent {
   data: Record<string, unknown>;
 }
 
-/** Every event {@link parseWebhook} returns, discriminated on `type`. */
+/**
+ * Every event {@link parseWebhook} returns, discriminated on `type`: one member per entity and
+ * action of the events table in `events.ts` ({@link WebhookLeadEvent}, {@link WebhookCompanyEvent}, …),
+ * plus {@link WebhookUnknownEvent}.
+ */
 export type WebhookEvent =
-  | WebhookLeadEvent
-  | WebhookContactEvent
-  | WebhookCompanyEvent
-  | WebhookCustomerEvent
-  | WebhookTaskEvent
-  | WebhookUnsortedEvent
-  | WebhookMessageEvent
-  | WebhookTalkEvent
-  | WebhookCatalogEvent
-  | WebhookUnknownEvent;
+  { [E in WebhookEventEntity]: WebhookEventsOf<E> }[WebhookEventEntity] | WebhookUnknownEvent;
 
 /** Every event `type`: `'leads.status'`, `'companies.add'`, …, `'unknown'`. */
 export type WebhookEventType = WebhookEvent['type'];

@@ -8,16 +8,23 @@
  * @module
  */
 
-import { ConfigurationError, isKommoError } from '../core/errors.js';
+import { ConfigurationError, isKommoError, isRecord } from '../core/errors.js';
 import {
+  anyMatch,
   fromBase64,
   fromHex,
   hmacVerify,
   timingSafeEqualText,
   type HmacAlgorithm,
-} from './crypto.js';
+} from '../core/crypto.js';
 import { WebhookVerificationError } from './errors.js';
-import { bytesToText, DEFAULT_MAX_BYTES, decodeForm } from './form.js';
+import {
+  bytesToText,
+  DEFAULT_MAX_BYTES,
+  decodeForm,
+  type WebhookFormTree,
+  type WebhookParseLimits,
+} from './form.js';
 import {
   DEFAULT_READ_TIMEOUT_MS,
   requestParts,
@@ -290,13 +297,43 @@ export async function verifyWebhook<const O extends VerifyWebhookOptions>(
   input: VerifyWebhookInput,
   options: O,
 ): Promise<WebhookVerificationFor<O>> {
+  const { verification } = await verifyRequest(input, options);
+  return verification as WebhookVerificationFor<O>;
+}
+
+/** What {@link verifyRequest} found. @internal */
+export interface VerifiedRequest {
+  verification: WebhookVerification;
+  /** The decoded body, when the `expectedAccount` check decoded it. */
+  form?: WebhookFormTree | undefined;
+}
+
+/**
+ * {@link verifyWebhook}, also handing back the body's decoded form when the account check
+ * decoded it (with `limits`), so the handler parses that instead of decoding the body again.
+ *
+ * @internal
+ */
+export async function verifyRequest(
+  input: VerifyWebhookInput,
+  options: VerifyWebhookOptions,
+  limits?: WebhookParseLimits,
+): Promise<VerifiedRequest> {
   const secrets = checkSecrets(options.secret);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const parts = requestParts(input, {
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    maxBytes,
     timeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
   });
-  const result = await verifyParts(parts, options, secrets);
-  return result as WebhookVerificationFor<O>;
+  if (isUrlSecret(options)) {
+    const form = await verifyUrlSecret(parts, options, secrets, { ...limits, maxBytes });
+    return { verification: { scheme: 'url-secret' }, form };
+  }
+  return { verification: await verifySigned(parts, options, secrets) };
+}
+
+function isUrlSecret(options: VerifyWebhookOptions): options is UrlSecretVerifyOptions {
+  return options.scheme === undefined || options.scheme === 'url-secret';
 }
 
 function checkSecrets(secret: WebhookSecret): readonly string[] {
@@ -312,17 +349,13 @@ function checkSecrets(secret: WebhookSecret): readonly string[] {
   return list as readonly string[];
 }
 
-async function verifyParts(
+/** The schemes that check a signature or a token Kommo (or your relay) made. */
+async function verifySigned(
   parts: RequestParts,
-  options: VerifyWebhookOptions,
+  options: Exclude<VerifyWebhookOptions, UrlSecretVerifyOptions>,
   secrets: readonly string[],
 ): Promise<WebhookVerification> {
-  const scheme = options.scheme ?? 'url-secret';
   switch (options.scheme) {
-    case undefined:
-    case 'url-secret':
-      await verifyUrlSecret(parts, options, secrets);
-      return { scheme: 'url-secret' };
     case 'disconnect':
       return { scheme: 'disconnect', claims: await verifyDisconnect(parts, options, secrets) };
     case 'chats':
@@ -342,13 +375,7 @@ async function verifyParts(
         throw new ConfigurationError('The widget-jwt scheme needs `audience` (your base URL)');
       }
       const token = bearer(parts, options.header ?? 'x-auth-token');
-      const claims = await verifyJwt(token, {
-        secrets,
-        algorithm: options.algorithm ?? 'HS256',
-        audience: options.audience,
-        clockSkewSec: options.clockSkewSec ?? 30,
-        nowSec: nowSec(options.now),
-      });
+      const claims = await tokenClaims(token, options, secrets, 'HS256');
       if (options.clientUuid !== undefined && claims['client_uuid'] !== options.clientUuid) {
         throw new WebhookVerificationError('wrong_client', 'The token is for another integration');
       }
@@ -356,38 +383,59 @@ async function verifyParts(
       return { scheme: 'widget-jwt', claims: claims as WidgetTokenClaims };
     }
     case 'salesbot-jwt': {
-      const token = await salesbotToken(parts);
-      const claims = await verifyJwt(token, {
-        secrets,
-        algorithm: options.algorithm ?? 'HS512',
-        audience: options.audience,
-        clockSkewSec: options.clockSkewSec ?? 30,
-        nowSec: nowSec(options.now),
-      });
+      const claims = await tokenClaims(await salesbotToken(parts), options, secrets, 'HS512');
       checkAccount(options.expectedAccount, claims['account_id'], claims['subdomain']);
       return { scheme: 'salesbot-jwt', claims: claims as SalesbotTokenClaims };
     }
     default:
-      throw new ConfigurationError(`Unknown webhook scheme ${JSON.stringify(scheme)}`);
+      throw new ConfigurationError(
+        `Unknown webhook scheme ${JSON.stringify((options as { scheme?: unknown }).scheme)}`,
+      );
   }
 }
 
-function nowSec(now: (() => number) | undefined): number {
-  return Math.floor((now ?? Date.now)() / 1000);
+/** The claims of a JWT scheme's token, checked with the scheme's options. */
+function tokenClaims(
+  token: string,
+  options: WidgetJwtVerifyOptions | SalesbotJwtVerifyOptions,
+  secrets: readonly string[],
+  algorithm: JwtAlgorithm,
+): Promise<Record<string, unknown>> {
+  return verifyJwt(token, {
+    secrets,
+    algorithm: options.algorithm ?? algorithm,
+    audience: options.audience,
+    clockSkewSec: options.clockSkewSec ?? 30,
+    nowSec: Math.floor((options.now ?? Date.now)() / 1000),
+  });
 }
 
-async function anyEqual(secrets: readonly string[], given: string): Promise<boolean> {
-  let ok = false;
-  // Every secret is compared, so the time does not tell which one matched.
-  for (const secret of secrets) if (await timingSafeEqualText(secret, given)) ok = true;
-  return ok;
+/**
+ * The body, made into what `read` makes of it; a body the SDK refuses to read (too large, too
+ * slow, not UTF-8…) fails verification as `malformed`, the refusal as its cause.
+ */
+async function readBodyAs<T>(
+  parts: RequestParts,
+  read: (body: Uint8Array) => T,
+  what = 'webhook',
+): Promise<T> {
+  try {
+    return read(await parts.body());
+  } catch (cause) {
+    if (isKommoError(cause)) {
+      throw new WebhookVerificationError('malformed', `The ${what} body cannot be read`, { cause });
+    }
+    throw cause;
+  }
 }
 
+/** Checks the URL secret, then the account when pinned: the body's form, when it was decoded. */
 async function verifyUrlSecret(
   parts: RequestParts,
   options: UrlSecretVerifyOptions,
   secrets: readonly string[],
-): Promise<void> {
+  limits: WebhookParseLimits,
+): Promise<WebhookFormTree | undefined> {
   let given: string | undefined;
   if (options.pathSegment !== undefined) {
     const segments = parts.url.pathname.split('/').filter((s) => s !== '');
@@ -407,28 +455,15 @@ async function verifyUrlSecret(
   if (given === undefined || given === '') {
     throw new WebhookVerificationError('missing_signature', 'The webhook URL carries no secret');
   }
-  if (!(await anyEqual(secrets, given))) {
+  if (!(await anyMatch(secrets, (secret) => timingSafeEqualText(secret, given)))) {
     throw new WebhookVerificationError('bad_signature', 'The webhook URL secret does not match');
   }
-  if (options.expectedAccount !== undefined) {
-    let account: unknown;
-    try {
-      const body = await parts.body();
-      account = decodeForm(bytesToText(body, options.maxBytes ?? DEFAULT_MAX_BYTES), {
-        maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
-      })['account'];
-    } catch (cause) {
-      if (isKommoError(cause)) {
-        throw new WebhookVerificationError('malformed', 'The webhook body cannot be read', {
-          cause,
-        });
-      }
-      throw cause;
-    }
-    const record =
-      typeof account === 'object' && account !== null ? (account as Record<string, unknown>) : {};
-    checkAccount(options.expectedAccount, record['id'], record['subdomain']);
-  }
+  if (options.expectedAccount === undefined) return undefined;
+  const form = await readBodyAs(parts, (body) => decodeForm(body, limits));
+  const account = form['account'];
+  const record = isRecord(account) ? account : {};
+  checkAccount(options.expectedAccount, record['id'], record['subdomain']);
+  return form;
 }
 
 function checkAccount(
@@ -496,15 +531,13 @@ async function verifyDisconnect(
   return { client_uuid: clientUuid, account_id: id };
 }
 
-async function anyHmac(
+function anyHmac(
   secrets: readonly string[],
   algorithm: HmacAlgorithm,
   data: string | Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  let ok = false;
-  for (const secret of secrets) if (await hmacVerify(algorithm, secret, data, signature)) ok = true;
-  return ok;
+  return anyMatch(secrets, (secret) => hmacVerify(algorithm, secret, data, signature));
 }
 
 async function verifyBodyHmac(
@@ -522,15 +555,7 @@ async function verifyBodyHmac(
   const prefix = /^(sha1|sha256|sha512)=/i.exec(value);
   if (prefix) value = value.slice(prefix[0].length);
   const signature = encoding === 'hex' ? fromHex(value) : fromBase64(value);
-  let body: Uint8Array;
-  try {
-    body = await parts.body();
-  } catch (cause) {
-    if (isKommoError(cause)) {
-      throw new WebhookVerificationError('malformed', 'The webhook body cannot be read', { cause });
-    }
-    throw cause;
-  }
+  const body = await readBodyAs(parts, (bytes) => bytes);
   if (signature === undefined || !(await anyHmac(secrets, algorithm, body, signature))) {
     throw new WebhookVerificationError('bad_signature', `The ${header} signature does not match`);
   }
@@ -546,17 +571,7 @@ function bearer(parts: RequestParts, header: string): string {
 }
 
 async function salesbotToken(parts: RequestParts): Promise<string> {
-  let text: string;
-  try {
-    text = bytesToText(await parts.body());
-  } catch (cause) {
-    if (isKommoError(cause)) {
-      throw new WebhookVerificationError('malformed', 'The Salesbot body cannot be read', {
-        cause,
-      });
-    }
-    throw cause;
-  }
+  const text = await readBodyAs(parts, (body) => bytesToText(body), 'Salesbot');
   let token: unknown;
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   buildWebhookBody,
@@ -7,7 +8,9 @@ import {
   type WebhookEvent,
   type WebhookPayload,
 } from '../../src/index.js';
+import { expectNoFailure } from '../support/webhooks.js';
 import { fixture } from './fixtures.js';
+import { builtinKeySweep, checkParse, parseCase } from './fuzz-inputs.js';
 
 const ACME = { subdomain: 'acmesales', id: 31204999, baseUrl: 'https://acmesales.kommo.com' };
 
@@ -695,5 +698,23 @@ describe('parseWebhook on bad input', () => {
         data: { id: 5, name: { x: 'y' } },
       },
     ]);
+  });
+});
+
+// The generators of `npm run fuzz` (100,000 runs, fixed seed), a few thousand runs here.
+describe('parseWebhook on hostile input', () => {
+  it('gives a payload or a WebhookParseError for every built-in name at every key depth', () => {
+    const sweep = builtinKeySweep();
+    expect(sweep.length).toBeGreaterThan(5000);
+    for (const body of sweep) expectNoFailure(checkParse(body));
+  });
+
+  it('only ever returns a safe payload or throws WebhookParseError, prototypes untouched', () => {
+    fc.assert(
+      fc.property(parseCase, ({ input }) => {
+        expectNoFailure(checkParse(input));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,12 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   ConfigurationError,
   signWebhook,
   verifyWebhook,
   WebhookVerificationError,
+  type VerifyWebhookOptions,
   type WebhookVerificationReason,
 } from '../../src/index.js';
-import { fixture, fixtureBytes } from './fixtures.js';
+import { expectNoFailure } from '../support/webhooks.js';
+import { fixture, fixtureBytes, WEBHOOK_BODY_FIXTURES } from './fixtures.js';
+import { checkVerify, mutatedBody, verifyCase } from './fuzz-inputs.js';
 
 const vectors = JSON.parse(fixture('signature_vectors.json'));
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -501,5 +505,135 @@ describe('verifyWebhook options', () => {
         { scheme: 'disconnect', secret: 's', clientUuid: '' },
       ),
     ).rejects.toBeInstanceOf(ConfigurationError);
+  });
+});
+
+// The generators of `npm run fuzz` (100,000 runs, fixed seed), a few thousand runs here.
+describe('verifyWebhook on hostile input', () => {
+  it('verifyWebhook gives a verification or a WebhookVerificationError only', async () => {
+    await fc.assert(
+      fc.asyncProperty(verifyCase, async (c) => {
+        expectNoFailure(await checkVerify(c));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+const FORGED_SECRET = 'property-secret-5f2a';
+const bodies = WEBHOOK_BODY_FIXTURES.map((name) => fixture(name));
+
+async function neverVerifies(
+  input: Parameters<typeof verifyWebhook>[0],
+  options: VerifyWebhookOptions,
+): Promise<void> {
+  const outcome = await verifyWebhook(input, options).then(
+    () => 'verified',
+    (error: unknown) => error,
+  );
+  expect(outcome).toBeInstanceOf(WebhookVerificationError);
+}
+
+describe('verifyWebhook on forged input', () => {
+  it('never accepts a URL secret that is not the secret', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 40 }).filter((s) => s !== FORGED_SECRET),
+        mutatedBody,
+        async (guess, body) => {
+          const url = `https://x.test/k?${new URLSearchParams({ secret: guess }).toString()}`;
+          await neverVerifies(
+            { url, body },
+            { secret: FORGED_SECRET, expectedAccount: { id: 31204999 } },
+          );
+          await neverVerifies(
+            { url: `https://x.test/k/${encodeURIComponent(guess)}`, body },
+            { secret: FORGED_SECRET, pathSegment: -1 },
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never accepts a body whose HMAC was not made with the secret', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        mutatedBody,
+        fc.oneof(
+          fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), maxLength: 64 }),
+          fc.string({ maxLength: 64 }),
+          fc.base64String({ maxLength: 44 }),
+        ),
+        fc.constantFrom('chats', 'hmac'),
+        async (body, signature, scheme) => {
+          await neverVerifies(
+            { url: '/k', headers: { 'x-signature': signature }, body },
+            { scheme, secret: FORGED_SECRET },
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never accepts a correctly signed body once one byte changed', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...bodies),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        async (body, at, flip) => {
+          const { headers } = await signWebhook({ scheme: 'hmac', secret: FORGED_SECRET, body });
+          const bytes = new TextEncoder().encode(body);
+          const i = at % bytes.length;
+          bytes[i] = bytes[i]! ^ flip;
+          await neverVerifies(
+            { url: '/k', headers, body: bytes },
+            { scheme: 'hmac', secret: FORGED_SECRET },
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never accepts a forged disconnect hook or a mutated token', async () => {
+    const token: string = fixture('one_time_token_jwt.txt').trim();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 30 }),
+        fc.nat(),
+        fc.string({ minLength: 1, maxLength: 3 }),
+        async (accountId, at, insert) => {
+          const v = vectors.disconnect_hook;
+          const query = new URLSearchParams({
+            client_uuid: v.client_uuid,
+            account_id: accountId,
+            signature: v.expected_signature,
+          });
+          if (accountId !== v.account_id) {
+            await neverVerifies(
+              { url: `/d?${query.toString()}` },
+              { scheme: 'disconnect', secret: v.client_secret, clientUuid: v.client_uuid },
+            );
+          }
+          const i = at % token.length;
+          const mutated = token.slice(0, i) + insert + token.slice(i + 1);
+          if (mutated !== token) {
+            await neverVerifies(
+              { url: '/w', headers: { 'x-auth-token': mutated } },
+              {
+                scheme: 'widget-jwt',
+                secret: vectors.one_time_token.secret,
+                audience: 'https://integration.example.com',
+                now: () => 1735843500_000,
+              },
+            );
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

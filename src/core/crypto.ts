@@ -1,6 +1,8 @@
 /**
- * Web Crypto helpers for webhook verification and signing: HMAC, constant-time comparison and
- * the encodings. `globalThis.crypto.subtle` exists in Node 20+, Deno, Bun and edge runtimes.
+ * The SDK's one crypto module: HMAC, constant-time comparison and the byte encodings, shared by
+ * the OAuth `state` (`core/oauth.ts`), webhook verification and signing (`src/webhooks/`) and the
+ * Chats API signature. Web Crypto only (`globalThis.crypto.subtle`, in Node 20+, Deno, Bun and
+ * edge runtimes), and import-free, so `kommo-sdk/webhooks` stays Web-only.
  *
  * @module
  */
@@ -84,6 +86,19 @@ export async function timingSafeEqualText(a: string, b: string): Promise<boolean
   return diff === 0;
 }
 
+/**
+ * Whether any candidate (a secret of a rotation) matches. Every candidate is checked, so the
+ * time does not tell which one matched, or whether an early one did.
+ */
+export async function anyMatch<T>(
+  candidates: readonly T[],
+  matches: (candidate: T) => Promise<boolean>,
+): Promise<boolean> {
+  let ok = false;
+  for (const candidate of candidates) if (await matches(candidate)) ok = true;
+  return ok;
+}
+
 /** Lowercase hex. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
@@ -129,11 +144,8 @@ export function toBase64Url(bytes: Uint8Array): string {
 /** Lowercase hex MD5 is not in Web Crypto; the Chats API's `Content-MD5` uses this one. */
 export function md5Hex(data: string | Uint8Array): string {
   const bytes = toBytes(data);
-  const s = [
-    7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9,
-    14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21,
-    6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-  ];
+  // The per-round shifts: four per round, repeated four times each.
+  const shifts = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
   const k = Array.from(
     { length: 64 },
     (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0,
@@ -174,7 +186,7 @@ export function md5Hex(data: string | Uint8Array): string {
       d = c;
       c = b;
       const sum = (a + f + (k[i] ?? 0) + view.getUint32(offset + g * 4, true)) >>> 0;
-      const shift = s[i] ?? 0;
+      const shift = shifts[(i >> 4) * 4 + (i & 3)] ?? 0;
       b = (b + ((sum << shift) | (sum >>> (32 - shift)))) >>> 0;
       a = temp;
     }

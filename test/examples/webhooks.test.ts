@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp as createExpressApp } from '../../examples/webhooks/express.js';
 import { createApp as createHonoApp } from '../../examples/webhooks/hono.js';
 import { createKommoServer } from '../../examples/webhooks/node-http.js';
-import { fixture } from './fixtures.js';
+import { fixture } from '../webhooks/fixtures.js';
 
 const SECRET = 'example-secret-7c1d';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
