@@ -65,6 +65,19 @@ export function optInt(
   return undefined;
 }
 
+/** Reads an optional bool field; reports `InvalidType` on anything else. */
+export function optBool(
+  item: JsonObject,
+  key: string,
+  prefix: string,
+  issues: Issues,
+): boolean | undefined {
+  const value = item[key];
+  if (value === undefined || typeof value === 'boolean') return value;
+  issues.add(ISSUE.type(`${prefix}${key}`, 'bool'));
+  return undefined;
+}
+
 /** Reads an optional string field. */
 export function optString(
   item: JsonObject,

@@ -24,6 +24,14 @@ import { tasks } from './tasks.js';
 import { unsorted } from './unsorted.js';
 import { users } from './users.js';
 import { webhooks } from './webhooks.js';
+import { calls } from './calls.js';
+import { chatTemplates } from './chat-templates.js';
+import { currencies } from './currencies.js';
+import { entitySubscriptions } from './entity-subscriptions.js';
+import { shortLinks } from './short-links.js';
+import { talks } from './talks.js';
+import { websiteButtons } from './website-buttons.js';
+import { widgets } from './widgets.js';
 
 /** Every family `/api/v4` serves. */
 export const API_V4_FAMILIES: readonly RouteFamily[] = [
@@ -45,4 +53,12 @@ export const API_V4_FAMILIES: readonly RouteFamily[] = [
   unsorted,
   users,
   webhooks,
+  calls,
+  chatTemplates,
+  currencies,
+  entitySubscriptions,
+  shortLinks,
+  talks,
+  websiteButtons,
+  widgets,
 ];
