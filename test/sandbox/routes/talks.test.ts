@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError, NotFoundError } from '../../../src/index.js';
 import { talksOf } from '../../../src/sandbox/models/talks.js';
-import type { Store } from '../../../src/sandbox/state.js';
+import { Store } from '../../../src/sandbox/state.js';
 import { useSandbox } from '../../support/sandbox.js';
 
 const { sandbox, client } = useSandbox();
 
 /** A talk as the sandbox's Chats API opens one when a client writes. */
 function openTalk(contactId: number, leadId: number | null, chatId: string) {
-  return talksOf(sandbox().state as Store).open({
+  const store = sandbox().state;
+  if (!(store instanceof Store)) throw new Error('the sandbox state is its Store');
+  return talksOf(store).open({
     contact_id: contactId,
     chat_id: chatId,
     entity_id: leadId,
