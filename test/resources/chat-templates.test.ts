@@ -39,9 +39,9 @@ describe('chatTemplates', () => {
 
   it('refuses a page over 50 and a WhatsApp header over 60 characters before sending', async () => {
     const kommo = testClient();
-    await expect(kommo.chatTemplates.list({ limit: 51 }).toArray()).rejects.toBeInstanceOf(
-      RequestValidationError,
-    );
+    await expect(
+      kommo.chatTemplates.list({ limit: 51 }).toArray({ max: 1 }),
+    ).rejects.toBeInstanceOf(RequestValidationError);
     await expect(
       kommo.chatTemplates.create({ name: 'n', content: 'c', waba_header: 'x'.repeat(61) }),
     ).rejects.toBeInstanceOf(RequestValidationError);
