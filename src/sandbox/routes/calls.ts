@@ -9,9 +9,10 @@
  * @module
  */
 
-import { LOST_STATUS_ID, MAX_BATCH_ITEMS, WON_STATUS_ID } from '../../facts.js';
+import { MAX_BATCH_ITEMS } from '../../facts.js';
 import { SINGULAR, noteEvent } from '../changes.js';
 import type { Ctx } from '../context.js';
+import { isClosedStatus } from '../entities.js';
 import { ISSUE, type Reply } from '../problems.js';
 import { self } from '../render.js';
 import { family } from '../router.js';
@@ -67,7 +68,7 @@ function target(
   const linked = (to: string) => ctx.store.links.of(type, id, to).map((l) => l.to_entity_id);
   const open = linked('leads').filter((leadId) => {
     const status = ctx.store.leads.get(leadId)?.status_id;
-    return status !== undefined && status !== WON_STATUS_ID && status !== LOST_STATUS_ID;
+    return status !== undefined && !isClosedStatus(status);
   });
   const customers = linked('customers');
   if (open.length === 1 && customers.length === 0) return { type: 'leads', id: open[0] as number };

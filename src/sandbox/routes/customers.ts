@@ -15,7 +15,7 @@
 import { MAX_CUSTOMER_SEGMENTS, MAX_CUSTOMER_STATUSES, SEGMENT_COLORS } from '../../facts.js';
 import { changeEvents } from '../changes.js';
 import type { Ctx } from '../context.js';
-import { commonFields, tagOps } from '../entities.js';
+import { COMMON_KEYS, commonFields, tagOps } from '../entities.js';
 import {
   customersOf,
   type SandboxCustomer,
@@ -55,22 +55,11 @@ const BASE = '/api/v4/customers';
 // ---------------------------------------------------------------- customers
 
 const CUSTOMER_KEYS = new Set([
-  'id',
-  'name',
+  ...COMMON_KEYS,
   'next_price',
   'next_date',
-  'responsible_user_id',
   'status_id',
   'periodicity',
-  'created_by',
-  'updated_by',
-  'created_at',
-  'updated_at',
-  'custom_fields_values',
-  'tags_to_add',
-  'tags_to_delete',
-  '_embedded',
-  'request_id',
 ]);
 const CUSTOMER_EMBEDDED_KEYS = new Set(['tags', 'segments']);
 
