@@ -45,7 +45,8 @@ export const ENTITY_TYPES: readonly SandboxEntityType[] = ['leads', 'contacts', 
 export const CARD_TYPES: readonly SandboxCardType[] = [...ENTITY_TYPES, 'customers'];
 
 /** Whether a status id is one of the closing ones, the same in every pipeline. */
-export const isClosedStatus = (id: number): boolean => id === WON_STATUS_ID || id === LOST_STATUS_ID;
+export const isClosedStatus = (id: number): boolean =>
+  id === WON_STATUS_ID || id === LOST_STATUS_ID;
 
 /** The keys every card's write accepts (customers add their own). */
 export const COMMON_KEYS = [
