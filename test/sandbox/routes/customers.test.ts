@@ -79,6 +79,40 @@ describe('customers in the sandbox, through the SDK', () => {
     await kommo.customers.segments.delete(segment.id);
   });
 
+  it('writes in batches, unlinks, renames a status and reads purchases account-wide', async () => {
+    const kommo = client();
+    await kommo.customers.setMode({ mode: 'periodicity', is_enabled: true });
+    const [a, b] = await kommo.customers.createMany([
+      { name: 'A', next_date: 1_800_000_000 },
+      { name: 'B', next_date: 1_800_000_000 },
+    ]);
+    await kommo.customers.updateMany([
+      { id: a!.id, next_price: 10 },
+      { id: b!.id, next_price: 20 },
+    ]);
+    const listed = await kommo.customers
+      .list({ filter: { id: [a!.id, b!.id] } })
+      .toArray({ max: 5 });
+    expect(listed.map((c) => c.next_price).sort()).toEqual([10, 20]);
+
+    const company = await kommo.companies.create({ name: 'Parent Co' });
+    const link = [{ to_entity_id: company.id, to_entity_type: 'companies' as const }];
+    await kommo.customers.link(a!.id, link);
+    await kommo.customers.unlink(a!.id, link);
+    expect(
+      (await kommo.customers.get(a!.id, { with: ['companies'] }))._embedded?.companies ?? [],
+    ).toEqual([]);
+
+    const [status] = await kommo.customers.statuses.createMany([{ name: 'Gold', sort: 60 }]);
+    await kommo.customers.statuses.update(status!.id, { name: 'Platinum' });
+    expect((await kommo.customers.statuses.get(status!.id)).name).toBe('Platinum');
+
+    const [tx] = await kommo.customers.transactions.createMany(b!.id, [{ price: 99 }]);
+    expect((await kommo.customers.transactions.get(tx!.id)).price).toBe(99);
+    const all = await kommo.customers.transactions.list().toArray({ max: 10 });
+    expect(all.map((t) => t.id)).toContain(tx!.id);
+  });
+
   it('refuses a customer without next_date in periodicity mode, item by item', async () => {
     const kommo = client();
     await kommo.customers.setMode({ mode: 'periodicity', is_enabled: true });
