@@ -120,6 +120,7 @@ export default defineConfig(
       'scripts/package-smoke/**',
       'scripts/runtime-smoke/**',
       'scripts/cli-smoke/**',
+      'scripts/mcp-smoke/**',
       // The Next.js example is its own project (its own package.json, tsconfig and checks).
       'examples/nextjs/**',
       'artifacts/**',
@@ -149,6 +150,46 @@ export default defineConfig(
   // rule of an earlier one for its files, so each block lists every rule of its part.
   // test/architecture.test.ts checks the same rules on the bundled entries.
   ...importRules(),
+  {
+    // Schema modules build zod schemas when evaluated; the main entry must not evaluate them
+    // on import. Outside src/schemas only their types are imported statically: a resource
+    // loads its family's module with `import()` in its route spec (see src/resources/resource.ts).
+    files: ['src/**/*.ts'],
+    ignores: ['src/schemas/**', 'src/sandbox/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/schemas/*', '!**/schemas/index.js'],
+              allowTypeImports: true,
+              message:
+                'Import schema modules with `import()` (route specs) or `import type`: a static import builds their schemas when the SDK is imported.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/schemas/index.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./*'],
+              allowTypeImports: true,
+              message:
+                'The barrel exports only types of schema modules; values come from ../values.js or ../facts.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: [
       'test/**/*.ts',

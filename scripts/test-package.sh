@@ -91,4 +91,6 @@ tsc="$repo/node_modules/typescript/bin/tsc"
 bash scripts/examples-smoke.sh "$tarball_path"
 # The kommo command (packages/cli), packed and installed with this tarball.
 bash scripts/test-package-cli.sh "$tarball_path"
+# The MCP server workspace, installed with this tarball (and the CLI it takes its account flags from).
+bash scripts/test-package-mcp.sh "$tarball_path"
 echo "package test passed"

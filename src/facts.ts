@@ -146,6 +146,30 @@ export const STATUS_COLORS = [
   '#e6e8ea',
 ] as const;
 
+/** The colors Kommo offers for lead tags (hex, no `#`). */
+export const TAG_COLORS = [
+  'EBEBEB', 'D0D0D0', 'F2DDF7', 'D1A4DC', 'FF8F92', 'FFC8C8', 'C7DB8C', 'DDEBB5', '8699DA',
+  'AABDFF', 'FFCE5A', 'FFE193', '90CDB0', 'C6F4DE', 'A9A5D7', 'D8D5FF', '86C0FC', '832161',
+  '6A0F49', '0C7C59', '10599D', '9D2B32', '247BA0',
+] as const; // prettier-ignore
+
+/** Task type id of the built-in "Follow-up" type. */
+export const FOLLOW_UP_TASK_TYPE_ID = 1;
+/** Task type id of the built-in "Meeting" type. */
+export const MEETING_TASK_TYPE_ID = 2;
+
+/** `call_status` codes of call notes. */
+export const CALL_STATUS = {
+  LEFT_VOICEMAIL: 1,
+  CALL_BACK_LATER: 2,
+  NOT_AVAILABLE: 3,
+  SUCCESS: 4,
+  WRONG_NUMBER: 5,
+  NO_ANSWER: 6,
+  BUSY: 7,
+  UNDEFINED: 8,
+} as const;
+
 /** The reason phrases of the HTTP statuses Kommo answers with. */
 export const HTTP_STATUS_TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',

@@ -15,9 +15,8 @@ import { HttpClient, type CoreRequest, type RawResponse } from '../core/http.js'
 import { validateBaseUrl } from '../core/oauth.js';
 import type { KommoOptions, RequestOptions } from '../core/options.js';
 import { sharedRateLimiter, type RateLimitOption, type RateLimiter } from '../core/rate-limit.js';
-import { parseResponse } from '../core/schema.js';
-import { parseInput } from '../schemas/common.js';
 import { toBytes } from '../core/crypto.js';
+import { parseInput, parseResponse } from '../core/schema.js';
 import type { ChatMessageContent } from './messages.js';
 import {
   ChatSchema,

@@ -11,6 +11,7 @@ import { normalizeDomain } from './domain.js';
 import { HttpClient, type CoreRequest, type RawResponse, type RequestPolicy } from './http.js';
 import type { RequestOptions, RetryOptions } from './options.js';
 import { redactSecrets, scrubKnownSecrets } from './redact.js';
+import { lazy } from './schema.js';
 import type { TokenSet } from './token-store.js';
 
 /** The token endpoint's answer, as Kommo sends it. */
@@ -74,13 +75,16 @@ export interface ExchangeCodeResult {
   tokens: TokenSet;
 }
 
-const TokenResponseSchema = z.looseObject({
-  token_type: z.string().nullish(),
-  expires_in: z.coerce.number().int().positive(),
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1),
-  server_time: z.coerce.number().nullish(),
-});
+// Built on the first token answer: importing the SDK builds no schema.
+const tokenResponseSchema = lazy(() =>
+  z.looseObject({
+    token_type: z.string().nullish(),
+    expires_in: z.coerce.number().int().positive(),
+    access_token: z.string().min(1),
+    refresh_token: z.string().min(1),
+    server_time: z.coerce.number().nullish(),
+  }),
+);
 
 /**
  * Turns a token endpoint answer into a {@link TokenSet} (`expires_at` from `expires_in` and the
@@ -96,7 +100,7 @@ export function toTokenSet(
   ) {
     return { ...(response as TokenSet), token_type: response.token_type || 'Bearer' };
   }
-  const parsed = TokenResponseSchema.safeParse(response);
+  const parsed = tokenResponseSchema().safeParse(response);
   if (!parsed.success) {
     throw new ConfigurationError(
       'A token pair needs access_token, refresh_token and expires_at (or expires_in)',
@@ -322,7 +326,7 @@ export class KommoOAuth {
     );
     const { status } = response;
     if (status >= 200 && status < 300) {
-      const parsed = TokenResponseSchema.safeParse(response.body);
+      const parsed = tokenResponseSchema().safeParse(response.body);
       if (!parsed.success) {
         throw new ResponseValidationError(
           'The token endpoint answered without a usable token pair',

@@ -110,32 +110,32 @@ function checkReadAhead(value: unknown): number {
  * ```
  */
 export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
-  readonly #init: () => PageSource<T>;
+  readonly #init: () => PageSource<T> | Promise<PageSource<T>>;
   readonly #options: ListOptions;
-  #source: PageSource<T> | undefined;
+  #source: Promise<PageSource<T>> | undefined;
   #first: Promise<PageData<T>> | undefined;
 
   /** @internal */
-  constructor(init: () => PageSource<T>, options: ListOptions = {}) {
+  constructor(init: () => PageSource<T> | Promise<PageSource<T>>, options: ListOptions = {}) {
     this.#init = init;
     this.#options = options;
   }
 
-  #getSource(): PageSource<T> {
-    this.#source ??= this.#init();
+  /** The source, prepared on first use (its schemas load then, and its input errors reject). */
+  #getSource(): Promise<PageSource<T>> {
+    this.#source ??= (async () => this.#init())();
     return this.#source;
   }
 
   #firstData(): Promise<PageData<T>> {
     this.#first ??= (async () => {
-      const source = this.#getSource();
+      const source = await this.#getSource();
       return source.fetch(source.startPage, this.#options.signal);
     })();
     return this.#first;
   }
 
   #toPage(data: PageData<T>): Page<T> {
-    const source = this.#getSource();
     const signal = this.#options.signal;
     const toPage = (d: PageData<T>): Page<T> => this.#toPage(d);
     return {
@@ -150,6 +150,7 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
             [{ path: ['page'], message: 'No next page' }],
           );
         }
+        const source = await this.#getSource();
         return toPage(await source.fetch(data.page + 1, signal));
       },
     };
@@ -189,7 +190,7 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
    */
   async *pages(): AsyncGenerator<Page<T>, void, undefined> {
     const readAhead = checkReadAhead(this.#options.readAhead);
-    const source = this.#getSource();
+    const source = await this.#getSource();
     const controller = new AbortController();
     const signal = this.#options.signal
       ? AbortSignal.any([this.#options.signal, controller.signal])
@@ -305,11 +306,11 @@ function hasMore(body: CollectionLike, page: number, count: number, limit: numbe
  */
 export function listPages<T>(
   client: Sender,
-  prepare: () => ListSpec,
+  prepare: () => ListSpec | Promise<ListSpec>,
   options: ListOptions = {},
 ): PagePromise<T> {
-  return new PagePromise<T>(() => {
-    const spec = prepare();
+  return new PagePromise<T>(async () => {
+    const spec = await prepare();
     const paginated = spec.paginated !== false;
     const limit = spec.limit ?? DEFAULT_PAGE_SIZE;
     // readAhead is the walk's business, not the request's.

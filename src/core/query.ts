@@ -53,3 +53,8 @@ export function toSearchParams(query: QueryInput | undefined): URLSearchParams {
   for (const [key, value] of Object.entries(query ?? {})) walk(key, value);
   return params;
 }
+
+/** Turns `with: ['contacts', 'loss_reason']` into Kommo's `with=contacts,loss_reason`. */
+export function joinWith(values: readonly string[] | undefined): string | undefined {
+  return values && values.length > 0 ? [...new Set(values)].join(',') : undefined;
+}

@@ -8,7 +8,7 @@
 import type { Kommo } from '../client.js';
 import { KommoError, TokenStoreError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
-import { LOST_STATUS_ID, WON_STATUS_ID } from '../schemas/lead.js';
+import { LOST_STATUS_ID, WON_STATUS_ID } from '../facts.js';
 import type { User } from '../schemas/user.js';
 import { cacheFor, type KommoCache } from './cache.js';
 import { requestOptionsOf } from './request-options.js';

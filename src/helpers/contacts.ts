@@ -9,7 +9,7 @@ import { KommoError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
 import type { TagInput } from '../schemas/common.js';
 import type { Contact } from '../schemas/contact.js';
-import { cf, getEmails, getPhones } from '../schemas/custom-field-values.js';
+import { cf, getEmails, getPhones } from '../values.js';
 import { requestOptionsOf } from './request-options.js';
 
 /** How phone numbers are normalised. */

@@ -7,7 +7,7 @@
 import type { Kommo } from '../client.js';
 import { KommoError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
-import { LOST_STATUS_ID, WON_STATUS_ID } from '../schemas/lead.js';
+import { LOST_STATUS_ID, WON_STATUS_ID } from '../facts.js';
 import type { Pipeline, PipelineStatus } from '../schemas/pipeline.js';
 import { cacheFor, type KommoCache } from './cache.js';
 import { requestOptionsOf } from './request-options.js';

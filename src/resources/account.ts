@@ -7,9 +7,9 @@
 
 import type { RequestOptions } from '../core/options.js';
 import { getOne } from '../core/pagination.js';
-import { joinWith, parseInput } from '../schemas/common.js';
+import { joinWith } from '../core/query.js';
+import { parseInput } from '../core/schema.js';
 import type * as s from '../schemas/account.js';
-import { AccountGetParamsSchema, AccountSchema } from '../schemas/account.js';
 import { APIResource } from './resource.js';
 
 /**
@@ -25,6 +25,7 @@ import { APIResource } from './resource.js';
 export class AccountParameters extends APIResource {
   /** Reads the account, with the extra data named in `with`. */
   async get(params?: s.AccountGetParams, options?: RequestOptions): Promise<s.Account> {
+    const { AccountGetParamsSchema, AccountSchema } = await import('../schemas/account.js');
     const p = parseInput(AccountGetParamsSchema, params ?? {}, 'account get params');
     return getOne(this._client, {
       path: '/api/v4/account',

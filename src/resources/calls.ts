@@ -5,22 +5,17 @@
  * @module
  */
 
-import { z } from 'zod';
 import { runBatch, type BatchOptions, type ChunkAnswer } from '../core/batch.js';
 import { KommoError, parseItemErrors, type KommoValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
-import { parseResponse } from '../core/schema.js';
+import { lazy, parseInput, parseResponse } from '../core/schema.js';
 import { MAX_BATCH_ITEMS } from '../facts.js';
-import {
-  CallAnswerSchema,
-  CallCreateParamsSchema,
-  type CallCreateParams,
-  type CallRef,
-} from '../schemas/call.js';
-import { parseInput } from '../schemas/common.js';
+import type { CallCreateParams, CallRef } from '../schemas/call.js';
 import { APIResource } from './resource.js';
 
 const PATH = '/api/v4/calls';
+
+const schemas = lazy(() => import('../schemas/call.js').then((m) => m.callSchemas()));
 
 /**
  * Calls: log telephony calls into the CRM. Kommo finds the contact or company by the phone's
@@ -69,7 +64,8 @@ export class Calls extends APIResource {
    *   with Kommo's error (`Entity not found` for an unknown number), the others `applied`.
    */
   async createMany(items: readonly CallCreateParams[], options?: BatchOptions): Promise<CallRef[]> {
-    const bodies = parseInput(z.array(CallCreateParamsSchema), items, 'calls');
+    const { creates, answer: answerSchema } = await schemas();
+    const bodies = parseInput(creates, items, 'calls');
     const client = this._client;
     return runBatch(
       bodies,
@@ -79,7 +75,7 @@ export class Calls extends APIResource {
         requestIds: (ref) => (ref.request_id == null ? [] : [String(ref.request_id)]),
         send: async (chunk, opts): Promise<CallRef[] | ChunkAnswer<CallRef>> => {
           const response = await client._send({ method: 'POST', path: PATH, body: chunk }, opts);
-          const answer = parseResponse(CallAnswerSchema, response.body ?? {}, {
+          const answer = parseResponse(answerSchema, response.body ?? {}, {
             what: `calls (POST ${PATH})`,
             validate: client._validateResponses,
             requestId: response.requestId,

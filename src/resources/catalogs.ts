@@ -10,7 +10,6 @@ import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
 import type * as s from '../schemas/catalog.js';
-import { catalogElementRouteSchemas, catalogRouteSchemas } from '../schemas/catalog.js';
 import { RecordResource, ScopedRecordResource } from './bases.js';
 import { route } from './resource.js';
 
@@ -18,14 +17,14 @@ const catalogs = route({
   path: '/api/v4/catalogs',
   key: 'catalogs',
   names: ['catalog', 'catalogs'],
-  schemas: catalogRouteSchemas,
+  schemas: () => import('../schemas/catalog.js').then((m) => m.catalogRouteSchemas()),
 });
 
 /** `/api/v4/catalogs/{catalogId}/elements`. */
 const elements = route({
   key: 'elements',
   names: ['catalog element', 'catalog elements'],
-  schemas: catalogElementRouteSchemas,
+  schemas: () => import('../schemas/catalog.js').then((m) => m.catalogElementRouteSchemas()),
 });
 
 /**

@@ -6,15 +6,13 @@
  * @module
  */
 
-import { z } from 'zod';
 import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
+import { parseInput } from '../core/schema.js';
 import { MAX_CHAT_TEMPLATES_PAGE_LIMIT } from '../facts.js';
-import { IdSchema, parseInput } from '../schemas/common.js';
 import type * as s from '../schemas/chat-template.js';
-import { chatTemplateRouteSchemas } from '../schemas/chat-template.js';
 import { WritableResource } from './bases.js';
 import { route, sendFor } from './resource.js';
 
@@ -27,7 +25,7 @@ const templates = route({
   // Kommo pages templates at 50, not 250.
   pageSize: MAX_CHAT_TEMPLATES_PAGE_LIMIT,
   nonEmptyUpdate: true,
-  schemas: () => ({ ...chatTemplateRouteSchemas(), ids: z.array(IdSchema).min(1) }),
+  schemas: () => import('../schemas/chat-template.js').then((m) => m.chatTemplateRouteSchemas()),
 });
 
 /**
@@ -98,9 +96,8 @@ export class ChatTemplates extends WritableResource<s.ChatTemplateResourceTypes>
 
   /** Deletes several templates in one request (`DELETE` with `[{ id }]`). */
   async deleteMany(ids: readonly number[], options?: RequestOptions): Promise<void> {
-    const body = parseInput(templates.schemas().ids, ids, 'chat template ids').map((id) => ({
-      id,
-    }));
+    const schemas = await templates.schemas();
+    const body = parseInput(schemas.ids, ids, 'chat template ids').map((id) => ({ id }));
     await this._client._send({ method: 'DELETE', path: BASE, body }, options);
   }
 
@@ -109,10 +106,11 @@ export class ChatTemplates extends WritableResource<s.ChatTemplateResourceTypes>
    * (one per WhatsApp source, status `review`).
    */
   async sendForReview(id: number, options?: RequestOptions): Promise<s.ChatTemplateReview[]> {
+    const { reviews } = await templates.schemas();
     const answer = await sendFor(
       this._client,
       { method: 'POST', path: path`/api/v4/chats/templates/${id}/review`, body: {} },
-      { schema: templates.schemas().reviews, what: 'chat template reviews' },
+      { schema: reviews, what: 'chat template reviews' },
       options,
     );
     return answer._embedded?.reviews ?? [];
@@ -130,7 +128,7 @@ export class ChatTemplates extends WritableResource<s.ChatTemplateResourceTypes>
     params: s.ChatTemplateReviewParams,
     options?: RequestOptions,
   ): Promise<s.ChatTemplateReview> {
-    const schemas = templates.schemas();
+    const schemas = await templates.schemas();
     const body = parseInput(schemas.review, params, 'review status');
     return sendFor(
       this._client,

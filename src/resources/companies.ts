@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type CompanyResourceTypes, companyRouteSchemas } from '../schemas/company.js';
+import type { CompanyResourceTypes } from '../schemas/company.js';
 import { SearchableEntityResource } from './bases.js';
 import { route } from './resource.js';
 
@@ -14,7 +14,7 @@ const companies = route({
   key: 'companies',
   names: ['company', 'companies'],
   nonEmptyUpdate: true,
-  schemas: companyRouteSchemas,
+  schemas: () => import('../schemas/company.js').then((m) => m.companyRouteSchemas()),
 });
 
 /**

@@ -5,20 +5,14 @@
  * @module
  */
 
-import { z } from 'zod';
 import type { RawResponse } from '../core/http.js';
 import type { RequestOptions } from '../core/options.js';
-import { parseResponse } from '../core/schema.js';
-import { MAX_BATCH_ITEMS } from '../facts.js';
-import { parseInput } from '../schemas/common.js';
-import { type ContactResourceTypes, contactRouteSchemas } from '../schemas/contact.js';
-import {
-  ContactChatLinkSchema,
-  ContactChatListParamsSchema,
-  ContactChatsAnswerSchema,
-  type ContactChat,
-  type ContactChatLinkInput,
-  type ContactChatListParams,
+import { lazy, parseInput, parseResponse } from '../core/schema.js';
+import type { ContactResourceTypes } from '../schemas/contact.js';
+import type {
+  ContactChat,
+  ContactChatLinkInput,
+  ContactChatListParams,
 } from '../schemas/contact-chat.js';
 import { SearchableEntityResource } from './bases.js';
 import { APIResource, route } from './resource.js';
@@ -28,8 +22,12 @@ const contacts = route({
   key: 'contacts',
   names: ['contact', 'contacts'],
   nonEmptyUpdate: true,
-  schemas: contactRouteSchemas,
+  schemas: () => import('../schemas/contact.js').then((m) => m.contactRouteSchemas()),
 });
+
+const chatSchemas = lazy(() =>
+  import('../schemas/contact-chat.js').then((m) => m.contactChatSchemas()),
+);
 
 /**
  * Contacts (people): the {@link SearchableEntityResource} verbs. Phones and e-mails are
@@ -68,9 +66,9 @@ const asList = <T>(value: T | readonly T[] | undefined): T[] | undefined =>
  * @see docs/chats.md
  */
 export class ContactChats extends APIResource {
-  #links(response: RawResponse, what: string): ContactChat[] {
+  async #links(response: RawResponse, what: string): Promise<ContactChat[]> {
     if (response.body === undefined) return [];
-    const answer = parseResponse(ContactChatsAnswerSchema, response.body, {
+    const answer = parseResponse((await chatSchemas()).answer, response.body, {
       what,
       validate: this._client._validateResponses,
       requestId: response.requestId,
@@ -84,7 +82,7 @@ export class ContactChats extends APIResource {
    * @throws {@link RequestValidationError} without a filter.
    */
   async list(params: ContactChatListParams, options?: RequestOptions): Promise<ContactChat[]> {
-    const p = parseInput(ContactChatListParamsSchema, params, 'contact chat list params');
+    const p = parseInput((await chatSchemas()).list, params, 'contact chat list params');
     const response = await this._client._send(
       {
         method: 'GET',
@@ -107,11 +105,7 @@ export class ContactChats extends APIResource {
     links: readonly ContactChatLinkInput[],
     options?: RequestOptions,
   ): Promise<ContactChat[]> {
-    const body = parseInput(
-      z.array(ContactChatLinkSchema).min(1).max(MAX_BATCH_ITEMS),
-      links,
-      'chat links',
-    );
+    const body = parseInput((await chatSchemas()).links, links, 'chat links');
     const response = await this._client._send(
       { method: 'POST', path: '/api/v4/contacts/chats', body },
       options,

@@ -6,14 +6,13 @@
 
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import type * as s from '../schemas/currency.js';
-import { currencyRouteSchemas } from '../schemas/currency.js';
 import { APIResource, route } from './resource.js';
 
 const currencies = route({
   path: '/api/v4/currencies',
   key: 'currencies',
   names: ['currency', 'currencies'],
-  schemas: currencyRouteSchemas,
+  schemas: () => import('../schemas/currency.js').then((m) => m.currencyRouteSchemas()),
 });
 
 /**

@@ -9,33 +9,32 @@
 import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
-import { parseInput } from '../schemas/common.js';
+import { parseInput } from '../core/schema.js';
 import type * as s from '../schemas/custom-field.js';
-import {
-  CustomFieldEntityTypeSchema,
-  CustomFieldGroupEntityTypeSchema,
-  customFieldGroupRouteSchemas,
-  customFieldRouteSchemas,
-} from '../schemas/custom-field.js';
 import { ScopedRecordResource } from './bases.js';
 import { APIResource, route } from './resource.js';
 
-/** `/api/v4/<entity>/custom_fields`, with the entity checked (it becomes part of the route). */
-function fieldsPath(entity: s.CustomFieldEntityType): string {
-  return `/api/v4/${parseInput(CustomFieldEntityTypeSchema, entity, 'custom-field entity type')}/custom_fields`;
+const load = () => import('../schemas/custom-field.js');
+
+/** The fields path of an entity type, checked. */
+function fieldsPath(
+  schemas: { entityType: typeof s.CustomFieldEntityTypeSchema },
+  entity: unknown,
+): string {
+  return `/api/v4/${parseInput(schemas.entityType, entity, 'custom-field entity type')}/custom_fields`;
 }
 
 const fields = route({
   key: 'custom_fields',
   names: ['custom field', 'custom fields'],
-  schemas: customFieldRouteSchemas,
+  schemas: () => load().then((m) => m.customFieldRouteSchemas()),
 });
 
 /** `/api/v4/<entity>/custom_fields/groups`; group ids are strings. */
 const groups = route({
   key: 'custom_field_groups',
   names: ['custom-field group', 'custom-field groups'],
-  schemas: customFieldGroupRouteSchemas,
+  schemas: () => load().then((m) => m.customFieldGroupRouteSchemas()),
 });
 
 /**
@@ -44,8 +43,8 @@ const groups = route({
  */
 export class CustomFieldGroups extends APIResource {
   #of(entity: s.CustomFieldGroupEntityType) {
-    return groups.on(this._client, () => {
-      const type = parseInput(CustomFieldGroupEntityTypeSchema, entity, 'field-group entity type');
+    return groups.on(this._client, (sc) => {
+      const type = parseInput(sc.entityType, entity, 'field-group entity type');
       return `/api/v4/${type}/custom_fields/groups`;
     });
   }
@@ -151,6 +150,6 @@ export class CustomFields extends ScopedRecordResource<
 
   /** @internal */
   protected _at(entity: s.CustomFieldEntityType) {
-    return fields.on(this._client, () => fieldsPath(entity));
+    return fields.on(this._client, (sc) => fieldsPath(sc, entity));
   }
 }

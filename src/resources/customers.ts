@@ -10,26 +10,20 @@ import { sendWriteMany, sendWriteOne, type BatchOptions } from '../core/batch.js
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
+import { parseInput } from '../core/schema.js';
 import { MAX_BATCH_ITEMS, MAX_CUSTOMER_STATUSES } from '../facts.js';
-import { parseInput } from '../schemas/common.js';
 import type * as s from '../schemas/customer.js';
-import {
-  BonusPointsBalanceSchema,
-  BonusPointsSchema,
-  customerRouteSchemas,
-  customerSegmentRouteSchemas,
-  customerStatusRouteSchemas,
-  customerTransactionRouteSchemas,
-} from '../schemas/customer.js';
 import { EntityResource, RecordResource } from './bases.js';
 import { APIResource, route, sendFor } from './resource.js';
+
+const load = () => import('../schemas/customer.js');
 
 const customers = route({
   path: '/api/v4/customers',
   key: 'customers',
   names: ['customer', 'customers'],
   nonEmptyUpdate: true,
-  schemas: customerRouteSchemas,
+  schemas: () => load().then((m) => m.customerRouteSchemas()),
 });
 
 const statuses = route({
@@ -40,7 +34,7 @@ const statuses = route({
   maxChunk: MAX_CUSTOMER_STATUSES,
   paginated: false,
   nonEmptyUpdate: true,
-  schemas: customerStatusRouteSchemas,
+  schemas: () => load().then((m) => m.customerStatusRouteSchemas()),
 });
 
 const segments = route({
@@ -48,7 +42,7 @@ const segments = route({
   key: 'segments',
   names: ['customer segment', 'customer segments'],
   nonEmptyUpdate: true,
-  schemas: customerSegmentRouteSchemas,
+  schemas: () => load().then((m) => m.customerSegmentRouteSchemas()),
 });
 
 /** `/api/v4/customers/transactions`, or a customer's `/api/v4/customers/{id}/transactions`. */
@@ -56,7 +50,7 @@ const transactions = route({
   path: '/api/v4/customers/transactions',
   key: 'transactions',
   names: ['transaction', 'transactions'],
-  schemas: customerTransactionRouteSchemas,
+  schemas: () => load().then((m) => m.customerTransactionRouteSchemas()),
 });
 
 /**
@@ -127,7 +121,7 @@ export class CustomerSegments extends APIResource {
     params: s.CustomerSegmentCreateParams,
     options?: RequestOptions,
   ): Promise<s.CustomerSegment> {
-    const schemas = segments.schemas();
+    const schemas = await segments.schemas();
     const body = parseInput(schemas.create, params, 'customer segment');
     return sendWriteOne(this._client, {
       method: 'POST',
@@ -236,7 +230,7 @@ export class CustomerTransactions extends APIResource {
     options: CustomerTransactionOptions = {},
   ): Promise<s.CustomerTransactionRef[]> {
     const { accrueBonus, ...batch } = options;
-    const schemas = transactions.schemas();
+    const schemas = await transactions.schemas();
     const bodies = parseInput(schemas.creates, items, 'transactions');
     return sendWriteMany(this._client, {
       method: 'POST',
@@ -293,6 +287,7 @@ export class CustomerBonusPoints extends APIResource {
     options: RequestOptions | undefined,
   ): Promise<s.BonusPointsBalance> {
     // Exactly one of the two keys: Kommo answers 400 to both.
+    const { BonusPointsSchema, BonusPointsBalanceSchema } = await load();
     const body = { [key]: parseInput(BonusPointsSchema, points, `${key} points`) };
     return sendFor(
       this._client,
@@ -341,8 +336,11 @@ export class Customers extends EntityResource<s.CustomerResourceTypes> {
    *
    * @throws {@link PaymentRequiredError} when the account's plan has no customers (402).
    */
-  setMode(params: s.CustomersModeParams, options?: RequestOptions): Promise<s.CustomersModeResult> {
-    const schemas = customers.schemas();
+  async setMode(
+    params: s.CustomersModeParams,
+    options?: RequestOptions,
+  ): Promise<s.CustomersModeResult> {
+    const schemas = await customers.schemas();
     const body = parseInput(schemas.mode, params, 'customers mode');
     return sendFor(
       this._client,

@@ -8,18 +8,15 @@
 
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
-import { parseInput } from '../schemas/common.js';
+import { parseInput } from '../core/schema.js';
 import type * as s from '../schemas/entity-subscription.js';
-import {
-  SubscriptionEntityTypeSchema,
-  entitySubscriptionRouteSchemas,
-} from '../schemas/entity-subscription.js';
 import { APIResource, route } from './resource.js';
 
 const subscriptions = route({
   key: 'subscriptions',
   names: ['subscription', 'subscriptions'],
-  schemas: entitySubscriptionRouteSchemas,
+  schemas: () =>
+    import('../schemas/entity-subscription.js').then((m) => m.entitySubscriptionRouteSchemas()),
 });
 
 /**
@@ -42,8 +39,8 @@ export class EntitySubscriptions extends APIResource {
     options?: ListOptions,
   ): PagePromise<s.EntitySubscription> {
     return subscriptions
-      .on(this._client, () => {
-        const type = parseInput(SubscriptionEntityTypeSchema, entityType, 'entity type');
+      .on(this._client, (sc) => {
+        const type = parseInput(sc.entityType, entityType, 'entity type');
         return path`/api/v4/${type}/${entityId}/subscriptions`;
       })
       .list(params, options);

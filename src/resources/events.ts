@@ -6,21 +6,14 @@
  * @module
  */
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
-import type { QueryInput } from '../core/query.js';
+import { joinWith, type QueryInput } from '../core/query.js';
 import { sleep as defaultSleep } from '../core/retry.js';
-import { parseResponse } from '../core/schema.js';
+import { parseInput, parseResponse } from '../core/schema.js';
 import { MAX_EVENTS_PAGE_LIMIT } from '../facts.js';
-import { joinWith, parseInput } from '../schemas/common.js';
 import type * as s from '../schemas/event.js';
-import {
-  EventFollowParamsSchema,
-  eventRouteSchemas,
-  EventTypeCollectionSchema,
-  EventTypesParamsSchema,
-} from '../schemas/event.js';
 import { APIResource, route } from './resource.js';
 
 /** Options of `events.follow`. */
@@ -79,11 +72,7 @@ const events = route({
   key: 'events',
   names: ['event', 'events'],
   pageSize: MAX_EVENTS_PAGE_LIMIT,
-  schemas: () => ({
-    ...eventRouteSchemas(),
-    // s.Event ids are opaque strings such as `01pz58t6p04ymgsgfbmfyfy1mf`.
-    id: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'Expected an event id'),
-  }),
+  schemas: () => import('../schemas/event.js').then((m) => m.eventRouteSchemas()),
   query: (p: s.EventListParams) => ({
     with: joinWith(p.with),
     filter: p.filter ? filterQuery(p.filter) : undefined,
@@ -130,14 +119,15 @@ export class Events extends APIResource {
    * `lang` is the name in `language_code` (default: the user's language).
    */
   async types(params?: s.EventTypesParams, options?: RequestOptions): Promise<s.EventTypeInfo[]> {
-    const p = parseInput(EventTypesParamsSchema, params ?? {}, 'event types params');
+    const schemas = await events.schemas();
+    const p = parseInput(schemas.types, params ?? {}, 'event types params');
     const path = '/api/v4/events/types';
     const response = await this._client._send(
       { method: 'GET', path, query: { language_code: p.language_code } },
       options,
     );
     if (response.body === undefined) return [];
-    const body = parseResponse(EventTypeCollectionSchema, response.body, {
+    const body = parseResponse(schemas.typesAnswer, response.body, {
       what: `event types (GET ${path})`,
       validate: this._client._validateResponses,
       requestId: response.requestId,
@@ -169,15 +159,15 @@ export class Events extends APIResource {
    *   await save(follower.cursor);
    * }
    * ```
-   * @throws {@link RequestValidationError} at once for invalid params or cursor.
+   * @throws {@link RequestValidationError} when the iteration starts (its first `next()`), for
+   *   invalid params or cursor.
    */
   follow(params: s.EventFollowParams, options?: EventFollowOptions): EventFollower {
-    const p = parseInput(EventFollowParamsSchema, params, 'event follow params');
-    return new EventFollower(this, p, options ?? {});
+    return new EventFollower(this, params, options ?? {});
   }
 }
 
-type ParsedFollowParams = z.output<typeof EventFollowParamsSchema>;
+type ParsedFollowParams = z.output<typeof s.EventFollowParamsSchema>;
 
 /**
  * An `events.follow()` run: `for await` it for events, read {@link EventFollower.cursor} to
@@ -185,18 +175,23 @@ type ParsedFollowParams = z.output<typeof EventFollowParamsSchema>;
  */
 export class EventFollower implements AsyncIterable<s.Event> {
   readonly #events: Events;
-  readonly #params: ParsedFollowParams;
+  readonly #input: s.EventFollowParams;
   readonly #options: EventFollowOptions;
   readonly #stop = new AbortController();
   #cursor: s.EventCursor;
   #polls = 0;
 
   /** @internal */
-  constructor(events: Events, params: ParsedFollowParams, options: EventFollowOptions) {
+  constructor(events: Events, params: s.EventFollowParams, options: EventFollowOptions) {
     this.#events = events;
-    this.#params = params;
+    this.#input = params;
     this.#options = options;
-    this.#cursor = { lastTs: params.cursor.lastTs, seenIds: [...params.cursor.seenIds] };
+    // As given until the iteration starts and checks it (the params' schema loads then).
+    const given = params as { cursor?: Partial<s.EventCursor> } | undefined;
+    this.#cursor = {
+      lastTs: given?.cursor?.lastTs as number,
+      seenIds: Array.isArray(given?.cursor?.seenIds) ? [...given.cursor.seenIds] : [],
+    };
   }
 
   /** Where the follower stands (a copy): every event delivered so far is covered by it. */
@@ -225,15 +220,21 @@ export class EventFollower implements AsyncIterable<s.Event> {
     const signal = userSignal
       ? AbortSignal.any([userSignal, this.#stop.signal])
       : this.#stop.signal;
-    const settleSec = this.#params.settleSec ?? 5;
-    const intervalMs = this.#params.intervalMs ?? 60_000;
+    const params = parseInput((await events.schemas()).follow, this.#input, 'event follow params');
+    this.#cursor = { lastTs: params.cursor.lastTs, seenIds: [...params.cursor.seenIds] };
+    const settleSec = params.settleSec ?? 5;
+    const intervalMs = params.intervalMs ?? 60_000;
     for (;;) {
       if (signal.aborted) return;
       const to = Math.floor(now() / 1000) - settleSec;
       if (to >= this.#cursor.lastTs) {
         let batch: s.Event[];
         try {
-          batch = await this.#poll(this.#cursor.lastTs, to, { ...requestOptions, signal });
+          batch = await this.#poll(
+            params,
+            { from: this.#cursor.lastTs, to },
+            { ...requestOptions, signal },
+          );
         } catch (error) {
           if (signal.aborted) return;
           throw error;
@@ -248,7 +249,7 @@ export class EventFollower implements AsyncIterable<s.Event> {
           yield event;
         }
       }
-      if (this.#params.once) return;
+      if (params.once) return;
       try {
         await sleep(intervalMs, signal);
       } catch (error) {
@@ -259,14 +260,18 @@ export class EventFollower implements AsyncIterable<s.Event> {
   }
 
   /** One poll: every page of `[from, to]`, deduped and sorted oldest first. */
-  async #poll(from: number, to: number, options: ListOptions): Promise<s.Event[]> {
+  async #poll(
+    params: ParsedFollowParams,
+    { from, to }: { from: number; to: number },
+    options: ListOptions,
+  ): Promise<s.Event[]> {
     const seen = new Set(this.#cursor.seenIds);
     const fresh = new Map<string, s.Event>();
     const list = this.#events.list(
       {
-        ...(this.#params.with ? { with: this.#params.with } : {}),
-        limit: this.#params.limit ?? MAX_EVENTS_PAGE_LIMIT,
-        filter: { ...this.#params.filter, created_at: { from, to } },
+        ...(params.with ? { with: params.with } : {}),
+        limit: params.limit ?? MAX_EVENTS_PAGE_LIMIT,
+        filter: { ...params.filter, created_at: { from, to } },
       },
       { ...options, readAhead: 0 },
     );

@@ -7,30 +7,20 @@
 
 import { sendWriteMany, type BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
+import { parseInput } from '../core/schema.js';
 import { MAX_COMPLEX_ITEMS } from '../facts.js';
-import { parseInput } from '../schemas/common.js';
 import type * as s from '../schemas/lead.js';
-import {
-  LeadComplexParamsSchema,
-  LeadComplexResultSchema,
-  LeadMoveParamsSchema,
-  leadRouteSchemas,
-} from '../schemas/lead.js';
 import { EntityResource } from './bases.js';
 import { route } from './resource.js';
 
-export { WON_STATUS_ID, LOST_STATUS_ID } from '../schemas/lead.js';
+export { WON_STATUS_ID, LOST_STATUS_ID } from '../facts.js';
 
 const leads = route({
   path: '/api/v4/leads',
   key: 'leads',
   names: ['lead', 'leads'],
   nonEmptyUpdate: true,
-  schemas: () => ({
-    ...leadRouteSchemas(),
-    move: LeadMoveParamsSchema,
-    complex: LeadComplexParamsSchema.array(),
-  }),
+  schemas: () => import('../schemas/lead.js').then((m) => m.leadRouteSchemas()),
 });
 
 /**
@@ -59,12 +49,13 @@ export class Leads extends EntityResource<s.LeadResourceTypes> {
     items: readonly s.LeadComplexParams[],
     options?: BatchOptions,
   ): Promise<s.LeadComplexResult[]> {
+    const { complex, complexResult } = await leads.schemas();
     const refs = await sendWriteMany(this._client, {
       method: 'POST',
       path: '/api/v4/leads/complex',
-      items: parseInput(leads.schemas().complex, items, 'complex leads'),
+      items: parseInput(complex, items, 'complex leads'),
       key: 'leads',
-      schema: LeadComplexResultSchema,
+      schema: complexResult,
       what: 'complex leads',
       maxChunk: MAX_COMPLEX_ITEMS,
       options,
@@ -82,6 +73,7 @@ export class Leads extends EntityResource<s.LeadResourceTypes> {
     to: s.LeadMoveParams,
     options?: RequestOptions,
   ): Promise<s.LeadRef> {
-    return this._verbs.update(id, parseInput(leads.schemas().move, to, 'lead move'), options);
+    const { move } = await leads.schemas();
+    return this._verbs.update(id, parseInput(move, to, 'lead move'), options);
   }
 }

@@ -6,55 +6,33 @@
  * @module
  */
 
-import { z } from 'zod';
 import { runBatch, sendWrite, type BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
-import { lazy } from '../core/schema.js';
+import { parseInput } from '../core/schema.js';
 import { MAX_LINKS } from '../facts.js';
-import {
-  EntityLinkInputSchema,
-  IdSchema,
-  parseInput,
-  type EntityLinkInput,
-} from '../schemas/common.js';
+import type { EntityLinkInput } from '../schemas/common.js';
 import type * as s from '../schemas/link.js';
-import {
-  EntityLinkCollectionSchema,
-  EntityLinkManyItemSchema,
-  EntityLinkSchema,
-  LinkListParamsSchema,
-  LinkSourceTypeSchema,
-} from '../schemas/link.js';
 import { APIResource, route } from './resource.js';
 
-const schemas = lazy(() => ({
-  item: EntityLinkSchema,
-  page: EntityLinkCollectionSchema,
-  list: LinkListParamsSchema,
-  links: z.array(EntityLinkInputSchema).min(1).max(MAX_LINKS),
-  many: z.array(EntityLinkManyItemSchema),
-}));
+const load = () => import('../schemas/link.js').then((m) => m.linkRouteSchemas());
 
 /** `/api/v4/{type}/{id}/links` and `/api/v4/{type}/{id}/link|unlink`. */
-const links = route({ key: 'links', names: ['link', 'links'], schemas });
+const linksOfOne = route({ key: 'links', names: ['link', 'links'], schemas: load });
 
 /** `/api/v4/{type}/links`: the links of several entities, by `filter[entity_id][]`. */
-const ofMany = lazy(() => ({
-  ...schemas(),
-  list: LinkListParamsSchema.extend({ entity_id: z.array(IdSchema).min(1).max(MAX_LINKS) }),
-}));
 const linksOfMany = route({
   key: 'links',
   names: ['link', 'links'],
-  schemas: ofMany,
+  schemas: () => load().then((sc) => ({ ...sc, list: sc.listMany })),
   // Kommo takes the ids as one more filter.
   query: (p) => ({ filter: { entity_id: p.entity_id, ...p.filter } }),
 });
 
-function sourceType(value: s.LinkSourceType): s.LinkSourceType {
-  return parseInput(LinkSourceTypeSchema, value, 'link entity type');
+/** The entity type of a path, checked. */
+function sourceType(schemas: { sourceType: typeof s.LinkSourceTypeSchema }, value: unknown) {
+  return parseInput(schemas.sourceType, value, 'link entity type');
 }
 
 /**
@@ -82,7 +60,10 @@ export class Links extends APIResource {
     params?: s.LinkListParams,
     options?: ListOptions,
   ): PagePromise<s.EntityLink> {
-    const at = links.on(this._client, () => path`/api/v4/${sourceType(type)}/${id}/links`);
+    const at = linksOfOne.on(
+      this._client,
+      (sc) => path`/api/v4/${sourceType(sc, type)}/${id}/links`,
+    );
     return at.list(params, options);
   }
 
@@ -93,7 +74,7 @@ export class Links extends APIResource {
     params?: s.LinkListParams,
     options?: ListOptions,
   ): PagePromise<s.EntityLink> {
-    const at = linksOfMany.on(this._client, () => path`/api/v4/${sourceType(type)}/links`);
+    const at = linksOfMany.on(this._client, (sc) => path`/api/v4/${sourceType(sc, type)}/links`);
     return at.list({ ...params, entity_id: ids }, options);
   }
 
@@ -108,12 +89,13 @@ export class Links extends APIResource {
     links: readonly EntityLinkInput[],
     options?: RequestOptions,
   ): Promise<s.EntityLink[]> {
+    const sc = await linksOfOne.schemas();
     return sendWrite(this._client, {
       method: 'POST',
-      path: path`/api/v4/${sourceType(type)}/${id}/link`,
-      body: parseInput(schemas().links, links, 'links'),
+      path: path`/api/v4/${sourceType(sc, type)}/${id}/link`,
+      body: parseInput(sc.links, links, 'links'),
       key: 'links',
-      schema: EntityLinkSchema,
+      schema: sc.item,
       what: `${type} links`,
       options,
     });
@@ -140,14 +122,15 @@ export class Links extends APIResource {
     items: readonly s.EntityLinkManyItem[],
     options?: BatchOptions,
   ): Promise<s.EntityLink[]> {
-    const route = path`/api/v4/${sourceType(type)}/link`;
-    return this.#batch(items, options, (body, opts) =>
+    const sc = await linksOfOne.schemas();
+    const route = path`/api/v4/${sourceType(sc, type)}/link`;
+    return this.#batch(sc, { items, options }, (body, opts) =>
       sendWrite(this._client, {
         method: 'POST',
         path: route,
         body,
         key: 'links',
-        schema: EntityLinkSchema,
+        schema: sc.item,
         what: `${type} links`,
         options: opts,
       }),
@@ -165,24 +148,28 @@ export class Links extends APIResource {
     items: readonly s.EntityLinkManyItem[],
     options?: BatchOptions,
   ): Promise<s.EntityLinkManyItem[]> {
-    const route = path`/api/v4/${sourceType(type)}/unlink`;
-    return this.#batch(items, options, async (body, opts) => {
+    const sc = await linksOfOne.schemas();
+    const route = path`/api/v4/${sourceType(sc, type)}/unlink`;
+    return this.#batch(sc, { items, options }, async (body, opts) => {
       await this._client._send({ method: 'POST', path: route, body }, opts);
       return body;
     });
   }
 
   #of(type: s.LinkSourceType) {
-    return links.on(this._client, () => path`/api/v4/${sourceType(type)}`);
+    return linksOfOne.on(this._client, (sc) => path`/api/v4/${sourceType(sc, type)}`);
   }
 
   /** Validates link items and writes them in chunks, matched by position. */
   #batch<R>(
-    items: readonly s.EntityLinkManyItem[],
-    options: BatchOptions | undefined,
+    sc: Awaited<ReturnType<typeof load>>,
+    {
+      items,
+      options,
+    }: { items: readonly s.EntityLinkManyItem[]; options?: BatchOptions | undefined },
     send: (body: s.EntityLinkManyItem[], options: RequestOptions) => Promise<R[]>,
   ): Promise<R[]> {
-    const bodies = parseInput(schemas().many, items, 'links');
+    const bodies = parseInput(sc.many, items, 'links');
     return runBatch(
       bodies as Array<s.EntityLinkManyItem & { request_id?: string }>,
       {

@@ -9,7 +9,6 @@ import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import type { LossReason } from '../schemas/lead.js';
 import type * as s from '../schemas/loss-reason.js';
-import { lossReasonRouteSchemas } from '../schemas/loss-reason.js';
 import { RecordResource } from './bases.js';
 import { route } from './resource.js';
 
@@ -17,7 +16,7 @@ const lossReasons = route({
   path: '/api/v4/leads/loss_reasons',
   key: 'loss_reasons',
   names: ['loss reason', 'loss reasons'],
-  schemas: lossReasonRouteSchemas,
+  schemas: () => import('../schemas/loss-reason.js').then((m) => m.lossReasonRouteSchemas()),
 });
 
 /**

@@ -9,31 +9,29 @@ import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
-import { parseInput } from '../schemas/common.js';
+import { parseInput } from '../core/schema.js';
 import type * as s from '../schemas/note.js';
-import {
-  NoteEntityTypeSchema,
-  NoteListForParamsSchema,
-  noteRouteSchemas,
-} from '../schemas/note.js';
 import { APIResource, route } from './resource.js';
+
+const load = () => import('../schemas/note.js');
 
 /** `/api/v4/{type}/notes` (every entity's) and `/api/v4/{type}/{id}/notes` (one entity's). */
 const notes = route({
   key: 'notes',
   names: ['note', 'notes'],
-  schemas: noteRouteSchemas,
+  schemas: () => load().then((m) => m.noteRouteSchemas()),
 });
 
 /** One entity's notes take the same params but `entity_id`. */
 const notesOf = route({
   key: 'notes',
   names: ['note', 'notes'],
-  schemas: () => ({ ...noteRouteSchemas(), list: NoteListForParamsSchema }),
+  schemas: () => load().then((m) => ({ ...m.noteRouteSchemas(), list: m.NoteListForParamsSchema })),
 });
 
-function entityType(value: s.NoteEntityType): s.NoteEntityType {
-  return parseInput(NoteEntityTypeSchema, value, 'note entity type');
+/** The entity type of a path, checked. */
+function entityType(schemas: { entityType: typeof s.NoteEntityTypeSchema }, value: unknown) {
+  return parseInput(schemas.entityType, value, 'note entity type');
 }
 
 /**
@@ -53,12 +51,12 @@ function entityType(value: s.NoteEntityType): s.NoteEntityType {
 export class Notes extends APIResource {
   /** Every note of one entity type: `/api/v4/{type}/notes`. */
   #all(type: s.NoteEntityType) {
-    return notes.on(this._client, () => path`/api/v4/${entityType(type)}/notes`);
+    return notes.on(this._client, (sc) => path`/api/v4/${entityType(sc, type)}/notes`);
   }
 
   /** The notes of one entity: `/api/v4/{type}/{id}/notes`. */
   #of(type: s.NoteEntityType, entityId: number) {
-    return notes.on(this._client, () => path`/api/v4/${entityType(type)}/${entityId}/notes`);
+    return notes.on(this._client, (sc) => path`/api/v4/${entityType(sc, type)}/${entityId}/notes`);
   }
 
   /** Lists the notes of every entity of a type (filter by `entity_id`, `note_type`…). */
@@ -77,7 +75,10 @@ export class Notes extends APIResource {
     params?: s.NoteListForParams,
     options?: ListOptions,
   ): PagePromise<s.Note> {
-    const at = notesOf.on(this._client, () => path`/api/v4/${entityType(type)}/${entityId}/notes`);
+    const at = notesOf.on(
+      this._client,
+      (sc) => path`/api/v4/${entityType(sc, type)}/${entityId}/notes`,
+    );
     return at.list(params, options);
   }
 

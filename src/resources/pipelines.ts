@@ -10,7 +10,6 @@ import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
 import { MAX_PIPELINES, MAX_STATUSES } from '../facts.js';
 import type * as s from '../schemas/pipeline.js';
-import { pipelineRouteSchemas, pipelineStatusRouteSchemas } from '../schemas/pipeline.js';
 import { RecordResource, ScopedRecordResource } from './bases.js';
 import { route } from './resource.js';
 
@@ -21,7 +20,7 @@ const pipelines = route({
   // One account holds at most this many, so no create request carries more.
   maxChunk: MAX_PIPELINES,
   paginated: false,
-  schemas: pipelineRouteSchemas,
+  schemas: () => import('../schemas/pipeline.js').then((m) => m.pipelineRouteSchemas()),
 });
 
 /** `/api/v4/leads/pipelines/{pipelineId}/statuses`. */
@@ -30,7 +29,7 @@ const statuses = route({
   names: ['status', 'statuses'],
   maxChunk: MAX_STATUSES,
   paginated: false,
-  schemas: pipelineStatusRouteSchemas,
+  schemas: () => import('../schemas/pipeline.js').then((m) => m.pipelineStatusRouteSchemas()),
 });
 
 /**

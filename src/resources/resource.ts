@@ -24,15 +24,9 @@ import {
   type Sender,
 } from '../core/pagination.js';
 import { assertId } from '../core/path.js';
-import type { QueryInput } from '../core/query.js';
-import { lazy, parseResponse } from '../core/schema.js';
-import {
-  EntityLinkInputSchema,
-  joinWith,
-  parseInput,
-  requireSomeField,
-} from '../schemas/common.js';
-import { NoteRefSchema, type NoteRef } from '../schemas/note.js';
+import { joinWith, type QueryInput } from '../core/query.js';
+import { lazy, parseInput, parseResponse, requireSomeField } from '../core/schema.js';
+import type { NoteRef } from '../schemas/note.js';
 
 /** Base class of resource modules (`kommo.leads`, …): stateless, holds the client. */
 export abstract class APIResource {
@@ -90,8 +84,13 @@ export interface RouteSpec<S extends RouteSchemas> {
   nonEmptyUpdate?: true;
   /** The list query from the parsed params; by default every param but `page`/`limit`, `with` joined. */
   query?: (params: ListParams<S>) => Record<string, unknown>;
-  /** The schemas, built on the route's first use, once. */
-  schemas: () => S;
+  /**
+   * The schemas, loaded on the route's first use, once. Import the family's schema module here
+   * (`() => import('../schemas/lead.js').then((m) => m.leadRouteSchemas())`), never at the top
+   * of the resource file: importing the SDK then builds no schema, and using one family builds
+   * only its own (eslint refuses a static import of a schema module outside src/schemas).
+   */
+  schemas: () => S | Promise<S>;
 }
 
 type ListParams<S extends RouteSchemas> = S['list'] extends z.ZodType
@@ -104,26 +103,41 @@ type Output<S extends RouteSchemas, K extends keyof RouteSchemas> = S[K] extends
 
 /** A {@link RouteSpec} ready to be bound to a client. @internal */
 export interface Route<S extends RouteSchemas> {
-  /** The spec's schemas, built on first use; a family keeps its own extra schemas there too. */
-  schemas: () => S;
-  /** The verbs of the route for `client`, at the spec's path or at `base()` (resolved per call). */
-  on(client: Sender, base?: () => string): Verbs<S>;
+  /** The spec's schemas, loaded on first use; a family keeps its own extra schemas there too. */
+  schemas: () => Promise<S>;
+  /**
+   * The verbs of the route for `client`, at the spec's path or at `base(schemas)`, resolved per
+   * call once the schemas are loaded (so that a base can check its parts with them).
+   */
+  on(client: Sender, base?: (schemas: S) => string): Verbs<S>;
+}
+
+/** A route's schemas once loaded, with the arrays of its batch verbs (built on first need). */
+interface Loaded<S extends RouteSchemas> {
+  schemas: S;
+  creates: () => z.ZodType;
+  updates: () => z.ZodType;
+  links: () => z.ZodType;
 }
 
 /** Builds the verbs of a family from its spec. @internal */
 export function route<S extends RouteSchemas>(spec: RouteSpec<S>): Route<S> {
-  const schemas = lazy(spec.schemas);
-  // The arrays of batch verbs are schemas too: built once, on the first call that needs one.
-  const arrays = {
-    creates: lazy(() => z.array(schemas().createItem ?? schemas().create ?? z.never())),
-    updates: lazy(() => z.array(schemas().updateItem ?? z.never())),
-    links: lazy(() =>
-      z
-        .array(schemas().link ?? EntityLinkInputSchema)
-        .min(1)
-        .max(MAX_LINKS),
-    ),
-  };
+  const load = lazy(async (): Promise<Loaded<S>> => {
+    const schemas = await spec.schemas();
+    // Loaded with every family's schemas (they all build on it): no extra cost here.
+    const { EntityLinkInputSchema } = await import('../schemas/common.js');
+    return {
+      schemas,
+      creates: lazy(() => z.array(schemas.createItem ?? schemas.create ?? z.never())),
+      updates: lazy(() => z.array(schemas.updateItem ?? z.never())),
+      links: lazy(() =>
+        z
+          .array(schemas.link ?? EntityLinkInputSchema)
+          .min(1)
+          .max(MAX_LINKS),
+      ),
+    };
+  });
   const fixed = spec.path;
   const at = (): string => {
     // A spec without a path is a route under a parent: its class always passes the parent's.
@@ -131,16 +145,17 @@ export function route<S extends RouteSchemas>(spec: RouteSpec<S>): Route<S> {
     return fixed;
   };
   return {
-    schemas,
-    on: (client, base = at) => new Verbs(spec, { client, base, schemas, arrays }),
+    schemas: async () => (await load()).schemas,
+    // Stored loosely (`RouteSchemas`), so that verbs stay assignable to their base's type.
+    on: (client, base = at) =>
+      new Verbs(spec, { client, base: base as (schemas: RouteSchemas) => string, load }),
   };
 }
 
 interface Bound<S extends RouteSchemas> {
   client: Sender;
-  base: () => string;
-  schemas: () => S;
-  arrays: { creates: () => z.ZodType; updates: () => z.ZodType; links: () => z.ZodType };
+  base: (schemas: RouteSchemas) => string;
+  load: () => Promise<Loaded<S>>;
 }
 
 /** Small schemas the verbs share, built on first use. */
@@ -179,16 +194,16 @@ export class Verbs<S extends RouteSchemas> {
   /** `GET {base}`: a page promise over the list. */
   list(params: unknown, options?: ListOptions): PagePromise<Output<S, 'item'>> {
     return this.#list(
-      () => [this.#parse('list', params ?? {}, `${this.#one} list params`)],
+      (schemas) => [this.#parse(schemas, 'list', params ?? {}, `${this.#one} list params`)],
       options,
     );
   }
 
   /** `GET {base}?query=…`: a list filtered by Kommo's full-text `query`. */
   search(query: unknown, params: unknown, options?: ListOptions): PagePromise<Output<S, 'item'>> {
-    return this.#list(() => {
+    return this.#list((schemas) => {
       const q = parseInput(shared().query, query, `${this.#one} search query`);
-      const p = this.#parse('search', params ?? {}, `${this.#one} search params`);
+      const p = this.#parse(schemas, 'search', params ?? {}, `${this.#one} search params`);
       return [p, { query: q }];
     }, options);
   }
@@ -199,14 +214,14 @@ export class Verbs<S extends RouteSchemas> {
     params?: unknown,
     options?: RequestOptions,
   ): Promise<Output<S, 'item'>> {
-    const p = this.#bound.schemas().get
-      ? this.#parse('get', params ?? {}, `${this.#one} get params`)
+    const { schemas } = await this.#bound.load();
+    const p = schemas.get
+      ? this.#parse(schemas, 'get', params ?? {}, `${this.#one} get params`)
       : {};
-    const { client, schemas } = this.#bound;
-    return getOne(client, {
-      path: this.#item(id),
+    return getOne(this.#bound.client, {
+      path: this.#item(schemas, id),
       query: { with: joinWith(p['with'] as string[] | undefined) },
-      schema: schemas().item as z.ZodType<Output<S, 'item'>>,
+      schema: schemas.item as z.ZodType<Output<S, 'item'>>,
       what: `${this.#one} ${String(id)}`,
       options,
     });
@@ -214,14 +229,17 @@ export class Verbs<S extends RouteSchemas> {
 
   /** `POST {base}` with one item. */
   async create(params: unknown, options?: RequestOptions): Promise<Output<S, 'ref'>> {
-    const body = this.#parse('create', params, this.#one);
-    return this.#writeOne({ method: 'POST', path: this.#bound.base(), body: [body] }, options);
+    const { schemas } = await this.#bound.load();
+    const body = this.#parse(schemas, 'create', params, this.#one);
+    const path = this.#bound.base(schemas);
+    return this.#writeOne(schemas, { method: 'POST', path, body: [body] }, options);
   }
 
   /** `POST {base}` in chunks of at most the spec's `maxChunk`. */
   async createMany(items: unknown, options?: BatchOptions): Promise<Array<Output<S, 'ref'>>> {
-    const bodies = parseInput(this.#bound.arrays.creates(), items, this.#many);
-    return this.#writeMany('POST', bodies, options);
+    const { schemas, creates } = await this.#bound.load();
+    const bodies = parseInput(creates(), items, this.#many);
+    return this.#writeMany(schemas, 'POST', bodies, options);
   }
 
   /** `PATCH {base}/{id}` with exactly the fields given. */
@@ -230,22 +248,25 @@ export class Verbs<S extends RouteSchemas> {
     params: unknown,
     options?: RequestOptions,
   ): Promise<Output<S, 'ref'>> {
-    const path = this.#item(id);
+    const { schemas } = await this.#bound.load();
+    const path = this.#item(schemas, id);
     const what = `${this.#one} update`;
-    const parsed = this.#parse('update', params, what);
+    const parsed = this.#parse(schemas, 'update', params, what);
     const body = this.#spec.nonEmptyUpdate ? requireSomeField(parsed, what) : parsed;
-    return this.#writeOne({ method: 'PATCH', path, body }, options);
+    return this.#writeOne(schemas, { method: 'PATCH', path, body }, options);
   }
 
   /** `PATCH {base}` in chunks, each item with its `id`. */
   async updateMany(items: unknown, options?: BatchOptions): Promise<Array<Output<S, 'ref'>>> {
-    const bodies = parseInput(this.#bound.arrays.updates(), items, `${this.#one} updates`);
-    return this.#writeMany('PATCH', bodies, options);
+    const { schemas, updates } = await this.#bound.load();
+    const bodies = parseInput(updates(), items, `${this.#one} updates`);
+    return this.#writeMany(schemas, 'PATCH', bodies, options);
   }
 
   /** `DELETE {base}/{id}`. */
   async delete(id: number | string, options?: RequestOptions): Promise<void> {
-    await this.#bound.client._send({ method: 'DELETE', path: this.#item(id) }, options);
+    const { schemas } = await this.#bound.load();
+    await this.#bound.client._send({ method: 'DELETE', path: this.#item(schemas, id) }, options);
   }
 
   /** `POST {base}/{id}/link` with 1 to {@link MAX_LINKS} links. */
@@ -260,8 +281,10 @@ export class Verbs<S extends RouteSchemas> {
 
   /** `POST {base}/{id}/notes` with one common (text) note. */
   async addNote(id: number, text: string, options?: RequestOptions): Promise<NoteRef> {
-    const path = `${this.#item(id)}/notes`;
+    const { schemas } = await this.#bound.load();
+    const path = `${this.#item(schemas, id)}/notes`;
     const params = parseInput(shared().note, { text }, 'note');
+    const { NoteRefSchema } = await import('../schemas/note.js');
     return sendWriteOne(this.#bound.client, {
       method: 'POST',
       path,
@@ -281,42 +304,47 @@ export class Verbs<S extends RouteSchemas> {
       options,
     }: { action: string; links: unknown; options?: RequestOptions | undefined },
   ): Promise<void> {
-    const path = `${this.#item(id)}/${action}`;
-    const body = parseInput(this.#bound.arrays.links(), links, 'links');
+    const loaded = await this.#bound.load();
+    const path = `${this.#item(loaded.schemas, id)}/${action}`;
+    const body = parseInput(loaded.links(), links, 'links');
     await this.#bound.client._send({ method: 'POST', path, body }, options);
   }
 
   /** `{base}/{id}`, the id checked: a positive integer, or a string the spec's `id` accepts. */
-  #item(id: number | string): string {
-    const idSchema = this.#bound.schemas().id;
-    const segment = idSchema ? parseInput(idSchema, id, `${this.#one} id`) : assertId(id);
-    return `${this.#bound.base()}/${String(segment)}`;
+  #item(schemas: S, id: number | string): string {
+    const segment = schemas.id ? parseInput(schemas.id, id, `${this.#one} id`) : assertId(id);
+    return `${this.#bound.base(schemas)}/${String(segment)}`;
   }
 
-  #parse(which: keyof RouteSchemas, input: unknown, what: string): Record<string, unknown> {
-    const schema = this.#bound.schemas()[which] ?? shared().none;
-    return parseInput(schema, input, what) as Record<string, unknown>;
+  #parse(
+    schemas: S,
+    which: keyof RouteSchemas,
+    input: unknown,
+    what: string,
+  ): Record<string, unknown> {
+    return parseInput(schemas[which] ?? shared().none, input, what) as Record<string, unknown>;
   }
 
   #list(
-    prepare: () => [params: Record<string, unknown>, extra?: QueryInput],
+    prepare: (schemas: S) => [params: Record<string, unknown>, extra?: QueryInput],
     options: ListOptions | undefined,
   ): PagePromise<Output<S, 'item'>> {
     const spec = this.#spec;
-    const { client, base, schemas } = this.#bound;
+    const { client, base, load } = this.#bound;
     return listPages<Output<S, 'item'>>(
       client,
-      () => {
-        const [params, extra] = prepare();
+      async () => {
+        const { schemas } = await load();
+        const [params, extra] = prepare(schemas);
         const { page, limit, with: withValues, ...rest } = params;
         const query = spec.query
           ? spec.query(params as ListParams<S>)
           : { with: joinWith(withValues as string[] | undefined), ...extra, ...rest };
         return {
-          path: base(),
+          path: base(schemas),
           query: query as QueryInput,
           key: spec.key,
-          schema: schemas().page ?? z.unknown(),
+          schema: schemas.page ?? z.unknown(),
           what: this.#many,
           page: page as number | undefined,
           limit: (limit as number | undefined) ?? spec.pageSize,
@@ -328,43 +356,46 @@ export class Verbs<S extends RouteSchemas> {
   }
 
   #writeOne(
+    schemas: S,
     request: { method: 'POST' | 'PATCH'; path: string; body: unknown },
     options: RequestOptions | undefined,
   ): Promise<Output<S, 'ref'>> {
     return sendWriteOne(this.#bound.client, {
       ...request,
       key: this.#spec.key,
-      schema: this.#ref(),
+      schema: this.#ref(schemas),
       what: this.#one,
       options,
     });
   }
 
   #writeMany(
+    schemas: S,
     method: 'POST' | 'PATCH',
     items: unknown,
     options: BatchOptions | undefined,
   ): Promise<Array<Output<S, 'ref'>>> {
     return sendWriteMany(this.#bound.client, {
       method,
-      path: this.#bound.base(),
+      path: this.#bound.base(schemas),
       items: items as Array<{ request_id?: string }>,
       key: this.#spec.key,
-      schema: this.#ref(),
+      schema: this.#ref(schemas),
       what: this.#many,
       maxChunk: this.#spec.maxChunk ?? MAX_BATCH_ITEMS,
       options,
     });
   }
 
-  #ref(): z.ZodType<Output<S, 'ref'>> {
-    return (this.#bound.schemas().ref ?? z.unknown()) as z.ZodType<Output<S, 'ref'>>;
+  #ref(schemas: S): z.ZodType<Output<S, 'ref'>> {
+    return (schemas.ref ?? z.unknown()) as z.ZodType<Output<S, 'ref'>>;
   }
 }
 
 /**
  * Sends one request whose answer is one object (a mode switch, a balance, a review, an
- * install) and parses it leniently; an empty answer is parsed as `{}`.
+ * install) and parses it leniently; an empty answer is parsed as `{}`. The caller passes the
+ * schema it loaded from its route (`(await route.schemas()).item`): nothing here builds one.
  *
  * @internal
  */

@@ -5,22 +5,17 @@
  * @module
  */
 
-import { z } from 'zod';
 import { runBatch, type BatchOptions, type ChunkAnswer } from '../core/batch.js';
 import { KommoError, type KommoValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
-import { parseResponse } from '../core/schema.js';
+import { lazy, parseInput, parseResponse } from '../core/schema.js';
 import { MAX_SHORT_LINKS } from '../facts.js';
-import { collectionSchema, parseInput } from '../schemas/common.js';
-import {
-  ShortLinkCreateParamsSchema,
-  ShortLinkSchema,
-  type ShortLink,
-  type ShortLinkCreateParams,
-} from '../schemas/short-link.js';
+import type { ShortLink, ShortLinkCreateParams } from '../schemas/short-link.js';
 import { APIResource } from './resource.js';
 
 const PATH = '/api/v4/short_links';
+
+const schemas = lazy(() => import('../schemas/short-link.js').then((m) => m.shortLinkSchemas()));
 
 /**
  * Short links: a visit of one adds a site-visit note to its contact and lets Kommo merge that
@@ -56,7 +51,8 @@ export class ShortLinks extends APIResource {
     items: readonly ShortLinkCreateParams[],
     options?: BatchOptions,
   ): Promise<ShortLink[]> {
-    const bodies = parseInput(z.array(ShortLinkCreateParamsSchema), items, 'short links');
+    const { creates, answer: answerSchema } = await schemas();
+    const bodies = parseInput(creates, items, 'short links');
     const client = this._client;
     // Which input each answer belongs to: Kommo echoes the contact, not a request id.
     const owner = new WeakMap<ShortLink, string>();
@@ -73,11 +69,10 @@ export class ShortLinks extends APIResource {
           // Kommo documents no `request_id` here: send the links without the SDK's ids.
           const body = chunk.map((item) => ({ url: item.url, metadata: item.metadata }));
           const response = await client._send({ method: 'POST', path: PATH, body }, opts);
-          const answer = parseResponse(
-            collectionSchema('short_links', ShortLinkSchema),
-            response.body ?? {},
-            { what: `short links (POST ${PATH})`, validate: client._validateResponses },
-          );
+          const answer = parseResponse(answerSchema, response.body ?? {}, {
+            what: `short links (POST ${PATH})`,
+            validate: client._validateResponses,
+          });
           const links = answer._embedded?.short_links ?? [];
           const waiting = [...chunk];
           for (const link of links) {

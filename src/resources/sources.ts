@@ -5,14 +5,12 @@
  * @module
  */
 
-import { z } from 'zod';
 import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
+import { parseInput } from '../core/schema.js';
 import { MAX_SOURCE_ITEMS } from '../facts.js';
-import { IdSchema, parseInput } from '../schemas/common.js';
 import type * as s from '../schemas/source.js';
-import { sourceRouteSchemas } from '../schemas/source.js';
 import { RecordResource } from './bases.js';
 import { route } from './resource.js';
 
@@ -22,10 +20,7 @@ const sources = route({
   names: ['source', 'sources'],
   maxChunk: MAX_SOURCE_ITEMS,
   paginated: false,
-  schemas: () => ({
-    ...sourceRouteSchemas(),
-    ids: z.array(IdSchema).min(1).max(MAX_SOURCE_ITEMS),
-  }),
+  schemas: () => import('../schemas/source.js').then((m) => m.sourceRouteSchemas()),
 });
 
 /**
@@ -76,7 +71,8 @@ export class Sources extends RecordResource<s.SourceResourceTypes> {
    * @throws {@link BadRequestError} naming the unknown ids in `validationErrors`.
    */
   async deleteMany(ids: readonly number[], options?: RequestOptions): Promise<void> {
-    const body = parseInput(sources.schemas().ids, ids, 'source ids').map((id) => ({ id }));
+    const { ids: idsSchema } = await sources.schemas();
+    const body = parseInput(idsSchema, ids, 'source ids').map((id) => ({ id }));
     await this._client._send({ method: 'DELETE', path: '/api/v4/sources', body }, options);
   }
 }

@@ -6,49 +6,30 @@
  * @module
  */
 
-import { z } from 'zod';
 import { sendWriteMany, sendWriteOne, type BatchOptions } from '../core/batch.js';
 import { RequestValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { assertId, path } from '../core/path.js';
+import { parseInput } from '../core/schema.js';
 import { MAX_BATCH_ITEMS } from '../facts.js';
-import {
-  TagSchema,
-  WriteRefSchema,
-  parseInput,
-  type Tag,
-  type WriteRef,
-} from '../schemas/common.js';
+import type { Tag, WriteRef } from '../schemas/common.js';
 import type * as s from '../schemas/tag.js';
-import {
-  TagChangeSchema,
-  TagCollectionSchema,
-  TagCreateParamsSchema,
-  TagEntityTypeSchema,
-  TagListParamsSchema,
-  TagRefInputSchema,
-  TagRefSchema,
-} from '../schemas/tag.js';
 import { APIResource, route } from './resource.js';
 
 /** `/api/v4/{type}/tags`: one dictionary per entity type. */
 const dictionaries = route({
   key: 'tags',
   names: ['tag', 'tags'],
-  schemas: () => ({
-    item: TagSchema,
-    page: TagCollectionSchema,
-    list: TagListParamsSchema,
-    creates: z.array(TagCreateParamsSchema),
-    changes: z.array(TagChangeSchema),
-    // The SDK's own cap on the tags of one add/remove, well above what a card shows.
-    refs: z.array(TagRefInputSchema).min(1).max(100),
-  }),
+  schemas: () => import('../schemas/tag.js').then((m) => m.tagRouteSchemas()),
 });
 
-function entityType(value: s.TagEntityType): s.TagEntityType {
-  return parseInput(TagEntityTypeSchema, value, 'tag entity type');
+/** The entity type of a path, checked. */
+function entityType(
+  schemas: { entityType: typeof s.TagEntityTypeSchema },
+  value: unknown,
+): s.TagEntityType {
+  return parseInput(schemas.entityType, value, 'tag entity type');
 }
 
 /** Refuses colors on tags other than lead tags, which have none. */
@@ -90,7 +71,7 @@ export class Tags extends APIResource {
    * @throws {@link RequestValidationError} (on first use) for invalid params.
    */
   list(type: s.TagEntityType, params?: s.TagListParams, options?: ListOptions): PagePromise<Tag> {
-    const at = dictionaries.on(this._client, () => path`/api/v4/${entityType(type)}/tags`);
+    const at = dictionaries.on(this._client, (sc) => path`/api/v4/${entityType(sc, type)}/tags`);
     return at.list(params, options);
   }
 
@@ -105,14 +86,15 @@ export class Tags extends APIResource {
     params: s.TagCreateParams,
     options?: RequestOptions,
   ): Promise<s.TagRef> {
-    const e = entityType(type);
-    const body = checkColors(e, [parseInput(TagCreateParamsSchema, params, 'tag')]);
+    const sc = await dictionaries.schemas();
+    const e = entityType(sc, type);
+    const body = checkColors(e, [parseInput(sc.create, params, 'tag')]);
     return sendWriteOne(this._client, {
       method: 'POST',
       path: path`/api/v4/${e}/tags`,
       body,
       key: 'tags',
-      schema: TagRefSchema,
+      schema: sc.created,
       what: 'tag',
       options,
     });
@@ -128,13 +110,14 @@ export class Tags extends APIResource {
     items: readonly s.TagCreateParams[],
     options?: BatchOptions,
   ): Promise<s.TagRef[]> {
-    const e = entityType(type);
+    const sc = await dictionaries.schemas();
+    const e = entityType(sc, type);
     return sendWriteMany(this._client, {
       method: 'POST',
       path: path`/api/v4/${e}/tags`,
-      items: checkColors(e, parseInput(dictionaries.schemas().creates, items, 'tags')),
+      items: checkColors(e, parseInput(sc.creates, items, 'tags')),
       key: 'tags',
-      schema: TagRefSchema,
+      schema: sc.created,
       what: `${e} tags`,
       maxChunk: MAX_BATCH_ITEMS,
       options,
@@ -156,7 +139,7 @@ export class Tags extends APIResource {
     tags: readonly s.TagRefInput[],
     options?: RequestOptions,
   ): Promise<WriteRef> {
-    const tags_to_add = parseInput(dictionaries.schemas().refs, tags, 'tags to add');
+    const tags_to_add = parseInput((await dictionaries.schemas()).refs, tags, 'tags to add');
     return this.#patchOne(type, entityId, { body: { tags_to_add }, options });
   }
 
@@ -171,7 +154,8 @@ export class Tags extends APIResource {
     tags: readonly s.TagRefInput[],
     options?: RequestOptions,
   ): Promise<WriteRef> {
-    const tags_to_delete = parseInput(dictionaries.schemas().refs, tags, 'tags to remove');
+    const { refs } = await dictionaries.schemas();
+    const tags_to_delete = parseInput(refs, tags, 'tags to remove');
     return this.#patchOne(type, entityId, { body: { tags_to_delete }, options });
   }
 
@@ -186,8 +170,9 @@ export class Tags extends APIResource {
     changes: readonly s.TagChange[],
     options?: BatchOptions,
   ): Promise<WriteRef[]> {
-    const e = entityType(type);
-    const bodies = parseInput(dictionaries.schemas().changes, changes, 'tag changes').map((c) => ({
+    const sc = await dictionaries.schemas();
+    const e = entityType(sc, type);
+    const bodies = parseInput(sc.changes, changes, 'tag changes').map((c) => ({
       id: c.id,
       ...(c.add && c.add.length > 0 ? { tags_to_add: c.add } : {}),
       ...(c.remove && c.remove.length > 0 ? { tags_to_delete: c.remove } : {}),
@@ -197,7 +182,7 @@ export class Tags extends APIResource {
       path: path`/api/v4/${e}`,
       items: bodies as Array<(typeof bodies)[number] & { request_id?: string }>,
       key: e,
-      schema: WriteRefSchema,
+      schema: sc.changed,
       what: `${e} tag changes`,
       maxChunk: MAX_BATCH_ITEMS,
       options,
@@ -209,7 +194,8 @@ export class Tags extends APIResource {
     entityId: number,
     { body, options }: { body: Record<string, unknown>; options: RequestOptions | undefined },
   ): Promise<WriteRef> {
-    const e = entityType(type);
+    const sc = await dictionaries.schemas();
+    const e = entityType(sc, type);
     assertId(entityId, 'entityId');
     // Kommo answers a single PATCH either wrapped in `_embedded[type]` or as the bare ref.
     return sendWriteOne(this._client, {
@@ -217,7 +203,7 @@ export class Tags extends APIResource {
       path: path`/api/v4/${e}/${entityId}`,
       body,
       key: e,
-      schema: WriteRefSchema,
+      schema: sc.changed,
       what: `${e} tags`,
       options,
     });

@@ -8,16 +8,15 @@
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
-import { parseInput } from '../schemas/common.js';
+import { parseInput } from '../core/schema.js';
 import type * as s from '../schemas/talk.js';
-import { talkRouteSchemas } from '../schemas/talk.js';
 import { APIResource, route } from './resource.js';
 
 const talks = route({
   path: '/api/v4/talks',
   key: 'talks',
   names: ['talk', 'talks'],
-  schemas: talkRouteSchemas,
+  schemas: () => import('../schemas/talk.js').then((m) => m.talkRouteSchemas()),
 });
 
 /**
@@ -59,7 +58,8 @@ export class Talks extends APIResource {
    * @throws {@link BadRequestError} (422) when the talk is closed or closing already.
    */
   async close(talkId: number, params?: s.TalkCloseParams, options?: RequestOptions): Promise<void> {
-    const body = parseInput(talks.schemas().close, params ?? {}, 'talk close');
+    const { close } = await talks.schemas();
+    const body = parseInput(close, params ?? {}, 'talk close');
     await this._client._send(
       { method: 'POST', path: path`/api/v4/talks/${talkId}/close`, body },
       options,

@@ -8,10 +8,9 @@
 import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import { getOne, type ListOptions, type PagePromise } from '../core/pagination.js';
-import { AccountSchema, type TaskType } from '../schemas/account.js';
-import { parseInput } from '../schemas/common.js';
+import { parseInput } from '../core/schema.js';
+import type { TaskType } from '../schemas/account.js';
 import type * as s from '../schemas/task.js';
-import { TaskCompleteItemSchema, taskRouteSchemas } from '../schemas/task.js';
 import { RecordResource } from './bases.js';
 import { route } from './resource.js';
 
@@ -19,11 +18,7 @@ const tasks = route({
   path: '/api/v4/tasks',
   key: 'tasks',
   names: ['task', 'tasks'],
-  schemas: () => ({
-    ...taskRouteSchemas(),
-    complete: TaskCompleteItemSchema,
-    completions: TaskCompleteItemSchema.array(),
-  }),
+  schemas: () => import('../schemas/task.js').then((m) => m.taskRouteSchemas()),
 });
 
 /**
@@ -80,7 +75,8 @@ export class Tasks extends RecordResource<s.TaskResourceTypes> {
    * ```
    */
   async complete(id: number, result?: string, options?: RequestOptions): Promise<s.TaskRef> {
-    const item = parseInput(tasks.schemas().complete, completeInput(id, result), 'task completion');
+    const { complete } = await tasks.schemas();
+    const item = parseInput(complete, completeInput(id, result), 'task completion');
     return this._verbs.update(id, completeBody(item), options);
   }
 
@@ -93,7 +89,8 @@ export class Tasks extends RecordResource<s.TaskResourceTypes> {
     items: readonly s.TaskCompleteItem[],
     options?: BatchOptions,
   ): Promise<s.TaskRef[]> {
-    const parsed = parseInput(tasks.schemas().completions, items, 'task completions');
+    const { completions } = await tasks.schemas();
+    const parsed = parseInput(completions, items, 'task completions');
     return this._verbs.updateMany(
       parsed.map((item) => ({ id: item.id, ...completeBody(item) })),
       options,
@@ -106,6 +103,7 @@ export class Tasks extends RecordResource<s.TaskResourceTypes> {
    * cache the list.
    */
   async types(options?: RequestOptions): Promise<TaskType[]> {
+    const { AccountSchema } = await import('../schemas/account.js');
     const account = await getOne(this._client, {
       path: '/api/v4/account',
       query: { with: 'task_types' },

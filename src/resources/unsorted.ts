@@ -9,30 +9,20 @@
 import type { BatchOptions } from '../core/batch.js';
 import type { RequestOptions } from '../core/options.js';
 import { getOne, type ListOptions, type PagePromise } from '../core/pagination.js';
-import { parseResponse } from '../core/schema.js';
-import { parseInput } from '../schemas/common.js';
+import { parseInput, parseResponse } from '../core/schema.js';
 import type * as s from '../schemas/unsorted.js';
-import {
-  UnsortedAcceptParamsSchema,
-  UnsortedActionResultSchema,
-  UnsortedCallCreateParamsSchema,
-  UnsortedDeclineParamsSchema,
-  UnsortedFormCreateParamsSchema,
-  UnsortedLinkParamsSchema,
-  unsortedRouteSchemas,
-  UnsortedSummaryParamsSchema,
-  UnsortedSummarySchema,
-  UnsortedUidSchema,
-} from '../schemas/unsorted.js';
 import { APIResource, route } from './resource.js';
 
 const BASE = '/api/v4/leads/unsorted';
+
+const load = () => import('../schemas/unsorted.js').then((m) => m.unsortedRouteSchemas());
+type Schemas = Awaited<ReturnType<typeof load>>;
 
 const unsorted = route({
   path: BASE,
   key: 'unsorted',
   names: ['unsorted', 'unsorted'],
-  schemas: unsortedRouteSchemas,
+  schemas: load,
 });
 
 /** `POST /api/v4/leads/unsorted/forms`. */
@@ -40,10 +30,7 @@ const forms = route({
   path: `${BASE}/forms`,
   key: 'unsorted',
   names: ['unsorted form', 'unsorted forms'],
-  schemas: () => ({
-    ...unsortedRouteSchemas(),
-    create: UnsortedFormCreateParamsSchema,
-  }),
+  schemas: () => load().then((sc) => ({ ...sc, create: sc.createForm })),
 });
 
 /** `POST /api/v4/leads/unsorted/sip`. */
@@ -51,14 +38,11 @@ const calls = route({
   path: `${BASE}/sip`,
   key: 'unsorted',
   names: ['unsorted call', 'unsorted calls'],
-  schemas: () => ({
-    ...unsortedRouteSchemas(),
-    create: UnsortedCallCreateParamsSchema,
-  }),
+  schemas: () => load().then((sc) => ({ ...sc, create: sc.createCall })),
 });
 
-function uidPath(uid: string, action: 'accept' | 'decline' | 'link'): string {
-  return `${BASE}/${parseInput(UnsortedUidSchema, uid, 'unsorted uid')}/${action}`;
+function uidPath(sc: Schemas, uid: string, action: 'accept' | 'decline' | 'link'): string {
+  return `${BASE}/${parseInput(sc.id, uid, 'unsorted uid')}/${action}`;
 }
 
 /**
@@ -142,9 +126,10 @@ export class UnsortedLeads extends APIResource {
     params?: s.UnsortedAcceptParams,
     options?: RequestOptions,
   ): Promise<s.UnsortedActionResult> {
-    const path = uidPath(uid, 'accept');
-    const body = parseInput(UnsortedAcceptParamsSchema, params ?? {}, 'unsorted accept params');
-    return this.#action({ method: 'POST', path, body }, options);
+    const sc = await unsorted.schemas();
+    const path = uidPath(sc, uid, 'accept');
+    const body = parseInput(sc.accept, params ?? {}, 'unsorted accept params');
+    return this.#action(sc, { method: 'POST', path, body }, options);
   }
 
   /**
@@ -158,10 +143,11 @@ export class UnsortedLeads extends APIResource {
     params?: s.UnsortedDeclineParams,
     options?: RequestOptions,
   ): Promise<s.UnsortedActionResult> {
-    const path = uidPath(uid, 'decline');
-    const body = parseInput(UnsortedDeclineParamsSchema, params ?? {}, 'unsorted decline params');
+    const sc = await unsorted.schemas();
+    const path = uidPath(sc, uid, 'decline');
+    const body = parseInput(sc.decline, params ?? {}, 'unsorted decline params');
     const withBody = Object.keys(body).length > 0 ? { body } : {};
-    return this.#action({ method: 'DELETE', path, ...withBody }, options);
+    return this.#action(sc, { method: 'DELETE', path, ...withBody }, options);
   }
 
   /**
@@ -173,9 +159,10 @@ export class UnsortedLeads extends APIResource {
     params: s.UnsortedLinkParams,
     options?: RequestOptions,
   ): Promise<s.UnsortedActionResult> {
-    const path = uidPath(uid, 'link');
-    const body = parseInput(UnsortedLinkParamsSchema, params, 'unsorted link params');
-    return this.#action({ method: 'POST', path, body }, options);
+    const sc = await unsorted.schemas();
+    const path = uidPath(sc, uid, 'link');
+    const body = parseInput(sc.link, params, 'unsorted link params');
+    return this.#action(sc, { method: 'POST', path, body }, options);
   }
 
   /** Counts of unsorted items: total, accepted, declined, average sort time, per category. */
@@ -183,22 +170,24 @@ export class UnsortedLeads extends APIResource {
     params?: s.UnsortedSummaryParams,
     options?: RequestOptions,
   ): Promise<s.UnsortedSummary> {
-    const p = parseInput(UnsortedSummaryParamsSchema, params ?? {}, 'unsorted summary params');
+    const sc = await unsorted.schemas();
+    const p = parseInput(sc.summaryParams, params ?? {}, 'unsorted summary params');
     return getOne(this._client, {
       path: `${BASE}/summary`,
       query: { filter: p.filter },
-      schema: UnsortedSummarySchema,
+      schema: sc.summary,
       what: 'unsorted summary',
       options,
     });
   }
 
   async #action(
+    sc: Schemas,
     request: { method: 'POST' | 'DELETE'; path: string; body?: unknown },
     options: RequestOptions | undefined,
   ): Promise<s.UnsortedActionResult> {
     const response = await this._client._send(request, options);
-    return parseResponse(UnsortedActionResultSchema, response.body ?? {}, {
+    return parseResponse(sc.actionResult, response.body ?? {}, {
       what: `unsorted (${request.method} ${request.path})`,
       validate: this._client._validateResponses,
       requestId: response.requestId,

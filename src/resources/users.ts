@@ -8,7 +8,6 @@
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import type * as s from '../schemas/user.js';
-import { roleRouteSchemas, userRouteSchemas } from '../schemas/user.js';
 import { RecordResource } from './bases.js';
 import { APIResource, route } from './resource.js';
 
@@ -16,7 +15,7 @@ const users = route({
   path: '/api/v4/users',
   key: 'users',
   names: ['user', 'users'],
-  schemas: userRouteSchemas,
+  schemas: () => import('../schemas/user.js').then((m) => m.userRouteSchemas()),
 });
 
 const roles = route({
@@ -24,7 +23,7 @@ const roles = route({
   key: 'roles',
   names: ['role', 'roles'],
   nonEmptyUpdate: true,
-  schemas: roleRouteSchemas,
+  schemas: () => import('../schemas/user.js').then((m) => m.roleRouteSchemas()),
 });
 
 /**

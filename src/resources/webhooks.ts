@@ -8,14 +8,15 @@
  * @module
  */
 
-import { z } from 'zod';
 import { RequestValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
-import { parseResponse } from '../core/schema.js';
-import { parseInput } from '../schemas/common.js';
+import { parseInput, parseResponse } from '../core/schema.js';
 import { WEBHOOK_SETTINGS } from '../webhooks/events.js';
+import type { WebhookSubscription } from '../schemas/webhook-subscription.js';
 import { APIResource, route } from './resource.js';
+
+export type { WebhookSubscription } from '../schemas/webhook-subscription.js';
 
 // The names derive from the one table of webhook events (src/webhooks/events.ts).
 export { WEBHOOK_SETTINGS };
@@ -27,39 +28,11 @@ export { WEBHOOK_SETTINGS };
  */
 export type WebhookSubscriptionSetting = (typeof WEBHOOK_SETTINGS)[number] | (string & {});
 
-/** A subscription as Kommo lists it (lenient). */
-const WebhookSubscriptionSchema = z.looseObject({
-  id: z.number(),
-  destination: z.string(),
-  created_at: z.number().nullish(),
-  updated_at: z.number().nullish(),
-  account_id: z.number().nullish(),
-  created_by: z.number().nullish(),
-  sort: z.number().nullish(),
-  /** Kommo disables a webhook that keeps failing; `subscribe` again to re-enable it. */
-  disabled: z.boolean().nullish(),
-  settings: z.array(z.string()).nullish(),
-});
-
-/** A webhook subscription as Kommo lists it. */
-export type WebhookSubscription = z.infer<typeof WebhookSubscriptionSchema>;
-
-/** The list answer (lenient). */
-const WebhookSubscriptionCollectionSchema = z.looseObject({
-  _total_items: z.number().nullish(),
-  _embedded: z.looseObject({ webhooks: z.array(WebhookSubscriptionSchema) }).nullish(),
-});
-
 /** Parameters of {@link WebhookSubscriptions.list}. */
 export interface WebhookListParams {
   /** Only the subscription with exactly this destination URL. */
   filter?: { destination?: string };
 }
-
-/** Checks {@link WebhookListParams} (strict). */
-const WebhookListParamsSchema = z.strictObject({
-  filter: z.strictObject({ destination: z.string().min(1).optional() }).optional(),
-});
 
 /** Parameters of {@link WebhookSubscriptions.subscribe}. */
 export interface WebhookSubscribeParams {
@@ -73,13 +46,6 @@ export interface WebhookSubscribeParams {
   /** Delivery order among the account's webhooks. */
   sort?: number;
 }
-
-/** Checks {@link WebhookSubscribeParams} (strict). */
-const WebhookSubscribeParamsSchema = z.strictObject({
-  destination: z.string().min(1),
-  settings: z.array(z.string().min(1)).min(1),
-  sort: z.number().int().positive().optional(),
-});
 
 /** Whether a host name is this machine, where plain http cannot leak anything. */
 function isLoopback(hostname: string): boolean {
@@ -118,11 +84,8 @@ const webhooks = route({
   key: 'webhooks',
   names: ['webhook', 'webhooks'],
   paginated: false,
-  schemas: () => ({
-    item: WebhookSubscriptionSchema,
-    page: WebhookSubscriptionCollectionSchema,
-    list: WebhookListParamsSchema,
-  }),
+  schemas: () =>
+    import('../schemas/webhook-subscription.js').then((m) => m.webhookSubscriptionRouteSchemas()),
 });
 
 /**
@@ -161,13 +124,14 @@ export class WebhookSubscriptions extends APIResource {
     params: WebhookSubscribeParams,
     options?: RequestOptions,
   ): Promise<WebhookSubscription> {
-    const p = parseInput(WebhookSubscribeParamsSchema, params, 'webhook subscribe params');
+    const sc = await webhooks.schemas();
+    const p = parseInput(sc.subscribe, params, 'webhook subscribe params');
     assertDestination(p.destination);
     const response = await this._client._send(
       { method: 'POST', path: '/api/v4/webhooks', body: p },
       options,
     );
-    return parseResponse(WebhookSubscriptionSchema, response.body, {
+    return parseResponse(sc.item, response.body, {
       what: 'webhook (POST /api/v4/webhooks)',
       validate: this._client._validateResponses,
       requestId: response.requestId,

@@ -8,9 +8,8 @@
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
-import { parseInput } from '../schemas/common.js';
+import { parseInput } from '../core/schema.js';
 import type * as s from '../schemas/website-button.js';
-import { websiteButtonRouteSchemas } from '../schemas/website-button.js';
 import { APIResource, route, sendFor } from './resource.js';
 
 const BASE = '/api/v4/website_buttons';
@@ -19,7 +18,7 @@ const buttons = route({
   path: BASE,
   key: 'website_buttons',
   names: ['website button', 'website buttons'],
-  schemas: websiteButtonRouteSchemas,
+  schemas: () => import('../schemas/website-button.js').then((m) => m.websiteButtonRouteSchemas()),
 });
 
 /**
@@ -66,7 +65,7 @@ export class WebsiteButtons extends APIResource {
     params: s.WebsiteButtonCreateParams,
     options?: RequestOptions,
   ): Promise<s.WebsiteButtonCreated> {
-    const schemas = buttons.schemas();
+    const schemas = await buttons.schemas();
     const body = parseInput(schemas.create, params, 'website button');
     return sendFor(
       this._client,
@@ -85,7 +84,7 @@ export class WebsiteButtons extends APIResource {
     params: s.WebsiteButtonUpdateParams,
     options?: RequestOptions,
   ): Promise<s.WebsiteButton> {
-    const schemas = buttons.schemas();
+    const schemas = await buttons.schemas();
     const body = parseInput(schemas.update, params, 'website button update');
     return sendFor(
       this._client,

@@ -7,21 +7,21 @@
 
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
-import { parseInput } from '../schemas/common.js';
+import { parseInput } from '../core/schema.js';
 import type * as s from '../schemas/widget.js';
-import { widgetRouteSchemas } from '../schemas/widget.js';
 import { APIResource, route, sendFor } from './resource.js';
 
 const widgets = route({
   path: '/api/v4/widgets',
   key: 'widgets',
   names: ['widget', 'widgets'],
-  schemas: widgetRouteSchemas,
+  schemas: () => import('../schemas/widget.js').then((m) => m.widgetRouteSchemas()),
 });
 
 /** `/api/v4/widgets/{code}`, the code checked (it becomes part of the route). */
-function widgetPath(code: string): string {
-  return `/api/v4/widgets/${parseInput(widgets.schemas().id, code, 'widget code')}`;
+async function widgetPath(code: string): Promise<string> {
+  const { id } = await widgets.schemas();
+  return `/api/v4/widgets/${parseInput(id, code, 'widget code')}`;
 }
 
 /**
@@ -70,11 +70,11 @@ export class Widgets extends APIResource {
     settings: s.WidgetInstallParams,
     options?: RequestOptions,
   ): Promise<s.Widget> {
-    const schemas = widgets.schemas();
+    const schemas = await widgets.schemas();
     const body = parseInput(schemas.install, settings, 'widget settings');
     return sendFor(
       this._client,
-      { method: 'POST', path: widgetPath(code), body },
+      { method: 'POST', path: await widgetPath(code), body },
       { schema: schemas.item, what: 'widget' },
       options,
     );
@@ -87,6 +87,6 @@ export class Widgets extends APIResource {
    * @throws {@link NotFoundError} for an unknown widget.
    */
   async uninstall(code: string, options?: RequestOptions): Promise<void> {
-    await this._client._send({ method: 'DELETE', path: widgetPath(code) }, options);
+    await this._client._send({ method: 'DELETE', path: await widgetPath(code) }, options);
   }
 }

@@ -16,7 +16,7 @@ import {
   UserIdOrZeroSchema,
 } from './common.js';
 import { openEnum } from './custom-field-values.js';
-import { CALL_STATUS } from './note.js';
+import { CALL_STATUS } from '../facts.js';
 
 /** `inbound` (a client called) or `outbound` (a manager called). */
 export type CallDirection = 'inbound' | 'outbound';
@@ -107,3 +107,12 @@ export const CallAnswerSchema = z.looseObject({
   errors: z.array(CallErrorSchema).nullish(),
   _embedded: z.looseObject({ calls: z.array(CallRefSchema).nullish() }).nullish(),
 });
+
+/**
+ * The schemas of `kommo.calls`, loaded on its first use.
+ *
+ * @internal
+ */
+export function callSchemas() {
+  return { creates: z.array(CallCreateParamsSchema), answer: CallAnswerSchema };
+}

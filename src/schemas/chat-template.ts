@@ -217,5 +217,6 @@ export function chatTemplateRouteSchemas() {
     review: ChatTemplateReviewParamsSchema,
     reviewItem: ChatTemplateReviewSchema,
     reviews: ChatTemplateReviewCollectionSchema,
+    ids: z.array(IdSchema).min(1),
   };
 }

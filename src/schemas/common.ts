@@ -9,7 +9,6 @@
  */
 
 import { z } from 'zod';
-import { RequestValidationError, type ValidationIssue } from '../core/errors.js';
 
 /** A number Kommo sometimes sends as a string (`"12.5"`, `"0012.50"`, `"1570178452"`). */
 export const NumberOrStringSchema = z.union([z.number(), z.string()]);
@@ -62,22 +61,6 @@ export function idOrObject<T extends z.ZodType>(item: T) {
  * ```
  */
 export type IdOrObject<T> = number | T;
-
-/**
- * The ids of an `_embedded` list, whichever shape each entry came in (bare ids or objects);
- * `[]` for a missing list.
- *
- * @example
- * ```ts
- * const userIds = embeddedIds(role._embedded?.users); // [5012345, 5012346]
- * const contactIds = embeddedIds(lead._embedded?.contacts);
- * ```
- */
-export function embeddedIds(
-  list: ReadonlyArray<number | { id: number }> | null | undefined,
-): number[] {
-  return (list ?? []).map((entry) => (typeof entry === 'number' ? entry : entry.id));
-}
 
 /** A reference to another entity (`{ id, _links }`, plus `is_main` for contacts). */
 export const EntityRefSchema = z.looseObject({
@@ -222,63 +205,3 @@ export const EntityLinkInputSchema = z.strictObject({
 });
 /** A link to create or remove: `{ to_entity_id, to_entity_type, metadata? }`. */
 export type EntityLinkInput = z.infer<typeof EntityLinkInputSchema>;
-
-/**
- * Turns `with: ['contacts', 'loss_reason']` into Kommo's `with=contacts,loss_reason`.
- *
- * @internal
- */
-export function joinWith(values: readonly string[] | undefined): string | undefined {
-  return values && values.length > 0 ? [...new Set(values)].join(',') : undefined;
-}
-
-/**
- * Validates input strictly before anything is sent.
- *
- * @throws {@link RequestValidationError} naming every offending path (a misspelt key is named
- *   by its own path, e.g. `stauts_id`).
- * @internal
- */
-export function parseInput<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  what: string,
-): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues: ValidationIssue[] = [];
-  for (const issue of result.error.issues) {
-    const base = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys)
-        issues.push({ path: [...base, key], message: `Unknown key "${key}"` });
-    } else {
-      issues.push({ path: base, message: issue.message });
-    }
-  }
-  const summary = issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
-  const more = issues.length > 5 ? ` (+${issues.length - 5} more)` : '';
-  return throwInvalid(`Invalid ${what}: ${summary}${more}`, issues);
-}
-
-function throwInvalid(message: string, issues: ValidationIssue[]): never {
-  throw new RequestValidationError(message, issues);
-}
-
-/**
- * Refuses an update with no field: Kommo answers it with 400 "Request data can not be empty".
- *
- * @throws {@link RequestValidationError}
- * @internal
- */
-export function requireSomeField<T extends object>(body: T, what: string): T {
-  if (Object.keys(body).length === 0) {
-    throwInvalid(`Invalid ${what}: give at least one field to change`, [
-      { path: [], message: 'Empty update' },
-    ]);
-  }
-  return body;
-}

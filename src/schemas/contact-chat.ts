@@ -5,6 +5,7 @@
  */
 
 import { z } from 'zod';
+import { MAX_BATCH_ITEMS } from '../facts.js';
 import { IdSchema, RequestIdSchema } from './common.js';
 
 /** A chat ↔ contact link. `id` is the link's id: it changes when the chat is linked again. */
@@ -50,3 +51,16 @@ export const ContactChatLinkSchema = z.strictObject({
 });
 /** One link to create. */
 export type ContactChatLinkInput = z.input<typeof ContactChatLinkSchema>;
+
+/**
+ * The schemas of `kommo.contacts.chats`, loaded on its first use.
+ *
+ * @internal
+ */
+export function contactChatSchemas() {
+  return {
+    answer: ContactChatsAnswerSchema,
+    list: ContactChatListParamsSchema,
+    links: z.array(ContactChatLinkSchema).min(1).max(MAX_BATCH_ITEMS),
+  };
+}

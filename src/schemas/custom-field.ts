@@ -295,6 +295,7 @@ export function customFieldRouteSchemas() {
     create: CustomFieldCreateParamsSchema,
     update: CustomFieldUpdateParamsSchema,
     updateItem: CustomFieldUpdateItemSchema,
+    entityType: CustomFieldEntityTypeSchema,
   };
 }
 
@@ -311,5 +312,7 @@ export function customFieldGroupRouteSchemas() {
     create: CustomFieldGroupCreateParamsSchema,
     update: CustomFieldGroupUpdateParamsSchema,
     id: CustomFieldGroupIdSchema,
+    // Segments have fields but no groups: the group routes take the narrower type.
+    entityType: CustomFieldGroupEntityTypeSchema,
   };
 }

@@ -42,5 +42,6 @@ export function entitySubscriptionRouteSchemas() {
     item: EntitySubscriptionSchema,
     page: collectionSchema('subscriptions', EntitySubscriptionSchema),
     list: EntitySubscriptionListParamsSchema,
+    entityType: SubscriptionEntityTypeSchema,
   };
 }

@@ -317,5 +317,10 @@ export function eventRouteSchemas() {
     item: EventSchema,
     page: EventCollectionSchema,
     list: EventListParamsSchema,
+    // Event ids are opaque strings such as `01pz58t6p04ymgsgfbmfyfy1mf`.
+    id: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'Expected an event id'),
+    follow: EventFollowParamsSchema,
+    types: EventTypesParamsSchema,
+    typesAnswer: EventTypeCollectionSchema,
   };
 }

@@ -2,6 +2,11 @@
  * Public types of Kommo's entities and of the SDK's inputs, plus the custom-field value
  * builders (`cf`) and readers. The zod schemas themselves stay internal.
  *
+ * Every module of this folder builds zod schemas when it is evaluated, so the main entry
+ * takes only types from them (`export type`): a family's schema module is loaded by its
+ * resource on first use (`import()` in its route spec). The values exported here come from
+ * `../values.ts` and `../facts.ts`, which build none. eslint enforces both rules.
+ *
  * @module
  */
 // The rule for every family's schemas (here, in src/resources, anywhere): a schema stays out of
@@ -12,7 +17,7 @@
 // (It reads the tag in any comment, `//` ones too, and would drop the export below: so the tag
 // is not spelled out here.) `npm run test:package` catches both; add each new item type to the
 // probe table in scripts/package-smoke/types/consumer.ts.
-export { embeddedIds } from './common.js';
+export { embeddedIds, isNoteType } from '../values.js';
 export type {
   IdOrObject,
   NumberOrString,
@@ -26,6 +31,14 @@ export type {
   LinkEntityType,
   EntityLinkInput,
 } from './common.js';
+export type {
+  KnownCustomFieldType,
+  CustomFieldType,
+  CustomFieldValue,
+  CustomFieldValueItem,
+  CustomFieldValueInput,
+  CustomFieldValueItemInput,
+} from './custom-field-values.js';
 export {
   cf,
   getField,
@@ -33,12 +46,6 @@ export {
   getFieldValues,
   getPhones,
   getEmails,
-  type KnownCustomFieldType,
-  type CustomFieldType,
-  type CustomFieldValue,
-  type CustomFieldValueItem,
-  type CustomFieldValueInput,
-  type CustomFieldValueItemInput,
   type FieldRef,
   type EnumChoice,
   type DateInput,
@@ -53,7 +60,7 @@ export {
   type ChainedListInput,
   type WithCustomFields,
   type FieldValue,
-} from './custom-field-values.js';
+} from '../values.js';
 export type {
   Lead,
   LeadRef,
@@ -84,7 +91,7 @@ export type {
   ContactUpdateItem,
   ContactResourceTypes,
 } from './contact.js';
-export { STATUS_COLORS } from './pipeline.js';
+export { STATUS_COLORS } from '../facts.js';
 export type {
   Pipeline,
   PipelineRef,
@@ -119,7 +126,7 @@ export type {
   RoleUpdateParams,
   RoleResourceTypes,
 } from './user.js';
-export { CALL_STATUS, isNoteType } from './note.js';
+export { CALL_STATUS } from '../facts.js';
 export type {
   Note,
   KnownNote,
@@ -174,7 +181,7 @@ export type {
   CompanyUpdateItem,
   CompanyResourceTypes,
 } from './company.js';
-export { FOLLOW_UP_TASK_TYPE_ID, MEETING_TASK_TYPE_ID } from './task.js';
+export { FOLLOW_UP_TASK_TYPE_ID, MEETING_TASK_TYPE_ID } from '../facts.js';
 export type {
   Task,
   TaskRef,
@@ -188,7 +195,7 @@ export type {
   TaskCompleteItem,
   TaskResourceTypes,
 } from './task.js';
-export { TAG_COLORS } from './tag.js';
+export { TAG_COLORS } from '../facts.js';
 export type {
   TagColor,
   TagEntityType,
@@ -270,7 +277,7 @@ export type {
   CatalogElementResourceTypes,
 } from './catalog.js';
 export type { ContactChat, ContactChatListParams, ContactChatLinkInput } from './contact-chat.js';
-export { SEGMENT_COLORS } from './customer.js';
+export { SEGMENT_COLORS } from '../facts.js';
 export type {
   Customer,
   CustomerRef,

@@ -29,8 +29,6 @@ import {
 } from './common.js';
 import { CustomFieldValuesInputSchema, CustomFieldValuesSchema } from './custom-field-values.js';
 
-export { WON_STATUS_ID, LOST_STATUS_ID } from '../facts.js';
-
 /** A loss reason as embedded with `with=loss_reason`. */
 export const LossReasonSchema = z.looseObject({
   id: z.number(),
@@ -354,5 +352,8 @@ export function leadRouteSchemas() {
     create: LeadCreateParamsSchema,
     update: LeadUpdateParamsSchema,
     updateItem: LeadUpdateItemSchema,
+    move: LeadMoveParamsSchema,
+    complex: LeadComplexParamsSchema.array(),
+    complexResult: LeadComplexResultSchema,
   };
 }

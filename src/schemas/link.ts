@@ -7,6 +7,7 @@
  */
 
 import { z } from 'zod';
+import { MAX_LINKS } from '../facts.js';
 import {
   EntityLinkInputSchema,
   IdSchema,
@@ -77,3 +78,21 @@ export type LinkListParams = z.infer<typeof LinkListParamsSchema>;
 export const EntityLinkManyItemSchema = EntityLinkInputSchema.extend({ entity_id: IdSchema });
 /** One item of `links.linkMany` / `links.unlinkMany`: `{ entity_id, to_entity_id, to_entity_type, metadata? }`. */
 export type EntityLinkManyItem = z.input<typeof EntityLinkManyItemSchema>;
+
+/**
+ * The schemas of `kommo.links` by what they check, for its route specs.
+ *
+ * @internal
+ */
+export function linkRouteSchemas() {
+  return {
+    item: EntityLinkSchema,
+    page: EntityLinkCollectionSchema,
+    list: LinkListParamsSchema,
+    /** The list params of several entities' links: their ids too (`filter[entity_id][]`). */
+    listMany: LinkListParamsSchema.extend({ entity_id: z.array(IdSchema).min(1).max(MAX_LINKS) }),
+    links: z.array(EntityLinkInputSchema).min(1).max(MAX_LINKS),
+    many: z.array(EntityLinkManyItemSchema),
+    sourceType: LinkSourceTypeSchema,
+  };
+}

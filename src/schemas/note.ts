@@ -29,18 +29,6 @@ export const NoteEntityTypeSchema = z.enum(['leads', 'contacts', 'companies', 'c
 /** Entity types that have notes. */
 export type NoteEntityType = z.infer<typeof NoteEntityTypeSchema>;
 
-/** `call_status` codes of call notes. */
-export const CALL_STATUS = {
-  LEFT_VOICEMAIL: 1,
-  CALL_BACK_LATER: 2,
-  NOT_AVAILABLE: 3,
-  SUCCESS: 4,
-  WRONG_NUMBER: 5,
-  NO_ANSWER: 6,
-  BUSY: 7,
-  UNDEFINED: 8,
-} as const;
-
 // ---------------------------------------------------------------------------------------------
 // Read.
 
@@ -200,23 +188,6 @@ export const NoteRefSchema = WriteRefSchema.extend({ entity_id: z.number().nulli
 /** What a note write returns. */
 export type NoteRef = z.infer<typeof NoteRefSchema>;
 
-/**
- * Narrows a note to a known type, with its typed `params`.
- *
- * @example
- * ```ts
- * for await (const note of kommo.notes.listFor('leads', 42)) {
- *   if (isNoteType(note, 'call_in')) console.log(note.params?.duration);
- * }
- * ```
- */
-export function isNoteType<T extends KnownNoteType>(
-  note: Note,
-  type: T,
-): note is Extract<KnownNote, { note_type: T }> {
-  return note.note_type === type;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Write.
 
@@ -372,5 +343,6 @@ export function noteRouteSchemas() {
     createItem: NoteCreateItemSchema,
     update: NoteUpdateParamsSchema,
     updateItem: NoteUpdateItemSchema,
+    entityType: NoteEntityTypeSchema,
   };
 }

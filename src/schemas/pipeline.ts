@@ -84,8 +84,6 @@ export const PipelineStatusRefSchema = WriteRefSchema;
 /** What a status write returns. */
 export type PipelineStatusRef = z.infer<typeof PipelineStatusRefSchema>;
 
-/** The colours Kommo allows for statuses. */
-export { STATUS_COLORS };
 /** A status colour from Kommo's palette. */
 export type StatusColor = (typeof STATUS_COLORS)[number];
 

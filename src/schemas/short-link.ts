@@ -7,7 +7,7 @@
  */
 
 import { z } from 'zod';
-import { HttpUrlSchema, IdSchema, LinksSchema } from './common.js';
+import { HttpUrlSchema, IdSchema, LinksSchema, collectionSchema } from './common.js';
 
 /** One short link to make: the URL to shorten and the contact it belongs to. */
 export const ShortLinkCreateParamsSchema = z.strictObject({
@@ -36,3 +36,15 @@ export const ShortLinkSchema = z.looseObject({
 });
 /** A short link bound to a contact. */
 export type ShortLink = z.infer<typeof ShortLinkSchema>;
+
+/**
+ * The schemas of `kommo.shortLinks`, loaded on its first use.
+ *
+ * @internal
+ */
+export function shortLinkSchemas() {
+  return {
+    creates: z.array(ShortLinkCreateParamsSchema),
+    answer: collectionSchema('short_links', ShortLinkSchema),
+  };
+}

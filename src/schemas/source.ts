@@ -7,6 +7,7 @@
  */
 
 import { z } from 'zod';
+import { MAX_SOURCE_ITEMS } from '../facts.js';
 import { IdSchema, LinksSchema, RequestIdSchema } from './common.js';
 
 /** One WhatsApp page of a source service. */
@@ -142,5 +143,6 @@ export function sourceRouteSchemas() {
     create: SourceCreateParamsSchema,
     update: SourceUpdateParamsSchema,
     updateItem: SourceUpdateItemSchema,
+    ids: z.array(IdSchema).min(1).max(MAX_SOURCE_ITEMS),
   };
 }

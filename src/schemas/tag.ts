@@ -7,6 +7,7 @@
  */
 
 import { z } from 'zod';
+import { TAG_COLORS } from '../facts.js';
 import {
   IdSchema,
   IdsFilterSchema,
@@ -15,6 +16,7 @@ import {
   RequestIdSchema,
   TagInputSchema,
   TagSchema,
+  WriteRefSchema,
   collectionSchema,
 } from './common.js';
 
@@ -23,12 +25,6 @@ export const TagEntityTypeSchema = z.enum(['leads', 'contacts', 'companies', 'cu
 /** Entity types that have tags. */
 export type TagEntityType = z.infer<typeof TagEntityTypeSchema>;
 
-/** The colors Kommo offers for lead tags (hex, no `#`). */
-export const TAG_COLORS = [
-  'EBEBEB', 'D0D0D0', 'F2DDF7', 'D1A4DC', 'FF8F92', 'FFC8C8', 'C7DB8C', 'DDEBB5', '8699DA',
-  'AABDFF', 'FFCE5A', 'FFE193', '90CDB0', 'C6F4DE', 'A9A5D7', 'D8D5FF', '86C0FC', '832161',
-  '6A0F49', '0C7C59', '10599D', '9D2B32', '247BA0',
-] as const; // prettier-ignore
 /** A lead-tag color Kommo offers. */
 export type TagColor = (typeof TAG_COLORS)[number];
 
@@ -95,3 +91,24 @@ export const TagChangeSchema = z
   });
 /** One entity's tag change: `{ id, add?, remove? }`. */
 export type TagChange = z.input<typeof TagChangeSchema>;
+
+/**
+ * The schemas of `kommo.tags` by what they check, for its route spec.
+ *
+ * @internal
+ */
+export function tagRouteSchemas() {
+  return {
+    item: TagSchema,
+    page: TagCollectionSchema,
+    list: TagListParamsSchema,
+    entityType: TagEntityTypeSchema,
+    create: TagCreateParamsSchema,
+    creates: z.array(TagCreateParamsSchema),
+    created: TagRefSchema,
+    changes: z.array(TagChangeSchema),
+    // The SDK's own cap on the tags of one add/remove, well above what a card shows.
+    refs: z.array(TagRefInputSchema).min(1).max(100),
+    changed: WriteRefSchema,
+  };
+}

@@ -24,11 +24,6 @@ import {
 } from './common.js';
 import { openEnum } from './custom-field-values.js';
 
-/** Task type id of the built-in "Follow-up" type. */
-export const FOLLOW_UP_TASK_TYPE_ID = 1;
-/** Task type id of the built-in "Meeting" type. */
-export const MEETING_TASK_TYPE_ID = 2;
-
 /** Entity types a task can belong to. */
 const TaskEntityTypeSchema = z.enum(['leads', 'contacts', 'companies', 'customers']);
 /** Entity types a task can belong to. */
@@ -204,5 +199,7 @@ export function taskRouteSchemas() {
     create: TaskCreateParamsSchema,
     update: TaskUpdateParamsSchema,
     updateItem: TaskUpdateItemSchema,
+    complete: TaskCompleteItemSchema,
+    completions: TaskCompleteItemSchema.array(),
   };
 }

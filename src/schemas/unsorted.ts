@@ -235,5 +235,13 @@ export function unsortedRouteSchemas() {
     ref: UnsortedRefSchema,
     list: UnsortedListParamsSchema,
     id: UnsortedUidSchema,
+    createForm: UnsortedFormCreateParamsSchema,
+    createCall: UnsortedCallCreateParamsSchema,
+    accept: UnsortedAcceptParamsSchema,
+    decline: UnsortedDeclineParamsSchema,
+    link: UnsortedLinkParamsSchema,
+    actionResult: UnsortedActionResultSchema,
+    summaryParams: UnsortedSummaryParamsSchema,
+    summary: UnsortedSummarySchema,
   };
 }
