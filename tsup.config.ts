@@ -7,6 +7,7 @@ const entry = {
   redis: 'src/redis/index.ts',
   chats: 'src/chats/index.ts',
   'chats-file-inbox': 'src/chats/file-inbox.ts',
+  salesbot: 'src/salesbot/index.ts',
 };
 
 // The .d.ts files honour tsconfig's `stripInternal`: an `@internal` declaration is dropped even

@@ -9,7 +9,10 @@ export default defineConfig({
     alias: [
       { find: /^kommo-sdk$/, replacement: src('index.ts') },
       { find: /^kommo-sdk\/chats\/file-inbox$/, replacement: src('chats/file-inbox.ts') },
-      { find: /^kommo-sdk\/(webhooks|sandbox|redis|chats)$/, replacement: src('$1/index.ts') },
+      {
+        find: /^kommo-sdk\/(webhooks|sandbox|redis|chats|salesbot)$/,
+        replacement: src('$1/index.ts'),
+      },
     ],
   },
   test: {

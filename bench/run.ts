@@ -2,7 +2,7 @@
  * `npm run bench`: the five benchmark groups of the SDK against the sandbox on loopback (plus
  * the many-processes Redis row), printed as one table and written to `bench/results.json`.
  *
- *   npx tsx bench/run.ts [--only 1,2,3,4,5,redis] [--md] [--strict]
+ *   npx tsx bench/run.ts [--only 1,2,3,4,5,redis,salesbot] [--md] [--strict]
  *                        [--window-ms 1060] [--read-ahead 4] [--concurrency 4]
  *
  * `--md` also prints the table as Markdown (for docs/benchmarks.md); `--strict` exits 1 when a
@@ -19,6 +19,7 @@ import { round, root, type GroupResult, type Row } from './lib.js';
 import { runMemory } from './memory.js';
 import { runPageCost } from './page-cost.js';
 import { runResilience } from './resilience.js';
+import { runSalesbot } from './salesbot.js';
 import { runSize } from './size.js';
 import { runThroughput, type Tuning } from './throughput.js';
 
@@ -32,7 +33,9 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
   },
 });
-const selected = new Set((values.only ?? '1,2,3,4,5,redis').split(',').map((s) => s.trim()));
+const selected = new Set(
+  (values.only ?? '1,2,3,4,5,redis,salesbot').split(',').map((s) => s.trim()),
+);
 const numberFlag = (v: string | undefined): number | undefined =>
   v === undefined ? undefined : Number(v);
 const tuning: Tuning = {};
@@ -75,6 +78,10 @@ if (selected.has('4')) {
 if (selected.has('5')) {
   log('5. size and cold import…');
   results.push(await runSize());
+}
+if (selected.has('salesbot')) {
+  log('salesbot: widget_request answer latency…');
+  results.push(await runSalesbot());
 }
 if (selected.has('redis')) {
   log('redis: 4 processes sharing one budget…');

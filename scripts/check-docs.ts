@@ -24,6 +24,7 @@ for (const [specifier, file] of [
   ['kommo-sdk/redis', 'src/redis/index.ts'],
   ['kommo-sdk/chats', 'src/chats/index.ts'],
   ['kommo-sdk/chats/file-inbox', 'src/chats/file-inbox.ts'],
+  ['kommo-sdk/salesbot', 'src/salesbot/index.ts'],
 ] as const) {
   const mod = (await import(join(root, file))) as Record<string, unknown>;
   entries.push([specifier, Object.keys(mod)]);

@@ -124,6 +124,8 @@ export async function measureSizes(): Promise<SizeRow[]> {
     await measure('webhooks', true),
     await measure('chats', false),
     await measure('chats', true),
+    await measure('salesbot', false),
+    await measure('salesbot', true),
   ];
 }
 

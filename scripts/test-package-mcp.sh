@@ -15,9 +15,9 @@ rm -rf "$dest" && mkdir -p "$dest"
 cli_tarball=$(npm pack --silent -w kommo-cli --pack-destination "$dest" | tail -n 1)
 mcp_tarball=$(npm pack --silent -w kommo-mcp --pack-destination "$dest" | tail -n 1)
 echo "packed $mcp_tarball ($(du -k "$dest/$mcp_tarball" | cut -f1) KiB) with $cli_tarball"
-# What ships: the build only.
-if tar -tzf "$dest/$mcp_tarball" | grep -vE '^package/(dist/|package\.json$|README\.md$|LICENSE$)'; then
-  echo "kommo-mcp's tarball holds files beyond dist/ (above)" >&2
+# What ships: the build and the bin launcher only.
+if tar -tzf "$dest/$mcp_tarball" | grep -vE '^package/(dist/|bin/kommo-mcp\.js$|package\.json$|README\.md$|LICENSE$)'; then
+  echo "kommo-mcp's tarball holds files beyond dist/ and bin/kommo-mcp.js (above)" >&2
   exit 1
 fi
 npx publint "$dest/$mcp_tarball"

@@ -86,6 +86,7 @@ tsc="$repo/node_modules/typescript/bin/tsc"
   node smoke.cjs
   node smoke-sandbox.mjs
   node smoke-chats.mjs
+  node smoke-salesbot.mjs
   bash run.sh
 )
 bash scripts/examples-smoke.sh "$tarball_path"

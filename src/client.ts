@@ -18,11 +18,13 @@ import { Companies } from './resources/companies.js';
 import { Contacts } from './resources/contacts.js';
 import { CustomFields } from './resources/custom-fields.js';
 import { Events } from './resources/events.js';
+import { Files } from './resources/files.js';
 import { Leads } from './resources/leads.js';
 import { Links } from './resources/links.js';
 import { LossReasons } from './resources/loss-reasons.js';
 import { Notes } from './resources/notes.js';
 import { Pipelines } from './resources/pipelines.js';
+import { Salesbot } from './resources/salesbot.js';
 import { Sources } from './resources/sources.js';
 import { Tags } from './resources/tags.js';
 import { Tasks } from './resources/tasks.js';
@@ -156,6 +158,8 @@ export class Kommo {
   #websiteButtons?: WebsiteButtons;
   #currencies?: Currencies;
   #entitySubscriptions?: EntitySubscriptions;
+  #files?: Files;
+  #salesbot?: Salesbot;
 
   /** Leads: list, read, create, update, move through stages, link, add notes. */
   get leads(): Leads {
@@ -260,6 +264,14 @@ export class Kommo {
   /** The followers of leads and customers (not webhook subscriptions: see `webhooks`). */
   get entitySubscriptions(): EntitySubscriptions {
     return (this.#entitySubscriptions ??= new EntitySubscriptions(this));
+  }
+  /** The account's Drive: uploads (resumable), versions, trash, and files attached to entities. */
+  get files(): Files {
+    return (this.#files ??= new Files(this));
+  }
+  /** Salesbot: start bots, and continue one waiting on a `widget_request` step. */
+  get salesbot(): Salesbot {
+    return (this.#salesbot ??= new Salesbot(this));
   }
 
   constructor(options: KommoOptions) {

@@ -121,6 +121,18 @@ export const REVIEW_REJECT_REASON_MAX_LENGTH = 65_535;
 /** The most trusted domains of a website button (CRM Plugin). */
 export const MAX_TRUSTED_WEBSITES = 10;
 
+/** The most tasks one `salesbot.run` request carries. */
+export const MAX_SALESBOT_TASKS = 100;
+
+/** The most handlers one Salesbot continue carries. */
+export const MAX_SALESBOT_HANDLERS = 10;
+
+/** The longest text of a Salesbot `show` handler, in characters. */
+export const MAX_SALESBOT_SHOW_LENGTH = 80;
+
+/** The most buttons of one Salesbot `show` handler. */
+export const MAX_SALESBOT_BUTTONS = 25;
+
 /** The colours Kommo allows for statuses. */
 export const STATUS_COLORS = [
   '#fffeb2',

@@ -1,2 +1,2 @@
 /** The SDK's version, sent in the `User-Agent` header (`kommo-sdk/<version>`). */
-export const VERSION = '0.1.0';
+export const VERSION = '0.2.0';

@@ -1,5 +1,6 @@
 /**
- * Account host validation: the one gate every host the SDK sends to passes through.
+ * Account host validation: the one gate every account host the SDK sends to passes through
+ * (the account's Drive host has its own, `drive-host.ts`, loaded with the Drive engine).
  *
  * @module
  */

@@ -35,6 +35,7 @@ export type KommoErrorCode =
   | 'configuration_error'
   | 'token_store_error'
   | 'batch_failed'
+  | 'upload_interrupted'
   | 'webhook_verification_failed'
   | 'webhook_malformed';
 

@@ -72,6 +72,11 @@ export interface CoreRequest {
    * {@link HttpClientConfig.sign} hook signs is exactly what goes out.
    */
   rawBody?: string | Uint8Array<ArrayBuffer>;
+  /**
+   * Another host of the same account (its Drive), for this request only: same auth, pacing,
+   * retries and errors. The caller has validated it (see `core/domain.ts`); `path` is on it.
+   */
+  baseUrl?: string | undefined;
 }
 
 /** What a {@link HttpClientConfig.sign} hook signs: the request as it will be sent. */
@@ -298,7 +303,7 @@ export class HttpClient {
       keepSuccessBody?: boolean;
     } = {},
   ): Promise<RawResponse> {
-    const url = this.url(request, options.baseUrl);
+    const url = this.url(request, options.baseUrl ?? request.baseUrl);
     const headers: Record<string, string> = {
       accept: 'application/json, application/hal+json, application/problem+json;q=0.9, */*;q=0.1',
       'user-agent': `kommo-sdk/${VERSION}`,
@@ -423,7 +428,7 @@ export class HttpClient {
     options: RequestOptions = {},
     policy: RequestPolicy = {},
   ): Promise<RawResponse> {
-    const url = this.url(request);
+    const url = this.url(request, request.baseUrl);
     const maxRetries = options.maxRetries ?? this.#config.maxRetries ?? DEFAULT_MAX_RETRIES;
     const write = isWriteMethod(request.method);
     const resendable = policy.resendable ?? !write;

@@ -35,3 +35,9 @@ export type {
   RetryOptions,
 } from './options.js';
 export type { QueryInput, QueryValue } from './query.js';
+export {
+  UploadInterruptedError,
+  type UploadSource,
+  type UploadResumePoint,
+  type UploadProgress,
+} from './upload.js';

@@ -31,6 +31,8 @@ export { UnsortedLeads } from './unsorted.js';
 export { LossReasons } from './loss-reasons.js';
 export { Sources } from './sources.js';
 export { Catalogs, CatalogElements } from './catalogs.js';
+export { Files, FileAttachments, fileFieldValue, type FileUploadOptions } from './files.js';
+export { Salesbot } from './salesbot.js';
 export {
   WebhookSubscriptions,
   WEBHOOK_SETTINGS,

@@ -28,6 +28,8 @@ export interface Ctx {
   query: QueryRecord;
   /** Parsed JSON body; `undefined` when there is none. */
   body: unknown;
+  /** The body's bytes as received, on a surface that takes raw bodies (Drive's uploads). */
+  raw?: Buffer;
   store: Store;
   /** The sandbox URL, for `_links`. */
   baseUrl: string;

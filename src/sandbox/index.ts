@@ -19,7 +19,10 @@ export {
   type SandboxRateLimitOptions,
   type SandboxRequestLogEntry,
   type SandboxStats,
+  type SandboxDriveView,
 } from './server.js';
+export type { SandboxDriveOptions } from './models/drive.js';
+export type { SandboxSalesbot, SandboxBotInit, SandboxBotRun } from './models/salesbot.js';
 export type {
   RefreshTokenRotation,
   SandboxOAuthCredentials,

@@ -23,7 +23,7 @@ export interface ItemValidationErrors {
 /** An answer the router sends as it is: status, body and extra headers. */
 export interface Reply {
   status: number;
-  /** JSON value; a string is sent as HTML/text; `undefined` sends an empty body. */
+  /** JSON value; a string is sent as HTML/text, bytes as they are; `undefined` sends an empty body. */
   body?: unknown;
   headers?: Record<string, string>;
   /** Counts toward the body-items figure of the request log. */

@@ -1,6 +1,6 @@
 /**
  * The route table. A family of routes (leads, tasks…) is a plain table of
- * `'METHOD /path'` → handler; a surface (Kommo's API v4 today; the Chats API or Drive later) is
+ * `'METHOD /path'` → handler; a surface (Kommo's API v4, the Chats API, Drive) is
  * a path prefix with its own credentials check and the families it serves.
  *
  * Paths are matched segment by segment: `:name` takes a positive integer id, `*name` a safe
@@ -57,6 +57,11 @@ interface SurfaceBase {
 /** A surface of route families behind one credentials check (Kommo's API v4). */
 export interface RoutedSurface extends SurfaceBase {
   readonly router: Router;
+  /**
+   * Hand every body to the handlers as bytes (`ctx.raw`) instead of parsing it as JSON: Drive's
+   * upload parts are the file's bytes, whatever their content type.
+   */
+  readonly rawBodies?: boolean;
   /** A reply that refuses the request (401), or `undefined` to let it through. */
   authenticate(req: IncomingMessage, body: Buffer): Reply | undefined;
 }

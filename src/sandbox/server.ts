@@ -35,8 +35,12 @@ import {
 import { finish } from './pipeline/send.js';
 import { serve } from './pipeline/serve.js';
 import { unauthorized } from './problems.js';
-import { Router, type Surface } from './router.js';
+import { Router, type RoutedSurface, type Surface } from './router.js';
 import { API_V4_FAMILIES } from './routes/index.js';
+import { DRIVE_PREFIX, driveRoutes } from './routes/drive.js';
+import { driveOf, type SandboxDriveOptions } from './models/drive.js';
+import { SalesbotModel, type SandboxSalesbot } from './models/salesbot.js';
+import { salesbotRoutes } from './routes/salesbot.js';
 import { Store, type SandboxSeedOptions, type SandboxState } from './state.js';
 import {
   WebhookDispatcher,
@@ -85,6 +89,8 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** How many entries `sandbox.requests` keeps (oldest dropped first). @defaultValue 100000 */
   requestLogLimit?: number;
+  /** The Drive's part size, file size and memory bound. */
+  drive?: SandboxDriveOptions;
 }
 
 /** A running sandbox. */
@@ -106,6 +112,10 @@ export interface Sandbox {
   readonly webhooks: readonly SandboxWebhookDelivery[];
   /** The Chats API (amojo): register a channel, answer its chats as a manager. */
   readonly chats: SandboxChats;
+  /** The Drive (served under `/drive`, the account's `drive_url`): its files and their bytes. */
+  readonly drive: SandboxDriveView;
+  /** Salesbot: bots with a `widget_request` step, their runs and continues. */
+  readonly salesbot: SandboxSalesbot;
   /** Restores the seeded data and clears the log, stats, webhook log and faults. Tokens stay valid. */
   reset(): void;
   /** Clears the request log and the counters only. */
@@ -151,18 +161,47 @@ const PIPELINE: readonly Step[] = [
   serve,
 ];
 
+/** The bearer-token check of Kommo's API v4 and of Drive. */
+function bearer(oauth: OAuthServer): RoutedSurface['authenticate'] {
+  return (req) => {
+    const auth = req.headers.authorization;
+    const match = typeof auth === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
+    return match?.[1] && oauth.isValid(match[1]) ? undefined : unauthorized();
+  };
+}
+
 /** Kommo's API v4: `/api/`, a bearer token, counted by the rate limit. */
-function apiV4(oauth: OAuthServer): Surface {
+function apiV4(oauth: OAuthServer, salesbot: SalesbotModel): Surface {
   return {
     prefix: '/api/',
     rateLimited: true,
-    router: Router.of(API_V4_FAMILIES),
-    authenticate(req) {
-      const auth = req.headers.authorization;
-      const match = typeof auth === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
-      return match?.[1] && oauth.isValid(match[1]) ? undefined : unauthorized();
-    },
+    router: Router.of([...API_V4_FAMILIES, salesbotRoutes(salesbot)]),
+    authenticate: bearer(oauth),
   };
+}
+
+/**
+ * The account's Drive: under `/drive/` on this server (the `drive_url` the account reports),
+ * the same bearer token, bodies taken raw. Kommo documents no rate limit for Drive: not counted.
+ */
+function drive(oauth: OAuthServer, options: SandboxDriveOptions | undefined): Surface {
+  return {
+    prefix: `${DRIVE_PREFIX}/`,
+    rateLimited: false,
+    rawBodies: true,
+    router: Router.of([driveRoutes(options)]),
+    authenticate: bearer(oauth),
+  };
+}
+
+/** Read access to the sandbox's Drive, for tests. */
+export interface SandboxDriveView {
+  /** Every file (trashed ones too), oldest first. */
+  files(): Array<{ uuid: string; name: string; size: number; trashed: boolean; versions: number }>;
+  /** The bytes of a file's active version (or of `versionUuid`), `undefined` when unknown. */
+  content(uuid: string, versionUuid?: string): Uint8Array | undefined;
+  /** Bytes held in memory by files, versions and open sessions. */
+  readonly storedBytes: number;
 }
 
 /** The Chats API (amojo): `/v2/origin/custom/`, signed with the channel secret, not rate limited. */
@@ -184,6 +223,7 @@ class SandboxServer implements Sandbox {
   readonly #sockets = new Set<Socket>();
   readonly #rt: Runtime;
   readonly #amojo: AmojoSandbox;
+  readonly #salesbot: SalesbotModel;
 
   constructor(private readonly options: SandboxOptions) {
     const store = new Store(options.seed ?? {}, options.subdomain ?? 'sandbox');
@@ -204,6 +244,12 @@ class SandboxServer implements Sandbox {
       store: () => this.#rt.store,
       dispatch: (events) => setImmediate(() => this.#rt.webhooks.dispatch(this.#rt.store, events)),
     });
+    this.#salesbot = new SalesbotModel({
+      secret: () => this.oauth.clientSecret,
+      clientId: () => this.oauth.clientId,
+      account: () => this.#rt.store.account,
+      url: () => this.url,
+    });
     this.#rt = {
       store,
       url: '',
@@ -211,7 +257,7 @@ class SandboxServer implements Sandbox {
       limiter: new RateLimiter(options.rateLimit),
       faults: new Faults(),
       oauth,
-      surfaces: [apiV4(oauth), amojo(this.#amojo)],
+      surfaces: [apiV4(oauth, this.#salesbot), amojo(this.#amojo), drive(oauth, options.drive)],
       webhooks: new WebhookDispatcher(options.webhooks ?? {}, () => log.stats),
       maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
       noteTextMaxLength: options.noteTextMaxLength ?? NOTE_TEXT_MAX_LENGTH,
@@ -273,11 +319,40 @@ class SandboxServer implements Sandbox {
     return this.#amojo;
   }
 
+  get salesbot(): SandboxSalesbot {
+    return this.#salesbot;
+  }
+
+  get drive(): SandboxDriveView {
+    const rt = this.#rt;
+    return {
+      files: () =>
+        [...driveOf(rt.store).files.values()].map((f) => ({
+          uuid: f.uuid,
+          name: f.name,
+          size: driveOf(rt.store).active(f).size,
+          trashed: f.deleted_at !== null,
+          versions: f.versions.length,
+        })),
+      content: (uuid, versionUuid) => {
+        const file = driveOf(rt.store).files.get(uuid);
+        const version = versionUuid
+          ? file?.versions.find((v) => v.uuid === versionUuid)
+          : file && driveOf(rt.store).active(file);
+        return version?.bytes;
+      },
+      get storedBytes() {
+        return driveOf(rt.store).storedBytes;
+      },
+    };
+  }
+
   reset(): void {
     this.#rt.store = new Store(this.options.seed ?? {}, this.options.subdomain ?? 'sandbox');
     this.clearRequests();
     this.#rt.webhooks.clear();
     this.#amojo.clear();
+    this.#salesbot.clear();
     this.setFaults(null);
     this.#rt.limiter.blockedUntil = 0;
   }
@@ -335,6 +410,7 @@ class SandboxServer implements Sandbox {
     for (const socket of this.#sockets) socket.destroy();
     await this.#rt.webhooks.close();
     await this.#amojo.close();
+    await this.#salesbot.flush();
     await closed;
   }
 

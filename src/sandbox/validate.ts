@@ -7,6 +7,7 @@
 
 import { ISSUE, type ValidationIssue } from './problems.js';
 import { TEXT_FIELD_MAX_LENGTH } from '../facts.js';
+import { driveOf } from './models/drive.js';
 import type { Store } from './state.js';
 import type {
   SandboxCustomField,
@@ -143,7 +144,38 @@ function findEnum(
   return undefined;
 }
 
+/** A `file` field's value: a live Drive file, completed with its active version, name and size. */
+function fileValue(
+  store: Store,
+  value: unknown,
+  path: string,
+  issues: Issues,
+): SandboxFieldValue | undefined {
+  const uuid = isObject(value) ? value['file_uuid'] : undefined;
+  const drive = driveOf(store);
+  const file = typeof uuid === 'string' ? drive.files.get(uuid) : undefined;
+  if (!isObject(value) || !file || file.deleted_at !== null) {
+    issues.add(ISSUE.choice(`${path}.value.file_uuid`));
+    return undefined;
+  }
+  const versionUuid = value['version_uuid'] ?? file.version_uuid;
+  const version = file.versions.find((v) => v.uuid === versionUuid);
+  if (!version) {
+    issues.add(ISSUE.choice(`${path}.value.version_uuid`));
+    return undefined;
+  }
+  return {
+    value: {
+      file_uuid: file.uuid,
+      version_uuid: version.uuid,
+      file_name: typeof value['file_name'] === 'string' ? value['file_name'] : version.name,
+      file_size: version.size,
+    },
+  };
+}
+
 function normalizeValue(
+  store: Store,
   field: SandboxCustomField,
   raw: unknown,
   path: string,
@@ -234,6 +266,8 @@ function normalizeValue(
       }
       return { value: String(value), enum_id: option.id, enum_code: option.value };
     }
+    case 'file':
+      return fileValue(store, value, path, issues);
     default:
       // Object-valued and catalog types: stored as sent.
       return { ...raw };
@@ -296,7 +330,7 @@ export function applyCustomFields(
     }
     const out: SandboxFieldValue[] = [];
     values.forEach((raw: unknown, j) => {
-      const v = normalizeValue(field, raw, `${itemPath}.values.${String(j)}`, issues);
+      const v = normalizeValue(store, field, raw, `${itemPath}.values.${String(j)}`, issues);
       if (v) out.push(v);
     });
     if ((field.type === 'select' || field.type === 'radiobutton') && out.length > 1) out.splice(1);

@@ -349,3 +349,28 @@ export type {
   SubscriptionEntityType,
   EntitySubscriptionListParams,
 } from './entity-subscription.js';
+export type {
+  DriveFile,
+  DriveFileType,
+  DriveFileVersion,
+  FileListParams,
+  FileUpdateParams,
+  FileUploadParams,
+  FileEntityType,
+  EntityFile,
+  EntityFileListParams,
+  FileLinks,
+} from './file.js';
+export {
+  MAX_SALESBOT_TASKS,
+  MAX_SALESBOT_HANDLERS,
+  MAX_SALESBOT_SHOW_LENGTH,
+  MAX_SALESBOT_BUTTONS,
+} from '../facts.js';
+export type {
+  SalesbotBotType,
+  SalesbotRunTask,
+  SalesbotHandler,
+  SalesbotContinueParams,
+  SalesbotContinueTarget,
+} from './salesbot.js';

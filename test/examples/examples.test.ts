@@ -36,6 +36,7 @@ const RUNNABLE = [
   'events-sync.ts',
   'oauth-flow.ts',
   'qualify-lead.ts',
+  'salesbot-agent.ts',
   'webhook-triggers.ts',
   'webhooks/express.ts',
   'webhooks/hono.ts',

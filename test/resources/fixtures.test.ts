@@ -247,6 +247,14 @@ const PARSED_ELSEWHERE: Record<string, string> = {
   'calls_created_response.json': 'test/resources/calls.test.ts',
   'calls_error_400_entity_not_found.json': 'test/resources/calls.test.ts',
   'short_links_created.json': 'test/resources/short-links.test.ts',
+  'drive_session.json': 'test/resources/files.test.ts',
+  'drive_upload_part.json': 'test/resources/files.test.ts',
+  'drive_file.json': 'test/resources/files.test.ts',
+  'drive_files_list.json': 'test/resources/files.test.ts',
+  'drive_file_versions.json': 'test/resources/files.test.ts',
+  'entity_files_list.json': 'test/resources/files.test.ts',
+  'file_links.json': 'test/resources/files.test.ts',
+  'salesbot_widget_request.json': 'test/salesbot/handler.test.ts',
 };
 
 describe('every API fixture of these resources parses and keeps unknown fields', () => {

@@ -33,6 +33,11 @@ import {
   type Contact,
   type CustomField,
   type CustomFieldGroup,
+  type DriveFile,
+  type DriveFileVersion,
+  type EntityFile,
+  type FileLinks,
+  UploadInterruptedError,
   type EntityLink,
   type EventTypeInfo,
   type KommoEvent,
@@ -75,6 +80,12 @@ import { startSandbox, type Sandbox } from 'kommo-sdk/sandbox';
 import { RedisTokenStore } from 'kommo-sdk/redis';
 import { KommoChats, type Chat, type ChatsEvent, type ChatsMessageEvent } from 'kommo-sdk/chats';
 import { FileChatInbox } from 'kommo-sdk/chats/file-inbox';
+import {
+  bot,
+  createSalesbotHandler,
+  type SalesbotHandler,
+  type SalesbotWidgetRequest,
+} from 'kommo-sdk/salesbot';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 type Equal<A, B> =
@@ -155,6 +166,18 @@ interface ItemProbes {
   Chat: [Chat, Chat['id'], string];
   ChatsMessageEvent: [ChatsMessageEvent, ChatsMessageEvent['type'], 'message'];
   ChatsEvent: [ChatsEvent, ChatsEvent['account_id'], string];
+  // kommo.files
+  DriveFile: [DriveFile, DriveFile['uuid'], string];
+  DriveFileVersion: [DriveFileVersion, DriveFileVersion['is_main'], boolean | null | undefined];
+  EntityFile: [EntityFile, EntityFile['file_uuid'], string];
+  FileLinks: [FileLinks, FileLinks['file_uuid'], string | null | undefined];
+  // kommo-sdk/salesbot
+  SalesbotWidgetRequest: [
+    SalesbotWidgetRequest,
+    SalesbotWidgetRequest['target']['bot_type'],
+    'salesbot' | 'marketingbot',
+  ];
+  SalesbotHandler: [SalesbotHandler, SalesbotHandler['handler'], 'show' | 'goto' | 'exits'];
 }
 
 /** The names of the rows whose item type is `any` or whose field is not exactly as written. */
@@ -245,6 +268,10 @@ export type MethodProbes = [
   Expect<Equal<PageItem<ReturnType<Kommo['lossReasons']['list']>>, LossReason>>,
   Expect<Equal<PageItem<ReturnType<Kommo['sources']['list']>>, Source>>,
   Expect<Equal<PageItem<ReturnType<Kommo['webhooks']['list']>>, WebhookSubscription>>,
+  Expect<Equal<PageItem<ReturnType<Kommo['files']['list']>>, DriveFile>>,
+  Expect<Equal<Awaited<ReturnType<Kommo['files']['upload']>>, DriveFile>>,
+  Expect<Equal<PageItem<ReturnType<Kommo['files']['attachments']['list']>>, EntityFile>>,
+  Expect<Equal<Awaited<ReturnType<Kommo['salesbot']['continue']>>, void>>,
   Expect<Equal<Awaited<ReturnType<typeof parseWebhook>>, WebhookPayload>>,
   Expect<Equal<Awaited<ReturnType<typeof startSandbox>>, Sandbox>>,
 ];
@@ -289,4 +316,20 @@ export async function asAUserWritesIt(kommo: Kommo, store: RedisTokenStore): Pro
     }
   }
   void token;
+  try {
+    const file = await kommo.files.upload(new Uint8Array([1]), { file_name: 'a.bin' });
+    const uuid: string = file.uuid;
+    void uuid;
+  } catch (error) {
+    if (error instanceof UploadInterruptedError) {
+      const next: string = error.resume.nextUrl;
+      void next;
+    }
+  }
+  const handler = createSalesbotHandler({
+    kommo,
+    secret: 's',
+    onRequest: ({ data }) => [bot.show(String(data['text'] ?? '')), bot.goto('answer', 2)],
+  });
+  void handler;
 }

@@ -32,9 +32,12 @@ export async function writeReply(
     'x-request-id': randomBytes(16).toString('hex'),
     ...reply.headers,
   };
-  let payload: string | undefined;
+  let payload: string | Uint8Array | undefined;
   if (reply.body !== undefined && reply.status !== 204 && reply.status !== 304) {
-    if (typeof reply.body === 'string') {
+    if (reply.body instanceof Uint8Array) {
+      payload = reply.body;
+      headers['content-type'] = reply.contentType ?? 'application/octet-stream';
+    } else if (typeof reply.body === 'string') {
       payload = reply.body;
       headers['content-type'] = `${reply.contentType ?? 'text/html'}; charset=utf-8`;
     } else {
@@ -49,7 +52,7 @@ export async function writeReply(
     res.end();
     return;
   }
-  const bytes = Buffer.from(payload, 'utf8');
+  const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
   headers['content-length'] = String(bytes.length);
   res.writeHead(reply.status, headers);
   if (slowBodyMs <= 0 || bytes.length < 2) {

@@ -74,6 +74,10 @@ function route(x: Exchange, rt: Runtime, surface: Surface, ctx: Ctx): Reply {
   if (found.kind === 'not-found') return notFound(x, rt);
   if (found.kind === 'method-not-allowed') return problem(405, 'Method Not Allowed');
   ctx.params = found.params;
+  if (surface.rawBodies) {
+    ctx.raw = x.body;
+    return found.handler(ctx);
+  }
   return parseJson(x, ctx) ?? found.handler(ctx);
 }
 

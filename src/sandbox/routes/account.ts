@@ -9,6 +9,7 @@ import type { Ctx } from '../context.js';
 import type { Reply } from '../problems.js';
 import { self, withSet } from '../render.js';
 import { family } from '../router.js';
+import { driveBase } from './drive.js';
 
 function accountInfo(ctx: Ctx): Reply {
   const a = ctx.store.account;
@@ -36,7 +37,8 @@ function accountInfo(ctx: Ctx): Reply {
   if (w.has('amojo_id')) body['amojo_id'] = a.amojo_id;
   if (w.has('uuid')) body['uuid'] = a.uuid;
   if (w.has('version')) body['version'] = a.version;
-  if (w.has('drive_url')) body['drive_url'] = 'https://drive-c.kommo.com';
+  // Drive runs on this server, under /drive: the origin the SDK already sends its token to.
+  if (w.has('drive_url')) body['drive_url'] = driveBase(ctx);
   if (w.has('is_api_filter_enabled')) body['is_api_filter_enabled'] = true;
   if (w.has('invoices_settings'))
     body['invoices_settings'] = { lang: 'en', invoices_catalog_id: null };

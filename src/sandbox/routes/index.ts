@@ -13,6 +13,7 @@ import { contacts } from './contacts.js';
 import { customFields } from './custom-fields.js';
 import { customers } from './customers.js';
 import { events } from './events.js';
+import { files } from './files.js';
 import { leads } from './leads.js';
 import { links } from './links.js';
 import { lossReasons } from './loss-reasons.js';
@@ -42,6 +43,7 @@ export const API_V4_FAMILIES: readonly RouteFamily[] = [
   customFields,
   customers,
   events,
+  files,
   leads,
   links,
   lossReasons,
