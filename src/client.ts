@@ -32,6 +32,15 @@ import { Tasks } from './resources/tasks.js';
 import { UnsortedLeads } from './resources/unsorted.js';
 import { Users } from './resources/users.js';
 import { WebhookSubscriptions } from './resources/webhooks.js';
+import { Customers } from './resources/customers.js';
+import { Calls } from './resources/calls.js';
+import { Talks } from './resources/talks.js';
+import { ShortLinks } from './resources/short-links.js';
+import { Widgets } from './resources/widgets.js';
+import { ChatTemplates } from './resources/chat-templates.js';
+import { WebsiteButtons } from './resources/website-buttons.js';
+import { Currencies } from './resources/currencies.js';
+import { EntitySubscriptions } from './resources/entity-subscriptions.js';
 
 /** Every key of {@link KommoOptions}: the type checker refuses this list when one is missing. */
 const KNOWN_OPTIONS = new Set(
@@ -174,6 +183,15 @@ export class Kommo {
   #lossReasons?: LossReasons;
   #sources?: Sources;
   #catalogs?: Catalogs;
+  #customers?: Customers;
+  #calls?: Calls;
+  #talks?: Talks;
+  #shortLinks?: ShortLinks;
+  #widgets?: Widgets;
+  #chatTemplates?: ChatTemplates;
+  #websiteButtons?: WebsiteButtons;
+  #currencies?: Currencies;
+  #entitySubscriptions?: EntitySubscriptions;
   #files?: Files;
   #salesbot?: Salesbot;
 
@@ -244,6 +262,42 @@ export class Kommo {
   /** Catalogs (lists) and `catalogs.elements`. */
   get catalogs(): Catalogs {
     return (this.#catalogs ??= new Catalogs(this));
+  }
+  /** Customers (periodic purchases), with `statuses`, `segments`, `transactions`, `bonusPoints`. */
+  get customers(): Customers {
+    return (this.#customers ??= new Customers(this));
+  }
+  /** Calls logged by phone number into the matching card. */
+  get calls(): Calls {
+    return (this.#calls ??= new Calls(this));
+  }
+  /** Talks (conversation episodes of chats): list, read, close. */
+  get talks(): Talks {
+    return (this.#talks ??= new Talks(this));
+  }
+  /** Short links bound to contacts. */
+  get shortLinks(): ShortLinks {
+    return (this.#shortLinks ??= new ShortLinks(this));
+  }
+  /** Widgets: list, read, install, uninstall. */
+  get widgets(): Widgets {
+    return (this.#widgets ??= new Widgets(this));
+  }
+  /** Chat templates and the review of WhatsApp ones. */
+  get chatTemplates(): ChatTemplates {
+    return (this.#chatTemplates ??= new ChatTemplates(this));
+  }
+  /** Website buttons (the CRM Plugin) of sources. */
+  get websiteButtons(): WebsiteButtons {
+    return (this.#websiteButtons ??= new WebsiteButtons(this));
+  }
+  /** The currencies Kommo supports. */
+  get currencies(): Currencies {
+    return (this.#currencies ??= new Currencies(this));
+  }
+  /** The followers of leads and customers (not webhook subscriptions: see `webhooks`). */
+  get entitySubscriptions(): EntitySubscriptions {
+    return (this.#entitySubscriptions ??= new EntitySubscriptions(this));
   }
   /** The account's Drive: uploads (resumable), versions, trash, and files attached to entities. */
   get files(): Files {

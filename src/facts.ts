@@ -56,6 +56,71 @@ export const MAX_PIPELINES = 50;
 /** The most statuses one pipeline may have. */
 export const MAX_STATUSES = 100;
 
+/** The most statuses of the customers pipeline (periodicity mode), system ones included. */
+export const MAX_CUSTOMER_STATUSES = 30;
+
+/** The most customer segments one account may have (segments mode). */
+export const MAX_CUSTOMER_SEGMENTS = 100;
+
+/** The colours Kommo allows for customer segments: hex without `#`, unlike status colours. */
+export const SEGMENT_COLORS = [
+  '10599d',
+  '2176ff',
+  '006acc',
+  '07a0c3',
+  '247ba0',
+  '177e89',
+  '046e8f',
+  '598381',
+  '0c7c59',
+  '495f41',
+  '00a44b',
+  '08605f',
+  'bf2600',
+  '06d6a0',
+  'e14945',
+  '79b473',
+  'ae003f',
+  'a2ad59',
+  'cd0f53',
+  '8e936d',
+  '832161',
+  '2e5339',
+  'bf126f',
+  '6f7c12',
+  'ff5376',
+  'dd1c1a',
+  'bb304e',
+  '631d76',
+  '9d2b32',
+  '4a001f',
+  'b118c8',
+  '6a0f49',
+  '6610f2',
+  'b38a58',
+  '8963ba',
+  '4b3666',
+  '932f6d',
+  '6b2d5c',
+  '6461a0',
+  '4f517d',
+] as const;
+
+/** The most short links one `POST /api/v4/short_links` may carry. */
+export const MAX_SHORT_LINKS = 250;
+
+/** The most chat templates one list page may hold (`limit`): 50, not the usual 250. */
+export const MAX_CHAT_TEMPLATES_PAGE_LIMIT = 50;
+
+/** The longest `waba_header` of a WhatsApp chat template. */
+export const WABA_HEADER_MAX_LENGTH = 60;
+
+/** The longest `reject_reason` of a WhatsApp template review. */
+export const REVIEW_REJECT_REASON_MAX_LENGTH = 65_535;
+
+/** The most trusted domains of a website button (CRM Plugin). */
+export const MAX_TRUSTED_WEBSITES = 10;
+
 /** The most tasks one `salesbot.run` request carries. */
 export const MAX_SALESBOT_TASKS = 100;
 

@@ -18,6 +18,7 @@ import {
   KommoApiError,
   KommoError,
   RequestValidationError,
+  type KommoValidationError,
   ResponseValidationError,
   isKommoError,
   type KommoFieldError,
@@ -198,12 +199,27 @@ export interface BatchSpec<I, R> {
   maxChunkSize: number;
   /** What is written, for messages (`leads`). */
   what: string;
-  /** Sends one chunk (items already carry their `request_id`) and returns the parsed refs. */
-  send(chunk: I[], options: RequestOptions): Promise<R[]>;
+  /**
+   * Sends one chunk (items already carry their `request_id`) and returns the parsed refs, or
+   * the refs plus the items Kommo refused inside a successful answer (calls, short links).
+   */
+  send(chunk: I[], options: RequestOptions): Promise<R[] | ChunkAnswer<R>>;
   /** The request ids a ref echoes (an array for complex leads). */
   requestIds(ref: NoInfer<R>): string[];
   /** Chunks to keep in flight now (the limiter's measure); {@link DEFAULT_BATCH_CONCURRENCY} without. */
   inFlight?: () => number;
+}
+
+/**
+ * A successful answer that refused some items of its chunk: `/api/v4/calls` lists them in
+ * `errors[]`, `/api/v4/short_links` leaves them out. @internal
+ */
+export interface ChunkAnswer<R> {
+  refs: R[];
+  /** The refused items, keyed by `request_id` (or their position in the chunk). */
+  refused: KommoValidationError[];
+  /** What the refused items report as their `error`. */
+  error: KommoError;
 }
 
 function checkInt(
@@ -383,10 +399,15 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
     try {
       // A signal of its own per chunk (AbortSignal.any adds no listener to the caller's): with up
       // to 32 chunks in flight, their listeners on one signal would pass Node's warning at 10.
-      refs = await spec.send(
+      const answer = await spec.send(
         chunk,
         signal ? { ...requestOptions, signal: AbortSignal.any([signal]) } : requestOptions,
       );
+      refs = Array.isArray(answer) ? answer : answer.refs;
+      if (!Array.isArray(answer) && answer.refused.length > 0) {
+        chunkErrors.push(answer.error);
+        markRefused(answer, job.indexes, byId, settle);
+      }
     } catch (caught) {
       const error = isKommoError(caught)
         ? caught
@@ -466,6 +487,24 @@ export async function runBatch<I extends { request_id?: string | undefined }, R>
     final,
     chunkErrors,
   );
+}
+
+/** Marks the items a successful answer refused as `failed`, with their errors. */
+function markRefused<R>(
+  answer: ChunkAnswer<R>,
+  indexes: readonly number[],
+  byId: Map<string, number>,
+  settle: (index: number, result: BatchItemResult<R>) => void,
+): void {
+  const named = new Map<number, KommoFieldError[]>();
+  for (const entry of answer.refused) {
+    const index = byId.get(entry.requestId) ?? positional(entry.requestId, indexes);
+    if (index === undefined) continue;
+    entry.index = index;
+    named.set(index, [...(named.get(index) ?? []), ...entry.errors]);
+  }
+  for (const [index, errors] of named)
+    settle(index, { index, status: 'failed', errors, error: answer.error });
 }
 
 /**

@@ -381,7 +381,7 @@ function str(value: unknown): string | undefined {
 export function parseValidationErrors(body: unknown): KommoValidationError[] {
   if (!isRecord(body)) return [];
   const raw = body['validation-errors'] ?? body['validation_errors'];
-  if (!Array.isArray(raw)) return [];
+  if (!Array.isArray(raw)) return parseItemErrors(body);
   const out: KommoValidationError[] = [];
   for (const entry of raw) {
     if (!isRecord(entry)) continue;
@@ -399,6 +399,28 @@ export function parseValidationErrors(body: unknown): KommoValidationError[] {
     out.push({ requestId: str(entry['request_id']) ?? '', errors });
   }
   return out;
+}
+
+/**
+ * Reads the third 400 shape, `/api/v4/calls`'s `{ _total_items, errors: [{ title, … }] }`: one
+ * entry per refused item, keyed by its `request_id` when Kommo sends one. Only bodies with
+ * `_total_items` qualify, so a stray `errors` key elsewhere is not read as item errors.
+ *
+ * @internal
+ */
+export function parseItemErrors(body: Record<string, unknown>): KommoValidationError[] {
+  const raw = body['errors'];
+  if (!('_total_items' in body) || !Array.isArray(raw)) return [];
+  return raw.filter(isRecord).map((e) => ({
+    requestId: str(e['request_id']) ?? '',
+    errors: [
+      {
+        code: str(e['code']) ?? str(e['title']) ?? '',
+        path: str(e['path']) ?? '',
+        detail: str(e['detail']) ?? str(e['title']) ?? '',
+      },
+    ],
+  }));
 }
 
 /** What {@link toKommoError} needs to know about a failed answer. @internal */

@@ -118,6 +118,8 @@ interface Node {
 interface Def {
   type: string;
   checks?: readonly unknown[] | undefined;
+  /** A string or number format (`z.url()`, `z.email()`, `z.int()`): a check of the node's own. */
+  format?: string | undefined;
   coerce?: boolean | undefined;
   innerType?: Node;
   element?: Node;
@@ -198,11 +200,21 @@ function byZod(node: Node): Check {
 
 const pass: Check = () => true;
 
+/**
+ * Whether zod must judge a node itself: it has checks, a format (zod 4 keeps `z.url()`'s
+ * format on the node, not in `checks`) or coercion.
+ */
+function zodRuns(def: Def): boolean {
+  return (
+    (def.checks !== undefined && def.checks.length > 0) || def.format !== undefined || !!def.coerce
+  );
+}
+
 function build(node: Node): Check {
   const zod = node._zod;
   const def = zod.def;
-  // Checks (`.min()`, `.int()`, `.refine()`…) and coercion are zod's to run.
-  if ((def.checks && def.checks.length > 0) || def.coerce) return byZod(node);
+  // Checks (`.min()`, `.int()`, `.refine()`…), formats and coercion are zod's to run.
+  if (zodRuns(def)) return byZod(node);
   switch (def.type) {
     case 'string':
       return (v) => typeof v === 'string';
@@ -292,7 +304,7 @@ function leaf(node: Node): Pick<Field, 'kind' | 'nullable' | 'optional'> {
   let optional = false;
   for (let n = node; ;) {
     const def = n._zod.def;
-    if ((def.checks && def.checks.length > 0) || def.coerce) break;
+    if (zodRuns(def)) break;
     if (def.type === 'optional' && def.innerType?._zod.optin !== 'defaulted') optional = true;
     else if (def.type === 'nullable') nullable = true;
     else {

@@ -37,14 +37,23 @@ const groups = route({
   schemas: () => load().then((m) => m.customFieldGroupRouteSchemas()),
 });
 
-/** Custom-field groups (tabs): `kommo.customFields.groups`. Group ids are strings. */
+/**
+ * Custom-field groups (tabs) of leads, contacts, companies, customers and catalogs
+ * (`catalogs/<id>`): `kommo.customFields.groups`. Group ids are strings.
+ */
 export class CustomFieldGroups extends APIResource {
-  #of(entity: s.CustomFieldEntityType) {
-    return groups.on(this._client, (sc) => `${fieldsPath(sc, entity)}/groups`);
+  #of(entity: s.CustomFieldGroupEntityType) {
+    return groups.on(this._client, (sc) => {
+      const type = parseInput(sc.entityType, entity, 'field-group entity type');
+      return `/api/v4/${type}/custom_fields/groups`;
+    });
   }
 
   /** Lists the groups of an entity type. */
-  list(entity: s.CustomFieldEntityType, options?: ListOptions): PagePromise<s.CustomFieldGroup> {
+  list(
+    entity: s.CustomFieldGroupEntityType,
+    options?: ListOptions,
+  ): PagePromise<s.CustomFieldGroup> {
     return this.#of(entity).list(undefined, options);
   }
 
@@ -54,7 +63,7 @@ export class CustomFieldGroups extends APIResource {
    * @throws {@link NotFoundError} for an unknown group.
    */
   get(
-    entity: s.CustomFieldEntityType,
+    entity: s.CustomFieldGroupEntityType,
     groupId: string,
     options?: RequestOptions,
   ): Promise<s.CustomFieldGroup> {
@@ -63,7 +72,7 @@ export class CustomFieldGroups extends APIResource {
 
   /** Creates a group (admin only). */
   create(
-    entity: s.CustomFieldEntityType,
+    entity: s.CustomFieldGroupEntityType,
     params: s.CustomFieldGroupCreateParams,
     options?: RequestOptions,
   ): Promise<s.CustomFieldGroupRef> {
@@ -72,7 +81,7 @@ export class CustomFieldGroups extends APIResource {
 
   /** Renames or re-sorts a group with exactly the fields you pass. */
   update(
-    entity: s.CustomFieldEntityType,
+    entity: s.CustomFieldGroupEntityType,
     groupId: string,
     params: s.CustomFieldGroupUpdateParams,
     options?: RequestOptions,
@@ -82,7 +91,7 @@ export class CustomFieldGroups extends APIResource {
 
   /** Deletes a group (its fields move to the main tab). */
   delete(
-    entity: s.CustomFieldEntityType,
+    entity: s.CustomFieldGroupEntityType,
     groupId: string,
     options?: RequestOptions,
   ): Promise<void> {

@@ -41,6 +41,22 @@ export {
   type WebhookListParams,
   type WebhookSubscribeParams,
 } from './webhooks.js';
+export {
+  Customers,
+  CustomerStatuses,
+  CustomerSegments,
+  CustomerTransactions,
+  CustomerBonusPoints,
+  type CustomerTransactionOptions,
+} from './customers.js';
+export { Calls } from './calls.js';
+export { Talks } from './talks.js';
+export { ShortLinks } from './short-links.js';
+export { Widgets } from './widgets.js';
+export { ChatTemplates } from './chat-templates.js';
+export { WebsiteButtons } from './website-buttons.js';
+export { Currencies } from './currencies.js';
+export { EntitySubscriptions } from './entity-subscriptions.js';
 // The names before 0.2.0, kept for one minor version (see the changelog).
 /* eslint-disable @typescript-eslint/no-deprecated */
 export { AccountResource } from './account.js';

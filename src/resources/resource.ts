@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { Kommo } from '../client.js';
 import { MAX_BATCH_ITEMS, MAX_LINKS } from '../facts.js';
 import { sendWriteMany, sendWriteOne, type AnyBatchOptions } from '../core/batch.js';
+import type { CoreRequest } from '../core/http.js';
 import type { RequestOptions } from '../core/options.js';
 import {
   getOne,
@@ -24,7 +25,7 @@ import {
 } from '../core/pagination.js';
 import { assertId } from '../core/path.js';
 import { joinWith, type QueryInput } from '../core/query.js';
-import { lazy, parseInput, requireSomeField } from '../core/schema.js';
+import { lazy, parseInput, parseResponse, requireSomeField } from '../core/schema.js';
 import type { NoteRef } from '../schemas/note.js';
 
 /** Base class of resource modules (`kommo.leads`, …): stateless, holds the client. */
@@ -389,4 +390,25 @@ export class Verbs<S extends RouteSchemas> {
   #ref(schemas: S): z.ZodType<Output<S, 'ref'>> {
     return (schemas.ref ?? z.unknown()) as z.ZodType<Output<S, 'ref'>>;
   }
+}
+
+/**
+ * Sends one request whose answer is one object (a mode switch, a balance, a review, an
+ * install) and parses it leniently; an empty answer is parsed as `{}`. The caller passes the
+ * schema it loaded from its route (`(await route.schemas()).item`): nothing here builds one.
+ *
+ * @internal
+ */
+export async function sendFor<S extends z.ZodType>(
+  client: Sender,
+  request: CoreRequest,
+  answer: { schema: S; what: string },
+  options?: RequestOptions,
+): Promise<z.infer<S>> {
+  const response = await client._send(request, options);
+  return parseResponse(answer.schema, response.body ?? {}, {
+    what: `${answer.what} (${request.method} ${request.path})`,
+    validate: client._validateResponses,
+    requestId: response.requestId,
+  });
 }

@@ -8,6 +8,7 @@
 import type { RequestOptions } from '../core/options.js';
 import type { ListOptions, PagePromise } from '../core/pagination.js';
 import type * as s from '../schemas/user.js';
+import { RecordResource } from './bases.js';
 import { APIResource, route } from './resource.js';
 
 const users = route({
@@ -21,25 +22,35 @@ const roles = route({
   path: '/api/v4/roles',
   key: 'roles',
   names: ['role', 'roles'],
+  nonEmptyUpdate: true,
   schemas: () => import('../schemas/user.js').then((m) => m.roleRouteSchemas()),
 });
 
-/** Roles: named sets of rights (`kommo.users.roles`). */
-export class Roles extends APIResource {
-  readonly #api = roles.on(this._client);
+/**
+ * Roles: named sets of rights (`kommo.users.roles`). Listing and reading need admin rights, and
+ * so do the writes; Kommo answers a write with the role.
+ *
+ * @example
+ * ```ts
+ * const role = await kommo.users.roles.create({
+ *   name: 'Sales',
+ *   rights: { leads: { view: 'A', edit: 'G', add: 'A', delete: 'D', export: 'D' }, mail_access: true },
+ * });
+ * await kommo.users.roles.update(role.id, { rights: { status_rights: null } });
+ * ```
+ */
+export class Roles extends RecordResource<s.RoleResourceTypes> {
+  /** @internal */
+  protected readonly _verbs = roles.on(this._client);
 
   /** Lists roles (admin only). */
   list(params?: s.RoleListParams, options?: ListOptions): PagePromise<s.Role> {
-    return this.#api.list(params, options);
+    return this._verbs.list(params, options);
   }
 
-  /**
-   * Reads one role.
-   *
-   * @throws {@link NotFoundError} for an unknown role.
-   */
-  get(id: number, options?: RequestOptions): Promise<s.Role> {
-    return this.#api.get(id, undefined, options);
+  /** Deletes a role (admin only; Kommo deletes one at a time). */
+  delete(id: number, options?: RequestOptions): Promise<void> {
+    return this._verbs.delete(id, options);
   }
 }
 

@@ -9,19 +9,29 @@
 import type { WebhookInputData } from '../webhooks/encode.js';
 import type { ChangeEvent, Ctx } from './context.js';
 import type { AnyEntity } from './entities.js';
+import type { SandboxCustomer } from './models/customers.js';
 import type { Store } from './state.js';
 import type {
+  SandboxCardType,
   SandboxCustomFieldValues,
-  SandboxEntityType,
   SandboxLead,
   SandboxNote,
 } from './types.js';
 
-/** `lead`, `contact`, `company`: the singular Kommo uses in webhook settings and events. */
-export const SINGULAR: Readonly<Record<SandboxEntityType, string>> = {
+/** `lead`, `contact`, `company`, `customer`: the singular of webhook settings and events. */
+export const SINGULAR: Readonly<Record<SandboxCardType, string>> = {
   leads: 'lead',
   contacts: 'contact',
   companies: 'company',
+  customers: 'customer',
+};
+
+/** The numeric `element_type` of notes and tasks in webhooks. */
+const ELEMENT_TYPE: Readonly<Record<SandboxCardType, number>> = {
+  contacts: 1,
+  leads: 2,
+  companies: 3,
+  customers: 12,
 };
 
 function webhookCustomFields(
@@ -44,19 +54,32 @@ function webhookCustomFields(
   }));
 }
 
+/** A card a write changed: a lead, contact, company or customer. */
+type AnyCard = AnyEntity | SandboxCustomer;
+
 function webhookData(
   ctx: Ctx,
-  type: SandboxEntityType,
-  e: AnyEntity,
+  type: SandboxCardType,
+  e: AnyCard,
   extra: WebhookInputData = {},
 ): WebhookInputData {
-  const tags = ctx.store.tagsOf(type, e.id).map((t) => ({ id: t.id, name: t.name }));
+  const dictionary = ctx.store.tags.table(type);
+  const tags = e.tag_ids.flatMap((id) => {
+    const tag = dictionary.get(id);
+    return tag ? [{ id: tag.id, name: tag.name }] : [];
+  });
   const base: Record<string, WebhookInputData[string]> = { id: e.id, name: e.name };
   if (type === 'leads') {
     const lead = e as SandboxLead;
     base['status_id'] = lead.status_id;
     if (extra['old_status_id'] !== undefined) base['old_status_id'] = extra['old_status_id'];
     base['price'] = lead.price ?? 0;
+  } else if (type === 'customers') {
+    const customer = e as SandboxCustomer;
+    base['status_id'] = customer.status_id;
+    base['next_price'] = customer.next_price;
+    base['next_date'] = customer.next_date;
+    base['periodicity'] = customer.periodicity;
   }
   base['responsible_user_id'] = e.responsible_user_id;
   if (extra['old_responsible_user_id'] !== undefined)
@@ -82,16 +105,16 @@ function webhookData(
   if (cf) base['custom_fields'] = cf;
   base['created_at'] = e.created_at;
   base['updated_at'] = e.updated_at;
-  if (type !== 'leads') base['type'] = SINGULAR[type];
+  if (type === 'contacts' || type === 'companies') base['type'] = SINGULAR[type];
   return base;
 }
 
-/** The webhook events of one entity write: `add_*`, or `update_*` plus status/responsible. */
+/** The webhook events of one card write: `add_*`, or `update_*` plus status/responsible. */
 export function changeEvents(
   ctx: Ctx,
-  type: SandboxEntityType,
-  before: AnyEntity | undefined,
-  after: AnyEntity,
+  type: SandboxCardType,
+  before: AnyCard | undefined,
+  after: AnyCard,
 ): ChangeEvent[] {
   const single = SINGULAR[type];
   const event = (action: string, setting: string, extra?: WebhookInputData): ChangeEvent => ({
@@ -134,7 +157,7 @@ const NOTE_TYPE_NUMBERS: Readonly<Record<string, number>> = {
 const sqlDate = (sec: number): string =>
   new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' ');
 
-/** The webhook event of a note added to a lead, contact or company (`note_lead`…). */
+/** The webhook event of a note added to a lead, contact, company or customer (`note_lead`…). */
 export function noteEvent(note: SandboxNote): ChangeEvent {
   const type = note.entity_type;
   const text = note.params['text'];
@@ -143,7 +166,7 @@ export function noteEvent(note: SandboxNote): ChangeEvent {
       id: note.id,
       note_type: NOTE_TYPE_NUMBERS[note.note_type] ?? 4,
       text: typeof text === 'string' ? text : JSON.stringify(note.params),
-      element_type: type === 'leads' ? 2 : type === 'contacts' ? 1 : 3,
+      element_type: ELEMENT_TYPE[type],
       element_id: note.entity_id,
       date_create: sqlDate(note.created_at),
       timestamp_x: sqlDate(note.updated_at),
@@ -157,7 +180,7 @@ export function noteEvent(note: SandboxNote): ChangeEvent {
       updated_at: note.updated_at,
     },
   };
-  if (type !== 'leads') data['type'] = SINGULAR[type];
+  if (type === 'contacts' || type === 'companies') data['type'] = SINGULAR[type];
   return { setting: `note_${SINGULAR[type]}`, entity: type, action: 'note', data: data as never };
 }
 

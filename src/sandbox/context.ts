@@ -13,8 +13,8 @@ import type { Store } from './state.js';
 export interface ChangeEvent {
   /** The settings name a subscription lists to receive it, e.g. `status_lead`. */
   setting: string;
-  /** The webhook entity key (`leads`, `contacts`, `companies`; chats add `unsorted`, `talks`, `messages`). */
-  entity: 'leads' | 'contacts' | 'companies' | 'unsorted' | 'talks' | 'messages';
+  /** The webhook entity key (`leads`, `contacts`, `companies`, `customers`; chats add `unsorted`, `talks`, `messages`). */
+  entity: 'leads' | 'contacts' | 'companies' | 'customers' | 'unsorted' | 'talks' | 'messages';
   /** The webhook action (`add`, `update`, `status`, `responsible`, `note`, `delete`). */
   action: string;
   data: WebhookInputData;

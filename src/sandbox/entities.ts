@@ -15,8 +15,10 @@ import { SINGULAR, changeEvents } from './changes.js';
 import type { Ctx } from './context.js';
 import { ISSUE } from './problems.js';
 import type {
+  SandboxCardType,
   SandboxCompany,
   SandboxContact,
+  SandboxEntityBase,
   SandboxEntityType,
   SandboxLead,
   SandboxPipeline,
@@ -39,10 +41,15 @@ export type AnyEntity = SandboxLead | SandboxContact | SandboxCompany;
 /** The entity types with custom fields, tags, notes and links. */
 export const ENTITY_TYPES: readonly SandboxEntityType[] = ['leads', 'contacts', 'companies'];
 
-/** Whether a status id is one of the closing ones, the same in every pipeline. */
-const isClosedStatus = (id: number): boolean => id === WON_STATUS_ID || id === LOST_STATUS_ID;
+/** The cards with notes, tags and links: the entities and customers. */
+export const CARD_TYPES: readonly SandboxCardType[] = [...ENTITY_TYPES, 'customers'];
 
-const COMMON_KEYS = [
+/** Whether a status id is one of the closing ones, the same in every pipeline. */
+export const isClosedStatus = (id: number): boolean =>
+  id === WON_STATUS_ID || id === LOST_STATUS_ID;
+
+/** The keys every card's write accepts (customers add their own). */
+export const COMMON_KEYS = [
   'name',
   'responsible_user_id',
   'created_by',
@@ -217,11 +224,11 @@ export function planEntity(
   };
 }
 
-/** Fields every entity has; returns the sent `name`. */
-function commonFields(
+/** Fields every card has (customers too); returns the sent `name`. */
+export function commonFields(
   ctx: Ctx,
   item: JsonObject,
-  next: AnyEntity,
+  next: SandboxEntityBase,
   mode: 'create' | 'update',
   prefix: string,
   issues: Issues,
@@ -337,7 +344,7 @@ type TagOp = (current: number[]) => number[];
 
 function tagRefs(
   ctx: Ctx,
-  type: SandboxEntityType,
+  type: SandboxCardType,
   value: unknown,
   path: string,
   issues: Issues,
@@ -361,9 +368,10 @@ function tagRefs(
   return refs;
 }
 
-function tagOps(
+/** The tag changes of one write (`_embedded.tags`, `tags_to_add`, `tags_to_delete`), in order. */
+export function tagOps(
   ctx: Ctx,
-  type: SandboxEntityType,
+  type: SandboxCardType,
   item: JsonObject,
   embedded: JsonObject,
   prefix: string,

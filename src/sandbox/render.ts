@@ -11,7 +11,8 @@ import { fail } from './problems.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../facts.js';
 import { stringOf } from './query.js';
 import type { Store } from './state.js';
-import type { SandboxCompany, SandboxContact, SandboxEntityType, SandboxLead } from './types.js';
+import type { SandboxCustomer } from './models/customers.js';
+import type { SandboxCardType, SandboxCompany, SandboxContact, SandboxLead } from './types.js';
 
 export function self(ctx: Ctx, path: string): { self: { href: string } } {
   return { self: { href: `${ctx.baseUrl}${path}` } };
@@ -106,7 +107,7 @@ export function withSet(ctx: Ctx): Set<string> {
 
 function tagsOf(
   store: Store,
-  type: SandboxEntityType,
+  type: SandboxCardType,
   ids: number[],
 ): Array<{ id: number; name: string; color: string | null }> {
   const table = store.tags.table(type);
@@ -124,11 +125,11 @@ function refs(
   return ids.map((id) => ({ id, _links: self(ctx, `/api/v4/${type}/${String(id)}`) }));
 }
 
-function linkedIds(store: Store, type: SandboxEntityType, id: number, toType: string): number[] {
+function linkedIds(store: Store, type: SandboxCardType, id: number, toType: string): number[] {
   return store.links.of(type, id, toType).map((l) => l.to_entity_id);
 }
 
-function catalogElements(store: Store, type: SandboxEntityType, id: number): unknown[] {
+function catalogElements(store: Store, type: SandboxCardType, id: number): unknown[] {
   return store.links
     .of(type, id, 'catalog_elements')
     .map((l) => ({ id: l.to_entity_id, metadata: l.metadata }));
@@ -180,7 +181,12 @@ export function renderContact(
   };
   if (w.has('leads'))
     embedded['leads'] = refs(ctx, 'leads', linkedIds(ctx.store, 'contacts', contact.id, 'leads'));
-  if (w.has('customers')) embedded['customers'] = [];
+  if (w.has('customers'))
+    embedded['customers'] = refs(
+      ctx,
+      'customers',
+      linkedIds(ctx.store, 'contacts', contact.id, 'customers'),
+    );
   if (w.has('catalog_elements'))
     embedded['catalog_elements'] = catalogElements(ctx.store, 'contacts', contact.id);
   out['_embedded'] = embedded;
@@ -206,9 +212,37 @@ export function renderCompany(
     );
   if (w.has('leads'))
     embedded['leads'] = refs(ctx, 'leads', linkedIds(ctx.store, 'companies', company.id, 'leads'));
-  if (w.has('customers')) embedded['customers'] = [];
+  if (w.has('customers'))
+    embedded['customers'] = refs(
+      ctx,
+      'customers',
+      linkedIds(ctx.store, 'companies', company.id, 'customers'),
+    );
   if (w.has('catalog_elements'))
     embedded['catalog_elements'] = catalogElements(ctx.store, 'companies', company.id);
+  out['_embedded'] = embedded;
+  return out;
+}
+
+export function renderCustomer(
+  ctx: Ctx,
+  customer: SandboxCustomer,
+  w: Set<string>,
+): Record<string, unknown> {
+  const { tag_ids, segment_ids, ...fields } = customer;
+  const out: Record<string, unknown> = {
+    ...fields,
+    _links: self(ctx, `/api/v4/customers/${String(customer.id)}`),
+  };
+  const embedded: Record<string, unknown> = {
+    tags: tagsOf(ctx.store, 'customers', tag_ids),
+    segments: refs(ctx, 'customers/segments', segment_ids),
+  };
+  for (const type of ['contacts', 'companies'] as const)
+    if (w.has(type))
+      embedded[type] = refs(ctx, type, linkedIds(ctx.store, 'customers', customer.id, type));
+  if (w.has('catalog_elements'))
+    embedded['catalog_elements'] = catalogElements(ctx.store, 'customers', customer.id);
   out['_embedded'] = embedded;
   return out;
 }

@@ -31,6 +31,8 @@ import {
 import { mulberry32, pick } from './prng.js';
 import type {
   SandboxAccount,
+  SandboxCardType,
+  SandboxFieldEntityType,
   SandboxCatalog,
   SandboxCatalogElement,
   SandboxCompany,
@@ -394,10 +396,10 @@ class LinkStore {
 
 /** The per-entity-type tag dictionaries. @internal */
 class TagStore {
-  readonly #byType = new Map<SandboxEntityType, Map<number, SandboxTag>>();
+  readonly #byType = new Map<SandboxCardType, Map<number, SandboxTag>>();
   #next = 100_001;
 
-  table(type: SandboxEntityType): Map<number, SandboxTag> {
+  table(type: SandboxCardType): Map<number, SandboxTag> {
     let table = this.#byType.get(type);
     if (!table) {
       table = new Map();
@@ -406,14 +408,14 @@ class TagStore {
     return table;
   }
 
-  byName(type: SandboxEntityType, name: string): SandboxTag | undefined {
+  byName(type: SandboxCardType, name: string): SandboxTag | undefined {
     const wanted = name.trim().toLowerCase();
     for (const tag of this.table(type).values()) if (tag.name.toLowerCase() === wanted) return tag;
     return undefined;
   }
 
   /** The tag with this name, created when missing (an existing name returns its id). */
-  ensure(type: SandboxEntityType, name: string, color: string | null = null): SandboxTag {
+  ensure(type: SandboxCardType, name: string, color: string | null = null): SandboxTag {
     const found = this.byName(type, name);
     if (found) return found;
     const tag: SandboxTag = {
@@ -502,7 +504,7 @@ export class Store implements SandboxState {
   }
 
   /** Fields of one entity type. */
-  fieldsOf(type: SandboxEntityType): SandboxCustomField[] {
+  fieldsOf(type: SandboxFieldEntityType): SandboxCustomField[] {
     return this.customFields.filter((f) => f.entity_type === type);
   }
 

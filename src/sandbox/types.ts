@@ -8,6 +8,12 @@
 /** The entity types that carry custom fields, tags, notes and links. */
 export type SandboxEntityType = 'leads' | 'contacts' | 'companies';
 
+/** The cards with notes and tags: the entities, and customers (`models/customers.ts`). */
+export type SandboxCardType = SandboxEntityType | 'customers';
+
+/** Where custom fields live: the cards, customer segments, and catalogs (`catalogs/<id>`). */
+export type SandboxFieldEntityType = SandboxCardType | 'customers/segments' | `catalogs/${number}`;
+
 /** One value of a custom field, as Kommo answers it (`{value, enum_id, enum_code}`…). */
 export type SandboxFieldValue = Record<string, unknown>;
 
@@ -68,10 +74,10 @@ export interface SandboxContact extends SandboxEntityBase {
 /** A company. */
 export type SandboxCompany = SandboxEntityBase;
 
-/** A note of a lead, contact or company. */
+/** A note of a lead, contact, company or customer. */
 export interface SandboxNote {
   id: number;
-  entity_type: SandboxEntityType;
+  entity_type: SandboxCardType;
   entity_id: number;
   created_by: number;
   updated_by: number;
@@ -134,6 +140,8 @@ export interface SandboxUser {
 export interface SandboxRole {
   id: number;
   name: string;
+  /** As written through `/api/v4/roles`; seeded roles have none (everything denied). */
+  rights?: Record<string, unknown>;
 }
 
 /** A users group. */
@@ -165,7 +173,7 @@ export interface SandboxCustomField {
   required_statuses: Array<{ status_id: number; pipeline_id: number }>;
   is_deletable: boolean;
   is_predefined: boolean;
-  entity_type: SandboxEntityType;
+  entity_type: SandboxFieldEntityType;
   remind: string | null;
   currency: string | null;
   hidden_statuses: Array<{ status_id: number; pipeline_id: number }>;
@@ -177,7 +185,7 @@ export interface SandboxCustomFieldGroup {
   id: string;
   name: string;
   sort: number;
-  entity_type: SandboxEntityType;
+  entity_type: SandboxFieldEntityType;
   is_predefined: boolean;
   type: string;
 }

@@ -12,7 +12,7 @@ import type { Store } from './state.js';
 import type {
   SandboxCustomField,
   SandboxCustomFieldValues,
-  SandboxEntityType,
+  SandboxFieldEntityType,
   SandboxFieldValue,
 } from './types.js';
 
@@ -63,6 +63,19 @@ export function optInt(
   if (value === null && nullable) return null;
   if (isInt(value)) return value;
   issues.add(ISSUE.type(`${prefix}${key}`, 'int'));
+  return undefined;
+}
+
+/** Reads an optional bool field; reports `InvalidType` on anything else. */
+export function optBool(
+  item: JsonObject,
+  key: string,
+  prefix: string,
+  issues: Issues,
+): boolean | undefined {
+  const value = item[key];
+  if (value === undefined || typeof value === 'boolean') return value;
+  issues.add(ISSUE.type(`${prefix}${key}`, 'bool'));
   return undefined;
 }
 
@@ -268,7 +281,7 @@ function normalizeValue(
  */
 export function applyCustomFields(
   store: Store,
-  type: SandboxEntityType,
+  type: SandboxFieldEntityType,
   input: unknown,
   current: SandboxCustomFieldValues[] | null,
   prefix: string,

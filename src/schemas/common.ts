@@ -130,6 +130,9 @@ export const RequestIdSchema = z
   .max(100)
   .regex(/^[A-Za-z0-9_-]+$/, 'request_id may contain only letters, digits, "_" and "-"');
 
+/** An absolute `http(s)` URL (recordings, links, buttons). */
+export const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' });
+
 /** `1..250`, Kommo's page-size bound. */
 export const LimitSchema = z.number().int().min(1).max(250);
 /** A 1-based page number. */

@@ -34,6 +34,21 @@ export const CustomFieldEntityTypeSchema = z
     'Expected leads, contacts, companies, customers, customers/segments or catalogs/<id>',
   );
 
+/**
+ * Entities with field groups (tabs): `leads`, `contacts`, `companies`, `customers`, or a
+ * catalog as `catalogs/<id>`. Segments have fields but no groups.
+ */
+export type CustomFieldGroupEntityType =
+  'leads' | 'contacts' | 'companies' | 'customers' | `catalogs/${number}`;
+
+/** Validates a {@link CustomFieldGroupEntityType}. */
+export const CustomFieldGroupEntityTypeSchema = z
+  .string()
+  .regex(
+    /^(leads|contacts|companies|customers|catalogs\/[1-9]\d{0,15})$/,
+    'Expected leads, contacts, companies, customers or catalogs/<id>',
+  );
+
 /** An option of an enum field (`select`, `multiselect`, `radiobutton`, `multitext`). */
 const CustomFieldEnumSchema = z.looseObject({
   id: z.number(),
@@ -297,6 +312,7 @@ export function customFieldGroupRouteSchemas() {
     create: CustomFieldGroupCreateParamsSchema,
     update: CustomFieldGroupUpdateParamsSchema,
     id: CustomFieldGroupIdSchema,
-    entityType: CustomFieldEntityTypeSchema,
+    // Segments have fields but no groups: the group routes take the narrower type.
+    entityType: CustomFieldGroupEntityTypeSchema,
   };
 }

@@ -120,6 +120,11 @@ export type {
   UserGetParams,
   Role,
   RoleListParams,
+  RoleRef,
+  RoleRightsInput,
+  RoleCreateParams,
+  RoleUpdateParams,
+  RoleResourceTypes,
 } from './user.js';
 export { CALL_STATUS } from '../facts.js';
 export type {
@@ -142,6 +147,7 @@ export type {
   CustomField,
   CustomFieldEnum,
   CustomFieldEntityType,
+  CustomFieldGroupEntityType,
   CustomFieldGroup,
   CustomFieldRef,
   CustomFieldGroupRef,
@@ -271,6 +277,78 @@ export type {
   CatalogElementResourceTypes,
 } from './catalog.js';
 export type { ContactChat, ContactChatListParams, ContactChatLinkInput } from './contact-chat.js';
+export { SEGMENT_COLORS } from '../facts.js';
+export type {
+  Customer,
+  CustomerRef,
+  CustomerWith,
+  CustomerListParams,
+  CustomerGetParams,
+  CustomerCreateParams,
+  CustomerUpdateParams,
+  CustomerUpdateItem,
+  CustomerResourceTypes,
+  CustomersModeName,
+  CustomersModeParams,
+  CustomersModeResult,
+  CustomerStatus,
+  CustomerStatusType,
+  CustomerStatusRef,
+  CustomerStatusCreateParams,
+  CustomerStatusUpdateParams,
+  CustomerStatusResourceTypes,
+  CustomerSegment,
+  SegmentColor,
+  CustomerSegmentListParams,
+  CustomerSegmentCreateParams,
+  CustomerSegmentUpdateParams,
+  CustomerSegmentResourceTypes,
+  CustomerTransaction,
+  CustomerTransactionRef,
+  CustomerTransactionCreateParams,
+  CustomerTransactionListParams,
+  BonusPointsBalance,
+} from './customer.js';
+export type { CallDirection, CallEntityType, CallCreateParams, CallRef } from './call.js';
+export type { Talk, TalkListParams, TalkCloseParams } from './talk.js';
+export type { ShortLink, ShortLinkCreateParams } from './short-link.js';
+export type {
+  Widget,
+  WidgetSettingType,
+  WidgetSettingTemplate,
+  WidgetListParams,
+  WidgetInstallParams,
+} from './widget.js';
+export type {
+  ChatTemplate,
+  ChatTemplateType,
+  ChatTemplateReviewStatus,
+  WabaCategory,
+  ChatTemplateButton,
+  ChatTemplateButtonInput,
+  ChatTemplateReview,
+  ChatTemplateListParams,
+  ChatTemplateGetParams,
+  ChatTemplateCreateParams,
+  ChatTemplateUpdateParams,
+  ChatTemplateUpdateItem,
+  ChatTemplateReviewParams,
+  ChatTemplateResourceTypes,
+} from './chat-template.js';
+export type {
+  WebsiteButton,
+  WebsiteButtonCreated,
+  WebsiteButtonCreateParams,
+  WebsiteButtonUpdateParams,
+  WebsiteButtonListParams,
+  WebsiteButtonGetParams,
+} from './website-button.js';
+export type { Currency, CurrencyListParams } from './currency.js';
+export type {
+  EntitySubscription,
+  SubscriptionEntityType,
+  EntitySubscriptionListParams,
+} from './entity-subscription.js';
 export type {
   DriveFile,
   DriveFileType,

@@ -6,7 +6,15 @@
  */
 
 import { z } from 'zod';
-import { LimitSchema, LinksSchema, PageSchema, collectionSchema, idOrObject } from './common.js';
+import {
+  IdSchema,
+  LimitSchema,
+  LinksSchema,
+  PageSchema,
+  RequestIdSchema,
+  collectionSchema,
+  idOrObject,
+} from './common.js';
 import { openEnum } from './custom-field-values.js';
 
 /** A right letter: `A` all, `G` own group, `M` only where responsible, `D` denied. */
@@ -59,7 +67,7 @@ const UserRightsSchema = z.looseObject({
 export type UserRights = z.infer<typeof UserRightsSchema>;
 
 /** A role as embedded in a user. */
-const RoleRefSchema = z.looseObject({
+const UserRoleRefSchema = z.looseObject({
   id: z.number(),
   name: z.string().nullish(),
   _links: LinksSchema.nullish(),
@@ -82,7 +90,7 @@ export const UserSchema = z.looseObject({
   _links: LinksSchema.nullish(),
   _embedded: z
     .looseObject({
-      roles: z.array(idOrObject(RoleRefSchema)).nullish(),
+      roles: z.array(idOrObject(UserRoleRefSchema)).nullish(),
       groups: z.array(idOrObject(UserGroupRefSchema)).nullish(),
     })
     .nullish(),
@@ -140,6 +148,85 @@ export const RoleListParamsSchema = z.strictObject({
 /** Params of `users.roles.list`. */
 export type RoleListParams = z.infer<typeof RoleListParamsSchema>;
 
+/** A right letter to write. */
+const RightLetterInputSchema = z.enum(['A', 'G', 'M', 'D']);
+
+/** Rights on leads, contacts or companies to write. */
+const EntityRightsInputSchema = z.strictObject({
+  view: RightLetterInputSchema.optional(),
+  edit: RightLetterInputSchema.optional(),
+  add: RightLetterInputSchema.optional(),
+  delete: RightLetterInputSchema.optional(),
+  export: RightLetterInputSchema.optional(),
+});
+
+/** The rights of a role to write; omitted rights are denied. */
+const RoleRightsInputSchema = z.strictObject({
+  leads: EntityRightsInputSchema.optional(),
+  contacts: EntityRightsInputSchema.optional(),
+  companies: EntityRightsInputSchema.optional(),
+  tasks: z
+    .strictObject({
+      edit: RightLetterInputSchema.optional(),
+      delete: RightLetterInputSchema.optional(),
+    })
+    .optional(),
+  /** Rights per lead status; `null` or `[]` on update removes them (unsorted ones become denied). */
+  status_rights: z
+    .array(
+      z.strictObject({
+        entity_type: z.enum(['leads', 'unsorted']),
+        pipeline_id: IdSchema,
+        status_id: IdSchema,
+        rights: z.strictObject({
+          view: RightLetterInputSchema.optional(),
+          edit: RightLetterInputSchema.optional(),
+          delete: RightLetterInputSchema.optional(),
+          export: RightLetterInputSchema.optional(),
+        }),
+      }),
+    )
+    .nullable()
+    .optional(),
+  mail_access: z.boolean().optional(),
+  catalog_access: z.boolean().optional(),
+});
+/** The rights of a role to write: letters `A` all, `G` group, `M` own, `D` denied. */
+export type RoleRightsInput = z.input<typeof RoleRightsInputSchema>;
+
+/** The body of a role create. */
+export const RoleCreateParamsSchema = z.strictObject({
+  name: z.string().trim().min(1),
+  /** Omitted: every right denied. */
+  rights: RoleRightsInputSchema.optional(),
+  request_id: RequestIdSchema.optional(),
+});
+/** The body of `users.roles.create` (admin only). */
+export type RoleCreateParams = z.input<typeof RoleCreateParamsSchema>;
+
+/** The body of a role update. */
+export const RoleUpdateParamsSchema = z.strictObject({
+  name: z.string().trim().min(1).optional(),
+  rights: RoleRightsInputSchema.optional(),
+});
+/** The body of `users.roles.update`: only the fields you pass are sent. */
+export type RoleUpdateParams = z.input<typeof RoleUpdateParamsSchema>;
+
+/** What a role write returns: the role (Kommo answers 201/202 with it). */
+export const RoleWriteResultSchema = RoleSchema.extend({
+  request_id: z.union([z.string(), z.number()]).nullish(),
+});
+/** What a role write returns: the role itself. */
+export type RoleRef = z.infer<typeof RoleWriteResultSchema>;
+
+/** The public types of `kommo.users.roles`, by what they are (see `RecordResource`). */
+export interface RoleResourceTypes {
+  item: Role;
+  ref: RoleRef;
+  create: RoleCreateParams;
+  update: RoleUpdateParams;
+}
+
 /**
  * The schemas of `kommo.users` by what they check, for its route spec.
  *
@@ -163,6 +250,9 @@ export function roleRouteSchemas() {
   return {
     item: RoleSchema,
     page: RoleCollectionSchema,
+    ref: RoleWriteResultSchema,
     list: RoleListParamsSchema,
+    create: RoleCreateParamsSchema,
+    update: RoleUpdateParamsSchema,
   };
 }

@@ -91,6 +91,10 @@ const NUMERIC_KEYS = new Set([
   'timestamp',
   'form_type',
   'duration',
+  // customers.*: the next purchase and its period.
+  'next_price',
+  'next_date',
+  'periodicity',
 ]);
 
 /** Keys holding `"1"`/`"0"` flags besides every `is_*`. */

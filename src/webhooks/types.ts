@@ -107,8 +107,20 @@ export interface WebhookContact extends WebhookEntityFields {
   linked_leads_id?: number[];
 }
 
-/** A customer in a `customers.*` webhook (no real sample is known: treat fields as optional). */
-export type WebhookCustomer = WebhookEntityFields;
+/**
+ * A customer in a `customers.*` webhook (periodic purchases). No real capture is known: the
+ * fields are those of the customer in the API, every one optional but the id.
+ */
+export interface WebhookCustomer extends WebhookEntityFields {
+  /** The status of the customers pipeline (periodicity mode). */
+  status_id?: number;
+  /** The expected amount of the next purchase. */
+  next_price?: number;
+  /** Unix time of the next expected purchase. */
+  next_date?: number;
+  /** Days between purchases. */
+  periodicity?: number;
+}
 
 /** A task in a `tasks.*` webhook (Kommo's key is the singular `task`). */
 export interface WebhookTask {

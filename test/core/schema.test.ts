@@ -46,7 +46,7 @@ for (const [name, module] of Object.entries(modules)) {
 
 /** The answers the SDK reads: what `parseResponse` runs on. */
 const ANSWER_ROLES =
-  /\.(item|page|ref|complexResult|typesAnswer|actionResult|summary|created|changed|answer)$/;
+  /\.(item|page|ref|complexResult|typesAnswer|actionResult|summary|created|changed|answer|reviews|reviewItem|modeResult)$/;
 const answers = [...schemas].filter(
   ([name]) => ANSWER_ROLES.test(name) || name === 'account.AccountSchema',
 );

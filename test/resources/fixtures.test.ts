@@ -173,6 +173,55 @@ const CASES: Case[] = [
     call: async (k) => (await k.webhooks.list()).items,
     expected: (a) => a._embedded.webhooks,
   },
+  {
+    file: 'customers_list.json',
+    method: 'GET',
+    path: '/api/v4/customers',
+    call: async (k) => (await k.customers.list()).items,
+    expected: (a) => a._embedded.customers,
+  },
+  {
+    file: 'talk_single.json',
+    method: 'GET',
+    path: '/api/v4/talks/1037',
+    call: (k) => k.talks.get(1037),
+    expected: (a) => a,
+  },
+  {
+    file: 'widgets_list.json',
+    method: 'GET',
+    path: '/api/v4/widgets',
+    call: async (k) => (await k.widgets.list()).items,
+    expected: (a) => a._embedded.widgets,
+  },
+  {
+    file: 'chat_templates_list_with_reviews.json',
+    method: 'GET',
+    path: '/api/v4/chats/templates',
+    call: async (k) => (await k.chatTemplates.list({ with: ['reviews'] })).items,
+    expected: (a) => a._embedded.chat_templates,
+  },
+  {
+    file: 'website_buttons_list.json',
+    method: 'GET',
+    path: '/api/v4/website_buttons',
+    call: async (k) => (await k.websiteButtons.list({ with: ['scripts'] })).items,
+    expected: (a) => a._embedded.website_buttons,
+  },
+  {
+    file: 'currencies_list.json',
+    method: 'GET',
+    path: '/api/v4/currencies',
+    call: async (k) => (await k.currencies.list()).items,
+    expected: (a) => a._embedded.currencies,
+  },
+  {
+    file: 'entity_subscriptions_list.json',
+    method: 'GET',
+    path: '/api/v4/leads/9812031/subscriptions',
+    call: async (k) => (await k.entitySubscriptions.list('leads', 9812031)).items,
+    expected: (a) => a._embedded.subscriptions,
+  },
 ];
 
 /**
@@ -194,6 +243,10 @@ const PARSED_ELSEWHERE: Record<string, string> = {
   'chats_webhook_v2.json': 'test/webhooks/parse.test.ts',
   'signature_vectors.json': 'test/webhooks/verify.test.ts',
   'webhook_lead_status_won.decoded.json': 'test/webhooks/parse.test.ts',
+  // Batch answers with refused items: their outcomes are the point.
+  'calls_created_response.json': 'test/resources/calls.test.ts',
+  'calls_error_400_entity_not_found.json': 'test/resources/calls.test.ts',
+  'short_links_created.json': 'test/resources/short-links.test.ts',
   'drive_session.json': 'test/resources/files.test.ts',
   'drive_upload_part.json': 'test/resources/files.test.ts',
   'drive_file.json': 'test/resources/files.test.ts',

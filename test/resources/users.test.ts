@@ -101,4 +101,22 @@ describe('users', () => {
     expect(embeddedIds(roles.items[0]!._embedded?.users)[0]).toBe(321321);
     await expect(client.users.roles.get(3141)).resolves.toMatchObject({ name: 'Manager' });
   });
+
+  it('creates a role (201 collection), updates one (202, the role) and deletes one', async () => {
+    const role = { id: 3200, name: 'Sales', rights: { leads: { view: 'A' }, status_rights: null } };
+    nock(HOST)
+      .post('/api/v4/roles', [{ name: 'Sales', rights: { leads: { view: 'A' } } }])
+      .reply(201, { _embedded: { roles: [{ ...role, request_id: '0' }] } }, json)
+      .patch('/api/v4/roles/3200', { rights: { status_rights: null } })
+      .reply(202, role, json)
+      .delete('/api/v4/roles/3200')
+      .reply(204);
+    const roles = testClient().users.roles;
+    expect((await roles.create({ name: 'Sales', rights: { leads: { view: 'A' } } })).id).toBe(3200);
+    expect(await roles.update(3200, { rights: { status_rights: null } })).toMatchObject({
+      name: 'Sales',
+    });
+    await roles.delete(3200);
+    await expect(roles.update(3200, {})).rejects.toBeInstanceOf(RequestValidationError);
+  });
 });

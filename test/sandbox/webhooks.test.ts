@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { parseWebhook } from '../../src/webhooks/index.js';
 import { call } from './helpers.js';
 
 interface Received {
@@ -168,5 +169,32 @@ describe('webhook delivery', () => {
     await call(sandbox, 'POST', '/api/v4/contacts', [{ name: 'x' }]);
     await sandbox.flushWebhooks();
     expect(sandbox.webhooks.map((d) => d.status)).toEqual(['skipped']);
+  });
+
+  it('sends customers.add and customers.note that parse into typed customer events', async () => {
+    const { url, received } = await startReceiver();
+    sandbox = await startSandbox({ rateLimit: false });
+    await subscribe(sandbox, url, ['add_customer', 'note_customer']);
+    await call(sandbox, 'PATCH', '/api/v4/customers/mode', {
+      mode: 'periodicity',
+      is_enabled: true,
+    });
+    const created = await call(sandbox, 'POST', '/api/v4/customers', [
+      { name: 'Acme', next_date: 1_800_000_000, next_price: 700 },
+    ]);
+    const id = created.body._embedded.customers[0].id as number;
+    await call(sandbox, 'POST', `/api/v4/customers/${String(id)}/notes`, [
+      { note_type: 'common', params: { text: 'renewal' } },
+    ]);
+    await sandbox.flushWebhooks();
+    const events = received.flatMap((r) => parseWebhook(r.body).events);
+    expect(events.map((e) => e.type)).toEqual(['customers.add', 'customers.note']);
+    const [add] = events;
+    expect(add?.type === 'customers.add' && add.data).toMatchObject({
+      id,
+      name: 'Acme',
+      next_date: 1_800_000_000,
+      next_price: 700,
+    });
   });
 });

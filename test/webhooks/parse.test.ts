@@ -440,6 +440,26 @@ describe('parseWebhook on the other shapes Kommo sends', () => {
     ]);
   });
 
+  it('reads a customer add with its status, next purchase and period as numbers', () => {
+    const { events } = parseWebhook(
+      `${account}&customers[add][0][id]=134923&customers[add][0][name]=Acme` +
+        '&customers[add][0][status_id]=4051&customers[add][0][next_price]=15000' +
+        '&customers[add][0][next_date]=1589058000&customers[add][0][periodicity]=7',
+    );
+    const [event] = events;
+    expect(event?.type).toBe('customers.add');
+    if (event?.type !== 'customers.add') return;
+    expectTypeOf(event.data.next_date).toEqualTypeOf<number | undefined>();
+    expect(event.data).toEqual({
+      id: 134923,
+      name: 'Acme',
+      status_id: 4051,
+      next_price: 15000,
+      next_date: 1589058000,
+      periodicity: 7,
+    });
+  });
+
   it('keeps unknown entities and actions as unknown events instead of throwing', () => {
     const { events } = parseWebhook(
       `${account}&leads[merge][0][id]=1&leads[merge][0][new_thing]=x&widgets[install][0][code]=abc` +

@@ -17,7 +17,17 @@ import {
   KommoError,
   PagePromise,
   type Account,
+  type BonusPointsBalance,
+  type CallRef,
   type Catalog,
+  type ChatTemplate,
+  type ChatTemplateReview,
+  type Currency,
+  type Customer,
+  type CustomerSegment,
+  type CustomerStatus,
+  type CustomerTransaction,
+  type EntitySubscription,
   type CatalogElement,
   type Company,
   type Contact,
@@ -38,13 +48,18 @@ import {
   type Pipeline,
   type PipelineStatus,
   type Role,
+  type RoleRef,
+  type ShortLink,
   type Source,
   type Tag,
+  type Talk,
   type Task,
   type TokenSet,
   type Unsorted,
   type User,
   type WebhookSubscription,
+  type WebsiteButton,
+  type Widget,
 } from 'kommo-sdk';
 import {
   parseWebhook,
@@ -117,6 +132,22 @@ interface ItemProbes {
   Account: [Account, Account['subdomain'], string | null | undefined];
   TokenSet: [TokenSet, TokenSet['access_token'], string];
   Sandbox: [Sandbox, Sandbox['url'], string];
+  // The families of issue 21.
+  Customer: [Customer, Customer['next_date'], number | null | undefined];
+  CustomerStatus: [CustomerStatus, CustomerStatus['id'], number];
+  CustomerSegment: [CustomerSegment, CustomerSegment['id'], number];
+  CustomerTransaction: [CustomerTransaction, CustomerTransaction['id'], number];
+  BonusPointsBalance: [BonusPointsBalance, BonusPointsBalance['bonus_points'], number];
+  CallRef: [CallRef, CallRef['id'], number];
+  Talk: [Talk, Talk['talk_id'], number];
+  ShortLink: [ShortLink, ShortLink['url'], string];
+  Widget: [Widget, Widget['code'], string];
+  ChatTemplate: [ChatTemplate, ChatTemplate['id'], number];
+  ChatTemplateReview: [ChatTemplateReview, ChatTemplateReview['id'], number];
+  WebsiteButton: [WebsiteButton, WebsiteButton['source_id'], number];
+  Currency: [Currency, Currency['code'], string];
+  EntitySubscription: [EntitySubscription, EntitySubscription['subscriber_id'], number];
+  RoleRef: [RoleRef, RoleRef['id'], number];
   // kommo-sdk/webhooks: every event type, its `entity` literal or a field of its `data`.
   WebhookLeadEvent: [WebhookLeadEvent, WebhookLeadEvent['entity'], 'leads'];
   WebhookLeadEventData: [WebhookLeadEvent, WebhookLeadEvent['data']['id'], number];

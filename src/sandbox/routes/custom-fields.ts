@@ -1,12 +1,13 @@
 /**
- * Custom fields and their groups, per entity type: list (`filter[type]`, `filter[id]`,
- * `order`), get, batch create and update, single `PATCH`, delete; groups with string ids.
+ * Custom fields and their groups, per entity type (the cards, customer segments, catalogs'
+ * groups): list (`filter[type]`, `filter[id]`, `order`), get, batch create and update, single
+ * `PATCH`, delete; groups with string ids.
  *
  * @module
  */
 
 import type { Ctx } from '../context.js';
-import { ENTITY_TYPES } from '../entities.js';
+import { CARD_TYPES } from '../entities.js';
 import { ISSUE, fail, type Reply } from '../problems.js';
 import { intsOf, listOf, recordOf, stringOf } from '../query.js';
 import { paginate, self } from '../render.js';
@@ -14,7 +15,7 @@ import { family, forEach, type RouteTable } from '../router.js';
 import type {
   SandboxCustomField,
   SandboxCustomFieldGroup,
-  SandboxEntityType,
+  SandboxFieldEntityType,
   SandboxFieldEnum,
 } from '../types.js';
 import { checkKeys, isInt, isObject, optString } from '../validate.js';
@@ -93,7 +94,7 @@ function renderField(ctx: Ctx, f: SandboxCustomField): Record<string, unknown> {
 
 function planField(
   ctx: Ctx,
-  type: SandboxEntityType,
+  type: SandboxFieldEntityType,
   raw: unknown,
   index: number,
   existing?: SandboxCustomField,
@@ -192,7 +193,7 @@ function planField(
   };
 }
 
-function listFields(ctx: Ctx, type: SandboxEntityType): Reply {
+function listFields(ctx: Ctx, type: SandboxFieldEntityType): Reply {
   const filter = recordOf(ctx.query['filter']);
   const types = filter['type'] === undefined ? undefined : new Set(listOf(filter['type']));
   const ids = filter['id'] === undefined ? undefined : new Set(intsOf(filter['id']));
@@ -209,7 +210,7 @@ function listFields(ctx: Ctx, type: SandboxEntityType): Reply {
 }
 
 /** The field of the path, when it is one of `type`'s. */
-function fieldOf(ctx: Ctx, type: SandboxEntityType): SandboxCustomField | undefined {
+function fieldOf(ctx: Ctx, type: SandboxFieldEntityType): SandboxCustomField | undefined {
   const f = ctx.store.customFields.get(idParam(ctx));
   return f?.entity_type === type ? f : undefined;
 }
@@ -217,7 +218,7 @@ function fieldOf(ctx: Ctx, type: SandboxEntityType): SandboxCustomField | undefi
 /** Plans a batch update item: its `id` must name a field of `type`. */
 function planFieldUpdate(
   ctx: Ctx,
-  type: SandboxEntityType,
+  type: SandboxFieldEntityType,
   raw: unknown,
   i: number,
 ): Plan<SandboxCustomField> {
@@ -229,7 +230,7 @@ function planFieldUpdate(
   return plan;
 }
 
-function writeFields(ctx: Ctx, type: SandboxEntityType, mode: 'create' | 'update'): Reply {
+function writeFields(ctx: Ctx, type: SandboxFieldEntityType, mode: 'create' | 'update'): Reply {
   const plans = batchBody(ctx).map((raw, i) =>
     mode === 'create' ? planField(ctx, type, raw, i) : planFieldUpdate(ctx, type, raw, i),
   );
@@ -240,7 +241,7 @@ function writeFields(ctx: Ctx, type: SandboxEntityType, mode: 'create' | 'update
   return listReply(ctx, 'custom_fields', items, { status: mode === 'create' ? 201 : 200 });
 }
 
-function updateField(ctx: Ctx, type: SandboxEntityType): Reply {
+function updateField(ctx: Ctx, type: SandboxFieldEntityType): Reply {
   const existing = fieldOf(ctx, type);
   if (!existing) fail(404, 'Custom field not found');
   const body = objectBody(ctx);
@@ -249,7 +250,7 @@ function updateField(ctx: Ctx, type: SandboxEntityType): Reply {
   return { status: 200, body: renderField(ctx, f) };
 }
 
-function deleteField(ctx: Ctx, type: SandboxEntityType): Reply {
+function deleteField(ctx: Ctx, type: SandboxFieldEntityType): Reply {
   const f = fieldOf(ctx, type);
   if (!f) fail(404, 'Custom field not found');
   if (!f.is_deletable) fail(400, 'This field cannot be deleted');
@@ -263,14 +264,14 @@ function renderGroup(ctx: Ctx, g: SandboxCustomFieldGroup): Record<string, unkno
   return { ...g, _links: self(ctx, `/api/v4/${g.entity_type}/custom_fields/groups/${g.id}`) };
 }
 
-function groupOf(ctx: Ctx, type: SandboxEntityType): SandboxCustomFieldGroup | undefined {
+function groupOf(ctx: Ctx, type: SandboxFieldEntityType): SandboxCustomFieldGroup | undefined {
   const g = ctx.store.fieldGroups.get(ctx.params['groupId'] ?? '');
   return g && g.entity_type === type ? g : undefined;
 }
 
 function planGroup(
   ctx: Ctx,
-  type: SandboxEntityType,
+  type: SandboxFieldEntityType,
   raw: unknown,
   i: number,
 ): Plan<Record<string, unknown>> {
@@ -282,7 +283,8 @@ function planGroup(
     requestId,
     issues,
     apply: () => {
-      const id = `${type}_${String(ctx.store.nextId('fieldGroup', 7) + 29_741_591_000_000)}`;
+      // Group ids are safe words: a catalog's `catalogs/7301` becomes `catalogs_7301_…`.
+      const id = `${type.replace('/', '_')}_${String(ctx.store.nextId('fieldGroup', 7) + 29_741_591_000_000)}`;
       const g: SandboxCustomFieldGroup = {
         id,
         name: item['name'] as string,
@@ -297,7 +299,7 @@ function planGroup(
   };
 }
 
-function updateGroup(ctx: Ctx, type: SandboxEntityType): Reply {
+function updateGroup(ctx: Ctx, type: SandboxFieldEntityType): Reply {
   const g = groupOf(ctx, type);
   if (!g) fail(404, 'Group not found');
   if (!isObject(ctx.body)) fail(400, 'Request data can not be empty');
@@ -306,7 +308,7 @@ function updateGroup(ctx: Ctx, type: SandboxEntityType): Reply {
   return { status: 200, body: renderGroup(ctx, g) };
 }
 
-function deleteGroup(ctx: Ctx, type: SandboxEntityType): Reply {
+function deleteGroup(ctx: Ctx, type: SandboxFieldEntityType): Reply {
   const g = groupOf(ctx, type);
   if (!g) fail(404, 'Group not found');
   if (g.is_predefined) fail(400, 'This group cannot be deleted');
@@ -315,7 +317,7 @@ function deleteGroup(ctx: Ctx, type: SandboxEntityType): Reply {
   return { status: 204 };
 }
 
-function routesOf(type: SandboxEntityType): RouteTable {
+function fieldRoutes(type: SandboxFieldEntityType): RouteTable {
   const base = `/api/v4/${type}/custom_fields`;
   return {
     [`GET ${base}`]: (ctx) => listFields(ctx, type),
@@ -324,22 +326,48 @@ function routesOf(type: SandboxEntityType): RouteTable {
     [`GET ${base}/:id`]: (ctx) => itemReply(fieldOf(ctx, type), (f) => renderField(ctx, f)),
     [`PATCH ${base}/:id`]: (ctx) => updateField(ctx, type),
     [`DELETE ${base}/:id`]: (ctx) => deleteField(ctx, type),
-    [`GET ${base}/groups`]: (ctx) => {
-      const groups = [...ctx.store.fieldGroups.values()].filter((g) => g.entity_type === type);
-      return paginate(ctx, 'custom_field_groups', groups, (g) => renderGroup(ctx, g), true);
-    },
-    [`POST ${base}/groups`]: (ctx) =>
-      listReply(
-        ctx,
-        'custom_field_groups',
-        batch(ctx, (raw, i) => planGroup(ctx, type, raw, i)),
-      ),
-    [`GET ${base}/groups/*groupId`]: (ctx) =>
-      itemReply(groupOf(ctx, type), (g) => renderGroup(ctx, g)),
-    [`PATCH ${base}/groups/*groupId`]: (ctx) => updateGroup(ctx, type),
-    [`DELETE ${base}/groups/*groupId`]: (ctx) => deleteGroup(ctx, type),
   };
 }
 
-/** The custom field and field group routes of leads, contacts and companies. */
-export const customFields = family('custom-fields', forEach(ENTITY_TYPES, routesOf));
+/**
+ * The group routes under `base` (`/api/v4/<type>/custom_fields`), for the entity type
+ * `typeOf` finds in the request (a catalog's is in its path).
+ */
+function groupRoutes(base: string, typeOf: (ctx: Ctx) => SandboxFieldEntityType): RouteTable {
+  return {
+    [`GET ${base}/groups`]: (ctx) => {
+      const type = typeOf(ctx);
+      const groups = [...ctx.store.fieldGroups.values()].filter((g) => g.entity_type === type);
+      return paginate(ctx, 'custom_field_groups', groups, (g) => renderGroup(ctx, g), true);
+    },
+    [`POST ${base}/groups`]: (ctx) => {
+      const type = typeOf(ctx);
+      return listReply(
+        ctx,
+        'custom_field_groups',
+        batch(ctx, (raw, i) => planGroup(ctx, type, raw, i)),
+      );
+    },
+    [`GET ${base}/groups/*groupId`]: (ctx) =>
+      itemReply(groupOf(ctx, typeOf(ctx)), (g) => renderGroup(ctx, g)),
+    [`PATCH ${base}/groups/*groupId`]: (ctx) => updateGroup(ctx, typeOf(ctx)),
+    [`DELETE ${base}/groups/*groupId`]: (ctx) => deleteGroup(ctx, typeOf(ctx)),
+  };
+}
+
+/** The catalog of a `/api/v4/catalogs/:catalogId/…` path, as a field entity type (404 when unknown). */
+function catalogType(ctx: Ctx): SandboxFieldEntityType {
+  const id = idParam(ctx, 'catalogId');
+  if (!ctx.store.catalogs.has(id)) fail(404, 'Catalog not found');
+  return `catalogs/${id}`;
+}
+
+/**
+ * The custom fields of leads, contacts, companies, customers and customer segments, and the
+ * field groups of the cards and of catalogs (segments have none).
+ */
+export const customFields = family('custom-fields', {
+  ...forEach([...CARD_TYPES, 'customers/segments'], fieldRoutes),
+  ...forEach(CARD_TYPES, (type) => groupRoutes(`/api/v4/${type}/custom_fields`, () => type)),
+  ...groupRoutes('/api/v4/catalogs/:catalogId/custom_fields', catalogType),
+});

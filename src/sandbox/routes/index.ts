@@ -11,6 +11,7 @@ import { catalogs } from './catalogs.js';
 import { companies } from './companies.js';
 import { contacts } from './contacts.js';
 import { customFields } from './custom-fields.js';
+import { customers } from './customers.js';
 import { events } from './events.js';
 import { files } from './files.js';
 import { leads } from './leads.js';
@@ -24,6 +25,14 @@ import { tasks } from './tasks.js';
 import { unsorted } from './unsorted.js';
 import { users } from './users.js';
 import { webhooks } from './webhooks.js';
+import { calls } from './calls.js';
+import { chatTemplates } from './chat-templates.js';
+import { currencies } from './currencies.js';
+import { entitySubscriptions } from './entity-subscriptions.js';
+import { shortLinks } from './short-links.js';
+import { talks } from './talks.js';
+import { websiteButtons } from './website-buttons.js';
+import { widgets } from './widgets.js';
 
 /** Every family `/api/v4` serves. */
 export const API_V4_FAMILIES: readonly RouteFamily[] = [
@@ -32,6 +41,7 @@ export const API_V4_FAMILIES: readonly RouteFamily[] = [
   companies,
   contacts,
   customFields,
+  customers,
   events,
   files,
   leads,
@@ -45,4 +55,12 @@ export const API_V4_FAMILIES: readonly RouteFamily[] = [
   unsorted,
   users,
   webhooks,
+  calls,
+  chatTemplates,
+  currencies,
+  entitySubscriptions,
+  shortLinks,
+  talks,
+  websiteButtons,
+  widgets,
 ];

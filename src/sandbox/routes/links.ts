@@ -9,16 +9,17 @@
 import { MAX_LINKS } from '../../facts.js';
 import { SINGULAR } from '../changes.js';
 import type { Ctx } from '../context.js';
-import { ENTITY_TYPES } from '../entities.js';
+import { CARD_TYPES } from '../entities.js';
+import { cardExists } from '../models/customers.js';
 import { ISSUE, fail, type Reply } from '../problems.js';
 import { intsOf, recordOf, stringOf } from '../query.js';
 import { family, forEach } from '../router.js';
-import type { SandboxEntityType, SandboxLink } from '../types.js';
+import type { SandboxCardType, SandboxLink } from '../types.js';
 import { isInt, isObject } from '../validate.js';
 import { batchBody, idParam, itemOf, listReply, runPlans, type Plan } from './shared.js';
 
 const TARGETS = new Set(['leads', 'contacts', 'companies', 'customers', 'catalog_elements']);
-const ENTITY_TARGETS = new Set<string>(ENTITY_TYPES);
+const CARD_TARGETS = new Set<string>(CARD_TYPES);
 
 function renderLinks(ctx: Ctx, links: SandboxLink[]): Reply {
   if (links.length === 0) return { status: 204 };
@@ -47,13 +48,13 @@ function linkFilter(ctx: Ctx): (l: SandboxLink) => boolean {
     (catalog === undefined || String(l.metadata?.['catalog_id']) === catalog);
 }
 
-function linksOfOne(ctx: Ctx, type: SandboxEntityType): Reply {
+function linksOfOne(ctx: Ctx, type: SandboxCardType): Reply {
   const id = idParam(ctx);
-  if (!ctx.store.entity(type, id)) return { status: 204 };
+  if (!cardExists(ctx.store, type, id)) return { status: 204 };
   return renderLinks(ctx, ctx.store.links.of(type, id).filter(linkFilter(ctx)));
 }
 
-function linksOfMany(ctx: Ctx, type: SandboxEntityType): Reply {
+function linksOfMany(ctx: Ctx, type: SandboxCardType): Reply {
   const ids = intsOf(recordOf(ctx.query['filter'])['entity_id']);
   if (ids.length === 0) fail(400, 'filter[entity_id] is required');
   const test = linkFilter(ctx);
@@ -67,7 +68,7 @@ type Action = 'link' | 'unlink';
 
 function planLink(
   ctx: Ctx,
-  type: SandboxEntityType,
+  type: SandboxCardType,
   action: Action,
   fixed: number | undefined,
   raw: unknown,
@@ -75,7 +76,7 @@ function planLink(
 ): Plan<SandboxLink | undefined> {
   const { item, requestId, issues } = itemOf(raw, i, true);
   const id = fixed ?? item['entity_id'];
-  if (fixed === undefined && (!isInt(id) || !ctx.store.entity(type, id)))
+  if (fixed === undefined && (!isInt(id) || !cardExists(ctx.store, type, id)))
     issues.add(ISSUE.choice('entity_id'));
   const toType = item['to_entity_type'];
   const toId = item['to_entity_id'];
@@ -84,8 +85,8 @@ function planLink(
   if (!isInt(toId)) issues.add(ISSUE.type('to_entity_id', 'int'));
   else if (
     typeof toType === 'string' &&
-    ENTITY_TARGETS.has(toType) &&
-    !ctx.store.entity(toType as SandboxEntityType, toId)
+    CARD_TARGETS.has(toType) &&
+    !cardExists(ctx.store, toType as SandboxCardType, toId)
   )
     issues.add(ISSUE.choice('to_entity_id'));
   const metadata =
@@ -116,21 +117,21 @@ function planLink(
   };
 }
 
-function linkWrite(type: SandboxEntityType, action: Action, scoped: boolean) {
+function linkWrite(type: SandboxCardType, action: Action, scoped: boolean) {
   return (ctx: Ctx): Reply => {
     const items = batchBody(ctx, MAX_LINKS);
     const fixed = scoped ? idParam(ctx) : undefined;
-    if (fixed !== undefined && !ctx.store.entity(type, fixed))
+    if (fixed !== undefined && !cardExists(ctx.store, type, fixed))
       fail(404, `${SINGULAR[type]} not found`);
     const results = runPlans(items.map((raw, i) => planLink(ctx, type, action, fixed, raw, i)));
     return action === 'unlink' ? { status: 204 } : listReply(ctx, 'links', results);
   };
 }
 
-/** The link routes of leads, contacts and companies. */
+/** The link routes of leads, contacts, companies and customers. */
 export const links = family(
   'links',
-  forEach(ENTITY_TYPES, (type) => {
+  forEach(CARD_TYPES, (type) => {
     const base = `/api/v4/${type}`;
     return {
       [`GET ${base}/:id/links`]: (ctx) => linksOfOne(ctx, type),

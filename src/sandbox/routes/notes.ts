@@ -6,12 +6,13 @@
 
 import { noteEvent } from '../changes.js';
 import type { Ctx } from '../context.js';
-import { ENTITY_TYPES } from '../entities.js';
+import { CARD_TYPES } from '../entities.js';
+import { cardExists } from '../models/customers.js';
 import { ISSUE, fail, type Reply } from '../problems.js';
 import { inRange, intsOf, listOf, rangeOf, recordOf } from '../query.js';
 import { paginate, self, withSet } from '../render.js';
 import { family, forEach } from '../router.js';
-import type { SandboxEntityType, SandboxNote } from '../types.js';
+import type { SandboxCardType, SandboxNote } from '../types.js';
 import { checkKeys, isInt, isObject, optInt } from '../validate.js';
 import {
   batchBody,
@@ -63,7 +64,7 @@ function render(ctx: Ctx, note: SandboxNote, withPinned: boolean): Record<string
 
 function planNote(
   ctx: Ctx,
-  type: SandboxEntityType,
+  type: SandboxCardType,
   raw: unknown,
   index: number,
   mode: 'create' | 'update',
@@ -85,7 +86,7 @@ function planNote(
   }
   const entityId = scope.entityId ?? optInt(item, 'entity_id', '', issues) ?? existing?.entity_id;
   if (mode === 'create' && entityId === undefined) issues.add(ISSUE.missing('entity_id'));
-  else if (typeof entityId === 'number' && !ctx.store.entity(type, entityId))
+  else if (typeof entityId === 'number' && !cardExists(ctx.store, type, entityId))
     issues.add(ISSUE.choice('entity_id'));
   const noteType = item['note_type'] ?? existing?.note_type;
   if (typeof noteType !== 'string' || !(noteType in WRITABLE)) {
@@ -155,7 +156,7 @@ function planNote(
   };
 }
 
-function list(type: SandboxEntityType, scoped: boolean) {
+function list(type: SandboxCardType, scoped: boolean) {
   return (ctx: Ctx): Reply => {
     const filter = recordOf(ctx.query['filter']);
     let notes: SandboxNote[];
@@ -199,7 +200,7 @@ function list(type: SandboxEntityType, scoped: boolean) {
   };
 }
 
-function getOne(type: SandboxEntityType, scoped: boolean) {
+function getOne(type: SandboxCardType, scoped: boolean) {
   return (ctx: Ctx): Reply => {
     const note = ctx.store.notes.get(idParam(ctx, 'noteId'));
     if (!note || note.entity_type !== type || (scoped && note.entity_id !== idParam(ctx)))
@@ -208,10 +209,11 @@ function getOne(type: SandboxEntityType, scoped: boolean) {
   };
 }
 
-function write(type: SandboxEntityType, mode: 'create' | 'update', scoped: boolean) {
+function write(type: SandboxCardType, mode: 'create' | 'update', scoped: boolean) {
   return (ctx: Ctx): Reply => {
     const entityId = scoped ? idParam(ctx) : undefined;
-    if (entityId !== undefined && !ctx.store.entity(type, entityId)) fail(404, 'Entity not found');
+    if (entityId !== undefined && !cardExists(ctx.store, type, entityId))
+      fail(404, 'Entity not found');
     const scope = entityId === undefined ? {} : { entityId };
     const plans = batchBody(ctx).map((item, i) => planNote(ctx, type, item, i, mode, scope));
     const refs = runPlans(plans).map((n, i) => ({
@@ -225,7 +227,7 @@ function write(type: SandboxEntityType, mode: 'create' | 'update', scoped: boole
   };
 }
 
-function updateOne(ctx: Ctx, type: SandboxEntityType): Reply {
+function updateOne(ctx: Ctx, type: SandboxCardType): Reply {
   const body = objectBody(ctx, { arrayIs405: true });
   const entityId = idParam(ctx);
   const noteId = idParam(ctx, 'noteId');
@@ -247,10 +249,10 @@ function updateOne(ctx: Ctx, type: SandboxEntityType): Reply {
   };
 }
 
-/** The note routes of leads, contacts and companies, per type and per entity. */
+/** The note routes of leads, contacts, companies and customers, per type and per card. */
 export const notes = family(
   'notes',
-  forEach(ENTITY_TYPES, (type) => {
+  forEach(CARD_TYPES, (type) => {
     const base = `/api/v4/${type}`;
     return {
       [`GET ${base}/notes`]: list(type, false),

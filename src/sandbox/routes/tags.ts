@@ -6,15 +6,15 @@
  */
 
 import type { Ctx } from '../context.js';
-import { ENTITY_TYPES } from '../entities.js';
+import { CARD_TYPES } from '../entities.js';
 import { ISSUE, type Reply } from '../problems.js';
 import { intsOf, recordOf, stringOf } from '../query.js';
 import { paginate } from '../render.js';
 import { family, forEach } from '../router.js';
-import type { SandboxEntityType, SandboxTag } from '../types.js';
+import type { SandboxCardType, SandboxTag } from '../types.js';
 import { batch, itemOf, listReply, type Plan } from './shared.js';
 
-function list(ctx: Ctx, type: SandboxEntityType): Reply {
+function list(ctx: Ctx, type: SandboxCardType): Reply {
   const filter = recordOf(ctx.query['filter']);
   const name = stringOf(filter['name'])?.toLowerCase();
   const ids = filter['id'] === undefined ? undefined : new Set(intsOf(filter['id']));
@@ -30,7 +30,7 @@ function list(ctx: Ctx, type: SandboxEntityType): Reply {
 
 function planTag(
   ctx: Ctx,
-  type: SandboxEntityType,
+  type: SandboxCardType,
   raw: unknown,
   i: number,
 ): Plan<SandboxTag & { request_id: string }> {
@@ -51,10 +51,10 @@ function planTag(
   };
 }
 
-/** The tag routes of leads, contacts and companies. */
+/** The tag routes of leads, contacts, companies and customers. */
 export const tags = family(
   'tags',
-  forEach(ENTITY_TYPES, (type) => ({
+  forEach(CARD_TYPES, (type) => ({
     [`GET /api/v4/${type}/tags`]: (ctx) => list(ctx, type),
     [`POST /api/v4/${type}/tags`]: (ctx) =>
       listReply(
