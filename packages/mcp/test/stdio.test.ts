@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { FileTokenStore, Kommo, toTokenSet } from 'kommo-sdk';
 import { startSandbox, type Sandbox } from 'kommo-sdk/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { VERSION } from '../src/version.js';
 import {
   cleanEnv,
   connectStdio,
@@ -102,7 +103,7 @@ describe('tools/list', () => {
     expect(byName['move_lead']).toMatchObject({ destructiveHint: true, idempotentHint: true });
     expect(byName['update_leads']).toMatchObject({ destructiveHint: true, idempotentHint: true });
     expect(byName['add_note']).toMatchObject({ destructiveHint: false, idempotentHint: false });
-    expect(s.client.getServerVersion()).toMatchObject({ name: 'kommo-mcp', version: '0.1.0' });
+    expect(s.client.getServerVersion()).toMatchObject({ name: 'kommo-mcp', version: VERSION });
   });
 
   it('lists no write tool in read-only mode, and refuses to call one', async () => {
