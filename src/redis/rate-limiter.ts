@@ -345,7 +345,11 @@ export class RedisRateLimiter implements RateLimiter {
       });
   }
 
-  /** {@inheritDoc RateLimiter.suggestedInFlight} */
+  /**
+   * How many requests of this kind to keep in flight so that the limit, not the round trip,
+   * sets the pace (walks and batches size their work by it), from this process's measured
+   * round trips.
+   */
   suggestedInFlight(key: string, request: SlotRequest): number {
     const model = this.#accounts.get(key)?.model;
     return inFlightFor(this.#rate, model?.roundTrip(tripKind(request.method, request.path)));
