@@ -529,19 +529,11 @@ async function runImport(
           `${checkpointPath} says this import finished: nothing to do (delete it to import again)`,
         );
       } else {
+        // One lookup by key, over the rows' bodies (each carries its key in the key field). It is
+        // the SDK batch's `reconcile`: a chunk of unknown outcome in this run (a 5xx, a timeout)
+        // is settled by createMany itself, which resends only the absent rows; `settle` below
+        // uses it for the rows a killed run left in flight, which no batch knows.
         const reconcile = keyField
-          ? keyFieldReconciler<number>(
-              conn.kommo,
-              entity,
-              keyField.id,
-              (i) => bodies[i]?.key ?? '',
-              stats,
-            )
-          : undefined;
-        // The same lookup as the SDK batch's `reconcile`: a chunk of unknown outcome in this run
-        // (a 5xx, a timeout) is settled by createMany itself, which resends only the absent rows.
-        // `settle` below covers the rows a killed run left in flight, which no batch knows.
-        const liveReconcile = keyField
           ? keyFieldReconciler<Record<string, unknown>>(
               conn.kommo,
               entity,
@@ -566,7 +558,7 @@ async function runImport(
           ctx.note(
             `looking up ${String(unknown.length)} row(s) of unknown outcome by ${keyField?.code ?? keyField?.name ?? ''} …`,
           );
-          const found = await reconcile(unknown);
+          const found = await reconcile(unknown.map((i) => bodies[i]?.body ?? {}));
           const entries: Array<[number, RowOutcome]> = unknown.map((i, k) => {
             const ref = found[k];
             return [
@@ -610,7 +602,7 @@ async function runImport(
                 conn.kommo,
                 entity,
                 chunkRows.map((i) => bodies[i]?.body ?? {}),
-                liveReconcile,
+                reconcile,
               );
               const entries: Array<[number, RowOutcome]> = chunkRows.map((i, k) => [
                 i,
@@ -751,15 +743,21 @@ async function sdkValidation(
 }
 
 /** The batch options an import passes: `reconcile` answers with the refs it found by key. */
-type ImportBatchOptions = BatchOptions<unknown, { id: number }>;
+type ImportBatchOptions = BatchOptions<Record<string, unknown>, { id: number }>;
 
 /** `kommo[entity].createMany`, bound: the three resources take the same batch options. */
 function createManyOf(
   kommo: Kommo,
   entity: TransferEntity,
-): (items: unknown[], options: ImportBatchOptions) => Promise<Array<{ id: number }>> {
+): (
+  items: Array<Record<string, unknown>>,
+  options: ImportBatchOptions,
+) => Promise<Array<{ id: number }>> {
   const resource = kommo[entity] as unknown as {
-    createMany(items: unknown[], options: ImportBatchOptions): Promise<Array<{ id: number }>>;
+    createMany(
+      items: Array<Record<string, unknown>>,
+      options: ImportBatchOptions,
+    ): Promise<Array<{ id: number }>>;
   };
   return (items, options) => resource.createMany(items, options);
 }
@@ -776,12 +774,7 @@ async function sendChunk(
     const refs = await createMany(items, {
       chunkSize: items.length,
       concurrency: 1,
-      ...(reconcile
-        ? {
-            reconcile: (unknown: readonly unknown[]) =>
-              reconcile(unknown as Array<Record<string, unknown>>),
-          }
-        : {}),
+      ...(reconcile ? { reconcile } : {}),
     });
     return { outcomes: refs.map((ref) => ({ status: 'applied', id: ref.id })) };
   } catch (error) {
