@@ -222,8 +222,24 @@ export class OAuthTokenManager implements AuthProvider {
     });
   }
 
+  /** {@inheritDoc AuthProvider.refreshing} */
+  refreshing(): boolean {
+    return inflight.get(this.#config.store)?.has(this.#config.key) === true;
+  }
+
   /** {@inheritDoc AuthProvider.token} */
   async token(): Promise<string> {
+    // A refresh in flight (started by a 401 or an expiry elsewhere in the process) is replacing
+    // the pair: wait for it rather than hand out the token it replaces. Its failure is not
+    // this call's: the checks below decide (a dead pair fails fast, a live token is used).
+    const pending = inflight.get(this.#config.store)?.get(this.#config.key);
+    if (pending) {
+      const fresh = await pending.catch(() => undefined);
+      if (fresh) {
+        this.#current = fresh;
+        this.#proactiveBackoffUntil = 0;
+      }
+    }
     if (this.#unsaved) await this.#retryUnsaved();
     const dead = this.#dead();
     if (dead) return this.#tokenWhileDead(dead);

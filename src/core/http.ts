@@ -110,6 +110,12 @@ export interface AuthProvider {
    * is called once per attempt.
    */
   secrets?(): ReadonlyArray<string | undefined>;
+  /**
+   * Whether a refresh of this account's pair is in flight now. A request granted its rate-limit
+   * slot meanwhile gives the slot back and waits for the new token instead of spending the
+   * slot, and a replay, on a token the refresh is replacing.
+   */
+  refreshing?(): boolean;
 }
 
 /**
@@ -478,11 +484,23 @@ export class HttpClient {
           throw new RequestAbortedError(`Request aborted (${request.method} ${request.path})`);
         // Token first: a refresh (or waiting for another process's refresh) must not hold a
         // rate-limit slot, or the requests that already hold slots reach Kommo in a burst.
-        token = auth ? await auth.token(signal) : undefined;
-        ({ slot, probe } = await this.#clearance(request, signal));
-        // The wait for a slot can outlast a refresh made meanwhile by another call: take the
-        // current token (cached, no request) so the slot is not spent on a certain 401.
-        if (limiter && auth) token = await auth.token(signal);
+        for (;;) {
+          token = auth ? await auth.token(signal) : undefined;
+          ({ slot, probe } = await this.#clearance(request, signal));
+          if (!limiter || !auth) break;
+          // A refresh started while this request waited for its slot (another call met a 401):
+          // the slot goes back unused and the request queues again once the new pair is in,
+          // instead of every queued request leaving with the dead token (a 401 and a replay
+          // each). A probe goes whatever happens: it is how the breaker learns.
+          if (probe || !auth.refreshing?.()) {
+            // The wait can outlast a refresh that has finished: take the current token (cached,
+            // no request) so the slot is not spent on a certain 401.
+            token = await auth.token(signal);
+            break;
+          }
+          slot?.released(false);
+          slot = undefined;
+        }
         if (sign) {
           signed = await sign({
             method: request.method,
