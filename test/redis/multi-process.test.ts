@@ -144,6 +144,60 @@ async function killLockHolder(
   return { live, seeded, results, lockLeftMs, refreshesAtKill };
 }
 
+describe('four OS processes on an account Kommo has blocked', () => {
+  it('stop together: the first block page opens the shared breaker, every call not already granted fails fast without reaching Kommo, and onBlocked fires once in all', async () => {
+    sandbox = await startSandbox({
+      seed: false,
+      rateLimit: { ...RATE_LIMIT, blockAfter429s: 1, blockDurationMs: 60_000 },
+    });
+    const keyPrefix = prefix();
+    await seedTokens(connect(), sandbox, keyPrefix);
+    const live = sandbox;
+    let before = 0;
+    const reports = await runProcesses({
+      sandbox,
+      redisUrl: redisUrl(),
+      keyPrefix,
+      processes: 4,
+      requestsPerProcess: 20,
+      concurrency: 3,
+      breaker: { coolDownMs: 60_000 },
+      // Once the processes are warm (a warm-up that met the block page would open each
+      // process's breaker on its own): another integration without pacing bursts on the
+      // account, draws a 429, and Kommo's escalation blocks the account.
+      beforeGo: async () => {
+        const token = live.issueTokens().access_token;
+        await Promise.all(
+          Array.from({ length: 10 }, () =>
+            fetch(`${live.url}/api/v4/account`, {
+              headers: { authorization: `Bearer ${token}` },
+            }).then((r) => r.text()),
+          ),
+        );
+        before = apiRequests(live).length;
+        expect(apiRequests(live).at(-1)?.status).toBe(403);
+      },
+    });
+
+    const reached = apiRequests(sandbox).slice(before);
+    // 80 calls. Only those granted a slot before the first block page came back went out
+    // (the shared limiter grants at most its limit before the first answers), all 403s.
+    expect(reached.length).toBeGreaterThanOrEqual(1);
+    expect(reached.length).toBeLessThanOrEqual(RATE_LIMIT.requestsPerSecond);
+    expect(new Set(reached.map((e) => e.status))).toEqual(new Set([403]));
+    const codes = reports.flatMap((r) => r.errors.map((e) => e.code));
+    expect(codes).toHaveLength(80);
+    expect(new Set(codes)).toEqual(new Set(['account_blocked']));
+    expect(reports.map((r) => r.ok)).toEqual([0, 0, 0, 0]);
+    // Every other call failed fast, unsent (the message says so).
+    const unsent = reports.flatMap((r) => r.errors).filter((e) => /not sent/.test(e.message));
+    expect(unsent).toHaveLength(80 - reached.length);
+    // One opening of the account's shared breaker, reported once, by the process that opened it.
+    const opened = reports.flatMap((r) => r.blocked);
+    expect(opened).toEqual(['block_page']);
+  });
+});
+
 describe('a lock holder killed with SIGKILL', () => {
   it('after taking the lock, before its token request: another process takes over once the lock runs out, and the account works (strict rotation)', async () => {
     const { live, results, lockLeftMs, refreshesAtKill } = await killLockHolder(

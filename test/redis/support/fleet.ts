@@ -93,6 +93,8 @@ export interface RunReport {
   errors: Array<{ code: string; message: string }>;
   /** `onRefresh` reasons: `store` when the pair came from another process. */
   refreshes: string[];
+  /** `onBlocked` reasons: one per breaker opening the process saw itself. */
+  blocked: string[];
   /** Each request's `from` tag and when it was handed to fetch (epoch ms), replays included. */
   sent: Array<[tag: string, at: number]>;
 }
@@ -106,6 +108,10 @@ export interface RunProcessesOptions {
   requestsPerProcess: number;
   /** Requests in flight per process. */
   concurrency: number;
+  /** Each client's `breaker` option. */
+  breaker?: KommoWorkerConfig['breaker'];
+  /** Runs once every process is warmed up, just before they start. */
+  beforeGo?: () => Promise<void>;
 }
 
 /**
@@ -126,10 +132,16 @@ export async function runProcesses(options: RunProcessesOptions): Promise<RunRep
       mode: 'run',
       requests: options.requestsPerProcess,
       concurrency: options.concurrency,
+      ...(options.breaker ? { breaker: options.breaker } : {}),
     };
     return startWorker('kommo-worker', config);
   });
   await Promise.all(workers.map((w) => w.next('ready')));
+  if (options.beforeGo) {
+    for (const w of workers) w.send({ type: 'hold' });
+    await Promise.all(workers.map((w) => w.next('held')));
+    await options.beforeGo();
+  }
   for (const w of workers) w.send({ type: 'go' });
   const reports = await Promise.all(workers.map((w) => w.next('done')));
   return reports as unknown as RunReport[];

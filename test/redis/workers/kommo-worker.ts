@@ -23,6 +23,8 @@ export interface KommoWorkerConfig {
   requests?: number;
   concurrency?: number;
   lockTtlMs?: number;
+  /** The client's `breaker` option (the default when absent). */
+  breaker?: { coolDownMs?: number; whenOpen?: 'fail' | 'wait' };
 }
 
 const config = JSON.parse(process.argv[2]!) as KommoWorkerConfig;
@@ -61,6 +63,8 @@ const tokenStore: TokenStore =
       : redisStore;
 
 const refreshes: string[] = [];
+/** `onBlocked` reasons, one per opening this process saw. */
+const blocked: string[] = [];
 /** When each request was handed to fetch (after its slot), by its `from` tag, for diagnosis. */
 const sent: Array<[tag: string, at: number]> = [];
 const timedFetch: typeof fetch = (input, init) => {
@@ -77,7 +81,11 @@ const kommo = new Kommo({
   // Tokens expire when the test says so (sandbox.expireAccessTokens): a 401 mid-run.
   refreshMarginSec: 0,
   retry: { baseDelayMs: 100, maxDelayMs: 1000 },
-  hooks: { onRefresh: (event) => refreshes.push(event.reason) },
+  hooks: {
+    onRefresh: (event) => refreshes.push(event.reason),
+    onBlocked: (event) => blocked.push(event.reason),
+  },
+  ...(config.breaker ? { breaker: config.breaker } : {}),
   fetch: timedFetch,
 });
 
@@ -129,7 +137,9 @@ async function run(): Promise<void> {
       }
     }),
   );
-  await send({ type: 'done', ok, errors, refreshes, sent });
+  // `onBlocked` fires once the shared breaker's Redis write answers: let it land first.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await send({ type: 'done', ok, errors, refreshes, blocked, sent });
   redis.disconnect();
   process.exit(0);
 }
@@ -145,9 +155,12 @@ if (config.mode === 'run') {
     warming = warmUp();
   }, 1000);
   await send({ type: 'ready' });
-  process.once('message', () => {
+  // "hold": stop warming up and say "held" once the last warm-up is over (the test changes the
+  // account before "go"); "go": run.
+  process.on('message', (message: { type?: string }) => {
     clearInterval(keepWarm);
-    void warming.then(run);
+    if (message.type === 'hold') void warming.then(() => send({ type: 'held' }));
+    else void warming.then(run);
   });
 } else {
   await redis.ping();
