@@ -288,7 +288,7 @@ export class SlidingWindowRateLimiter implements RateLimiter {
         const now = clock.now();
         start.answered = true;
         start.latest = state.model.answered(start.trip, now);
-        if (status === 429) this.#refused(state, now);
+        if (status === 429) this.#refused(state, now, start.latest);
         this.#pump(key, state);
       },
       released: (reusable) => {
@@ -310,14 +310,16 @@ export class SlidingWindowRateLimiter implements RateLimiter {
   }
 
   /**
-   * Kommo refused a request with 429 at `now`: its window held more than the limit, so the log
-   * is filled up to the limit as of now, and the arrival allowance widens for a while.
+   * Kommo refused a request with 429, answered at `now`, that reached it by `arrivedBy` at the
+   * latest: Kommo's window held the limit when the request arrived, so the log is filled up to
+   * the limit as of that moment (it drains a window after the arrival, not after the answer:
+   * with 300 ms round trips, 300 ms sooner), and the arrival allowance widens for a while.
    */
-  #refused(state: AccountState, now: number): void {
+  #refused(state: AccountState, now: number, arrivedBy: number): void {
     state.model.raise(now);
-    const edge = now - this.windowMs;
+    const edge = arrivedBy - this.windowMs;
     const counted = state.log.filter((s) => s.latest > edge).length;
-    for (let i = counted; i < this.requestsPerSecond; i++) state.log.push({ latest: now });
+    for (let i = counted; i < this.requestsPerSecond; i++) state.log.push({ latest: arrivedBy });
   }
 
   /** How long the first waiter must still wait at `now` (`Infinity`: until an answer comes). */

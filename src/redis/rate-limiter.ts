@@ -411,8 +411,9 @@ export class RedisRateLimiter implements RateLimiter {
         if (done || !trip || answered) return;
         answered = true;
         const now = performance.now();
-        settle(String(onRedis(account.model.answered(trip, now))));
-        if (status === 429) this.#refused(key, account, now);
+        const arrivedBy = account.model.answered(trip, now);
+        settle(String(onRedis(arrivedBy)));
+        if (status === 429) this.#refused(key, account, now, now - arrivedBy);
         // The probe of a half-open breaker got an answer other than a 403: the block is over.
         if (grant.probe && status !== 403) void this.unblock(key).catch(() => undefined);
       },
@@ -430,10 +431,14 @@ export class RedisRateLimiter implements RateLimiter {
     };
   }
 
-  /** Kommo refused with 429: fill every log up to its limit as of now, widen the allowance. */
-  #refused(key: string, account: Account, now: number): void {
+  /**
+   * Kommo refused with 429 a request that reached it `agoMs` ago at the latest: fill every log
+   * up to its limit as of that arrival (Kommo's window was full then), widen the allowance.
+   */
+  #refused(key: string, account: Account, now: number, agoMs: number): void {
     account.model.raise(now);
     const args = this.#budgets.flatMap((b) => [String(b.limit), String(b.windowMs)]);
+    args.push(String(Math.max(0, Math.floor(agoMs))));
     this.#redis.run(LIMITER_FILL, this.#keys(key).logs, args).catch(() => undefined);
   }
 

@@ -208,13 +208,15 @@ return 1
 `);
 
 /**
- * Kommo answered 429: its window held more than the limit, so each log is filled up to its
- * limit as of now (entries that stay one window). KEYS: log 1, log 2… ARGV: per log, its limit
- * and window.
+ * Kommo answered 429: its window held more than the limit when the refused request arrived,
+ * so each log is filled up to its limit as of that arrival (entries that stay one window).
+ * KEYS: log 1, log 2… ARGV: per log, its limit and window; then how many ms before now the
+ * request arrived at the latest (0 when absent).
  */
 export const LIMITER_FILL = lua(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+now = now - (tonumber(ARGV[2 * #KEYS + 1]) or 0)
 for i = 1, #KEYS do
   local limit = tonumber(ARGV[2 * i - 1])
   local window = tonumber(ARGV[2 * i])

@@ -208,6 +208,35 @@ describe('SlidingWindowRateLimiter: arrivals, not departures', () => {
     expect(starts.length).toBe(3);
     expect(Math.min(...starts)).toBeGreaterThanOrEqual(1005);
   });
+
+  it('after a 429 on a 300 ms round trip counts the window from when the request arrived, not from its answer', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 7, clock });
+    // Warm trips on a 300 ms link: the limiter learns that a request arrives soon after it left.
+    for (let i = 0; i < 10; i++) {
+      const slot = await limiter.acquire('acme', undefined, LEADS);
+      slot.sent();
+      await clock.advance(300);
+      slot.answered(200);
+      slot.released(true);
+    }
+    await clock.advance(2000);
+    const refused = await limiter.acquire('acme', undefined, LEADS);
+    const sentAt = clock.now();
+    refused.sent();
+    await clock.advance(300);
+    refused.answered(429);
+    refused.released(true);
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++)
+      void limiter.acquire('acme', undefined, LEADS).then(() => starts.push(clock.now() - sentAt));
+    await clock.advance(2000);
+    // Kommo's window was full when the refused request arrived (within the allowance of its
+    // departure), so it drains a window after that: not 300 ms later still, when the answer came.
+    expect(starts).toHaveLength(3);
+    expect(Math.min(...starts)).toBeGreaterThanOrEqual(1000);
+    expect(Math.max(...starts)).toBeLessThan(1100);
+  });
 });
 
 /**
