@@ -12,7 +12,7 @@ import { root } from './lib.js';
 export interface ColdChildConfig {
   url: string;
   accessToken: string;
-  workload: 'import' | 'walk' | 'expired';
+  workload: 'import' | 'parallel' | 'walk' | 'gets' | 'expired';
   /** The expired-token workload: a pair whose access token has expired, and the integration. */
   tokens?: unknown;
   oauth?: unknown;
@@ -52,6 +52,20 @@ let items = 0;
 if (config.workload === 'import') {
   const rows = Array.from({ length: 2000 }, (_, i) => ({ name: `${config.prefix}${i}` }));
   items = (await kommo.leads.createMany(rows, { chunkSize: 250 })).length;
+} else if (config.workload === 'parallel') {
+  // The same 2,000 leads as eight createMany calls of 250 fired at once.
+  const calls = Array.from({ length: 8 }, (_, c) =>
+    kommo.leads.createMany(
+      Array.from({ length: 250 }, (_, i) => ({ name: `${config.prefix}${c * 250 + i}` })),
+      { chunkSize: 250 },
+    ),
+  );
+  items = (await Promise.all(calls)).reduce((sum, refs) => sum + refs.length, 0);
+} else if (config.workload === 'gets') {
+  const pages = await Promise.all(
+    Array.from({ length: 100 }, () => kommo.leads.list({ limit: 1 }).then((p) => p.items.length)),
+  );
+  items = pages.length;
 } else if (config.workload === 'walk') {
   for await (const lead of kommo.leads.list({ limit: 250 })) if (lead.id > 0) items++;
 } else {
