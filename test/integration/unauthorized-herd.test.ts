@@ -38,11 +38,12 @@ it('40 queued calls after a server-side expiry cost one refresh and only the 401
   expect(sandbox.stats.refreshes - before.refreshes).toBe(1);
   expect(sandbox.stats.status429 - before.status429).toBe(0);
   // Before the fix every queued call left with the dead token: 40 × 401, then 40 replays.
-  // Only the calls sent before the first 401 came back may meet one: the burst of 10, and the
-  // next one or two on a slow machine.
+  // Only the calls sent before the first 401 came back may meet one: the burst of 10 (and, on
+  // a machine so slow that the answer takes longer than the 50 ms between later starts, a few
+  // more). Half of the 40 is the bound that still tells the two behaviours apart.
   const unauthorized = sandbox.stats.status401 - before.status401;
   expect(unauthorized).toBeGreaterThanOrEqual(1);
-  expect(unauthorized).toBeLessThanOrEqual(12);
+  expect(unauthorized).toBeLessThanOrEqual(20);
   // 40 answers + the refresh + one replay per 401.
   expect(sandbox.stats.requests - before.requests).toBe(40 + 1 + unauthorized);
 });
