@@ -280,6 +280,5 @@ function customValues(
   });
 }
 
-function isTree(value: unknown): value is WebhookFormTree {
-  return isRecord(value);
-}
+/** A map of the decoded form (not a string, not a list). */
+const isTree = isRecord as (value: unknown) => value is WebhookFormTree;
