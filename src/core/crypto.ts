@@ -18,11 +18,8 @@ export function toBytes(data: string | Uint8Array): Uint8Array<ArrayBuffer> {
   return typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data);
 }
 
-function subtle(): SubtleCrypto {
-  const c = (globalThis as { crypto?: Crypto }).crypto;
-  if (c?.subtle === undefined) throw new Error('Web Crypto (crypto.subtle) is not available');
-  return c.subtle;
-}
+// Read when used, not at import: Web Crypto is global in every runtime of `engines` (Node 20+).
+const subtle = (): SubtleCrypto => crypto.subtle;
 
 function importHmacKey(
   secret: string | Uint8Array,
