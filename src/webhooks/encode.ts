@@ -101,13 +101,11 @@ export function buildWebhookBody(
   account: WebhookAccountInput,
   events: readonly WebhookEventInput[],
 ): string {
-  const pairs: Array<[string, string]> = [];
-  pairs.push(['account[subdomain]', account.subdomain]);
-  pairs.push(['account[id]', String(account.id)]);
-  pairs.push([
-    'account[_links][self]',
-    account.baseUrl ?? `https://${account.subdomain}.kommo.com`,
-  ]);
+  const pairs: Array<[string, string]> = [
+    ['account[subdomain]', account.subdomain],
+    ['account[id]', String(account.id)],
+    ['account[_links][self]', account.baseUrl ?? `https://${account.subdomain}.kommo.com`],
+  ];
 
   // Kommo batches items of one entity/action under consecutive indexes.
   const counters = new Map<string, number>();
@@ -129,16 +127,12 @@ export function buildWebhookBody(
 /** Serializes key/value pairs the way PHP's `http_build_query` does. @internal */
 export function encodePairs(pairs: ReadonlyArray<readonly [string, string]>): string {
   // URLSearchParams uses the WHATWG form serializer, which leaves `*` alone; PHP encodes it.
-  return pairs.map(([key, value]) => `${encodeComponent(key)}=${encodeComponent(value)}`).join('&');
-}
-
-function encodeComponent(text: string): string {
-  return new URLSearchParams([['', text]]).toString().slice(1).replace(/\*/g, '%2A');
+  return new URLSearchParams(pairs as Array<[string, string]>).toString().replace(/\*/g, '%2A');
 }
 
 /**
- * Appends `value` under `key` as PHP-bracketed pairs; an empty `key` puts an object's keys at
- * the top level.
+ * Appends `value` under `key` as PHP-bracketed pairs (a list's items under `[0]`, `[1]`…); an
+ * empty `key` puts an object's keys at the top level.
  *
  * @internal
  */
@@ -148,17 +142,7 @@ export function appendValue(
   value: WebhookInputValue,
 ): void {
   if (value === null || value === undefined) return;
-  if (typeof value === 'string') pairs.push([key, value]);
-  else if (typeof value === 'number') pairs.push([key, String(value)]);
-  else if (typeof value === 'boolean') pairs.push([key, value ? '1' : '0']);
-  else {
-    const entries: Array<[string, WebhookInputValue]> = isArray(value)
-      ? value.map((item, i) => [String(i), item])
-      : Object.entries(value);
-    for (const [k, v] of entries) appendValue(pairs, key === '' ? k : `${key}[${k}]`, v);
-  }
-}
-
-function isArray(value: unknown): value is readonly WebhookInputValue[] {
-  return Array.isArray(value);
+  if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) appendValue(pairs, key ? `${key}[${k}]` : k, v);
+  } else pairs.push([key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value)]);
 }

@@ -85,3 +85,17 @@ export class WebhookParseError extends KommoError {
     this.reason = reason;
   }
 }
+
+/** A {@link WebhookVerificationError}, shortly. @internal */
+export const verificationError = (
+  reason: WebhookVerificationReason,
+  message: string,
+  cause?: unknown,
+): WebhookVerificationError => new WebhookVerificationError(reason, message, { cause });
+
+/** A {@link WebhookParseError}, shortly. @internal */
+export const parseError = (
+  reason: WebhookParseReason,
+  message: string,
+  cause?: unknown,
+): WebhookParseError => new WebhookParseError(reason, message, { cause });

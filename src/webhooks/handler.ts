@@ -7,7 +7,7 @@
  */
 
 import { isKommoError } from '../core/errors.js';
-import { resolveDedupe, type ResolvedDedupe, type WebhookDedupeOptions } from './dedupe.js';
+import { resolveDedupe, type WebhookDedupeOptions } from './dedupe.js';
 import { WebhookParseError } from './errors.js';
 import { DEFAULT_MAX_BYTES, type WebhookFormTree, type WebhookParseLimits } from './form.js';
 import { DEFAULT_READ_TIMEOUT_MS, readBody } from './input.js';
@@ -130,10 +130,16 @@ export function text(status: number, body: string, headers: Record<string, strin
  * @internal
  */
 export function refuseBody(error: unknown): Response {
-  const reason = error instanceof WebhookParseError ? error.reason : undefined;
-  if (reason === 'too_large') return text(413, 'Payload Too Large', { connection: 'close' });
-  if (reason === 'read_timeout') return text(408, 'Request Timeout', { connection: 'close' });
-  return text(400, 'Bad Request');
+  const reason = error instanceof WebhookParseError && error.reason;
+  return reason === 'too_large' || reason === 'read_timeout'
+    ? text(
+        reason === 'too_large' ? 413 : 408,
+        reason === 'too_large' ? 'Payload Too Large' : 'Request Timeout',
+        {
+          connection: 'close',
+        },
+      )
+    : text(400, 'Bad Request');
 }
 
 /**
@@ -166,121 +172,105 @@ export function refuseBody(error: unknown): Response {
 export function createWebhookHandler(
   options: WebhookHandlerOptions,
 ): (request: Request) => Promise<Response> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const timeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-  const limits: WebhookParseLimits = {
-    maxBytes,
-    ...(options.maxDepth !== undefined && { maxDepth: options.maxDepth }),
-    ...(options.maxFields !== undefined && { maxFields: options.maxFields }),
-  };
-  const dedupe = resolveDedupe(options.dedupe);
-  const report = async (error: unknown, context: WebhookErrorContext): Promise<void> => {
+  const {
+    verify,
+    on = {},
+    waitUntil,
+    dedupe: dedupeOption,
+    maxBytes = DEFAULT_MAX_BYTES,
+  } = options;
+  const limits = { maxBytes, timeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS };
+  const parseLimits = { ...options, maxBytes };
+  const dedupe = resolveDedupe(dedupeOption);
+  const report = async (
+    error: unknown,
+    phase: WebhookErrorContext['phase'],
+    request: Request,
+    event?: WebhookEvent,
+  ) => {
     try {
-      await options.onError?.(error, context);
+      await options.onError?.(error, event ? { phase, request, event } : { phase, request });
     } catch {
       // onError must not change the answer Kommo gets.
     }
   };
+  const serverError = () => text(500, 'Internal Server Error');
+  const ok = () => text(200, 'OK');
 
   return async (request: Request): Promise<Response> => {
     if (request.method !== 'POST') return text(405, 'Method Not Allowed', { allow: 'POST' });
-
-    let body: Uint8Array;
-    try {
-      body = await readBody(request, { maxBytes, timeoutMs });
-    } catch (error) {
-      await report(error, { phase: 'parse', request });
-      return refuseBody(error);
-    }
-
+    let phase: WebhookErrorContext['phase'] = 'parse';
     let verification: WebhookVerification | undefined;
-    // The body's form, when checking `expectedAccount` decoded it: parsed from here, not again.
-    let form: WebhookFormTree | undefined;
-    try {
-      if (options.verify === false) verification = undefined;
-      else if (typeof options.verify === 'function') await options.verify(request, body);
-      else {
-        ({ verification, form } = await verifyRequest(
-          { url: request.url, headers: request.headers, body },
-          { maxBytes, ...options.verify },
-          limits,
-        ));
-      }
-    } catch (error) {
-      if (isKommoError(error) && error.code === 'configuration_error') {
-        await report(error, { phase: 'config', request });
-        return text(500, 'Internal Server Error');
-      }
-      await report(error, { phase: 'verify', request });
-      return text(401, 'Unauthorized');
-    }
-
     let payload: WebhookPayload;
     try {
-      payload = form ? parseForm(form) : parseWebhook(body, limits);
+      const body = await readBody(request, limits);
+      phase = 'verify';
+      // The body's form, when checking `expectedAccount` decoded it: parsed from here, not again.
+      let form: WebhookFormTree | undefined;
+      if (typeof verify === 'function') await verify(request, body);
+      else if (verify !== false) {
+        ({ verification, form } = await verifyRequest(
+          { url: request.url, headers: request.headers, body },
+          { maxBytes, ...verify },
+          parseLimits,
+        ));
+      }
+      phase = 'parse';
+      payload = form ? parseForm(form) : parseWebhook(body, parseLimits);
     } catch (error) {
-      await report(error, { phase: 'parse', request });
-      return refuseBody(error);
+      if (phase === 'verify' && isKommoError(error) && error.code === 'configuration_error') {
+        phase = 'config';
+      }
+      await report(error, phase, request);
+      return phase === 'parse'
+        ? refuseBody(error)
+        : phase === 'config'
+          ? serverError()
+          : text(401, 'Unauthorized');
     }
 
     const context: WebhookHandlerContext = { payload, request, verification };
-    const work = dispatch(payload, context, options.on ?? {}, dedupe, report);
-    if (options.waitUntil) {
-      options.waitUntil(work);
-      return text(200, 'OK');
+    // Runs the listeners of every event in order; resolves `true` when one threw.
+    const work = (async () => {
+      let failed = false;
+      for (const event of payload.events) {
+        const key = dedupe?.key(event, payload);
+        if (dedupe && key !== undefined && (await dedupe.store.seen(key, dedupe.ttlMs))) continue;
+        let eventFailed = false;
+        for (const route of [event.type, '*'].flatMap(
+          (type) =>
+            [(on as Record<string, unknown>)[type] ?? []].flat() as Array<
+              WebhookListener | WebhookRoute
+            >,
+        )) {
+          try {
+            if (typeof route === 'function') await route(event, context);
+            else if (matches(route.filter, event)) await route.handler(event, context);
+          } catch (error) {
+            eventFailed = true;
+            await report(error, 'handler', request, event);
+          }
+        }
+        if (eventFailed) {
+          failed = true;
+          // A retry of this delivery must be processed again.
+          if (dedupe && key !== undefined) await dedupe.store.delete(key);
+        }
+      }
+      return failed;
+    })();
+    if (waitUntil) {
+      waitUntil(work);
+      return ok();
     }
-    const failed = await work;
-    return failed ? text(500, 'Internal Server Error') : text(200, 'OK');
+    return (await work) ? serverError() : ok();
   };
 }
 
-/** Runs the listeners of every event in order; resolves `true` when one threw. */
-async function dispatch(
-  payload: WebhookPayload,
-  context: WebhookHandlerContext,
-  routes: WebhookRoutes,
-  dedupe: ResolvedDedupe | undefined,
-  report: (error: unknown, context: WebhookErrorContext) => Promise<void>,
-): Promise<boolean> {
-  let failed = false;
-  for (const event of payload.events) {
-    const key = dedupe?.key(event, payload);
-    if (dedupe && key !== undefined && (await dedupe.store.seen(key, dedupe.ttlMs))) continue;
-    const listeners = [
-      ...listOf((routes as Record<string, unknown>)[event.type]),
-      ...listOf(routes['*']),
-    ];
-    let eventFailed = false;
-    for (const route of listeners) {
-      try {
-        if (typeof route === 'function') await route(event, context);
-        else if (matches(route.filter, event)) await route.handler(event, context);
-      } catch (error) {
-        eventFailed = true;
-        await report(error, { phase: 'handler', request: context.request, event });
-      }
-    }
-    if (eventFailed) {
-      failed = true;
-      // A retry of this delivery must be processed again.
-      if (dedupe && key !== undefined) await dedupe.store.delete(key);
-    }
-  }
-  return failed;
-}
-
-type AnyRoute = WebhookListener | WebhookRoute;
-
-function listOf(value: unknown): AnyRoute[] {
-  if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value]) as AnyRoute[];
-}
-
 function matches(filter: WebhookRoute['filter'], event: WebhookEvent): boolean {
-  if (filter === undefined) return true;
   if (typeof filter === 'function') return filter(event);
   const data = event.data as Record<string, unknown>;
-  return Object.entries(filter as Record<string, unknown>).every(([key, expected]) =>
+  return Object.entries(filter ?? {}).every(([key, expected]) =>
     Array.isArray(expected) ? expected.includes(data[key]) : data[key] === expected,
   );
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { WebhookParseError, WebhookVerificationError } from './errors.js';
+import { parseError, verificationError, WebhookParseError } from './errors.js';
 import { tooLarge } from './form.js';
 import { toBytes } from '../core/crypto.js';
 
@@ -46,100 +46,67 @@ export interface ReadLimits {
 /** @internal */
 export const DEFAULT_READ_TIMEOUT_MS = 10_000;
 
-/** Base for relative URLs; only the path and query are ever read from it. */
-const RELATIVE_BASE = 'http://localhost';
-
-function malformed(message: string, cause?: unknown): WebhookVerificationError {
-  return new WebhookVerificationError('malformed', message, cause === undefined ? {} : { cause });
-}
-
 /**
  * @throws {@link WebhookVerificationError} `malformed` for an input that is not a request or
  *   whose URL cannot be parsed.
  * @internal
  */
 export function requestParts(input: VerifyWebhookInput, limits: ReadLimits): RequestParts {
-  if (typeof Request !== 'undefined' && input instanceof Request) {
-    let cached: Promise<Uint8Array> | undefined;
-    return {
-      url: new URL(input.url),
-      header: (name) => input.headers.get(name) ?? undefined,
-      // A clone, so the caller can still read the body after verification. `clone()` throws
-      // on a body already read; the async wrapper turns that into a rejection readBody types.
-      body: () => (cached ??= (async () => readBody(cloneOf(input), limits))()),
-    };
-  }
+  const request = typeof Request !== 'undefined' && input instanceof Request;
   const like = input as WebhookRequestLike;
   if (typeof like !== 'object' || like === null || typeof like.url !== 'string') {
-    throw malformed('verifyWebhook expects a Request or { url, headers, body }');
+    throw verificationError(
+      'malformed',
+      'verifyWebhook expects a Request or { url, headers, body }',
+    );
   }
   let url: URL;
   try {
-    url = new URL(like.url, RELATIVE_BASE);
+    // A relative URL gets a base: only its path and query are ever read.
+    url = new URL(like.url, 'http://localhost');
   } catch (cause) {
-    throw malformed('The webhook URL cannot be parsed', cause);
+    throw verificationError('malformed', 'The webhook URL cannot be parsed', cause);
   }
   const raw: unknown = like.body;
+  let cached: Promise<Uint8Array> | undefined;
   return {
     url,
     header: (name) => headerValue(like.headers, name),
-    body: () => {
-      let bytes: Uint8Array;
-      if (raw === undefined || raw === null) bytes = new Uint8Array();
-      else if (raw instanceof ArrayBuffer) bytes = new Uint8Array(raw);
-      else if (typeof raw === 'string' || raw instanceof Uint8Array) bytes = toBytes(raw);
-      else {
+    // A Request's body is read from a clone, so the caller can still read it after
+    // verification; the async wrapper makes every refusal a rejection.
+    body: () =>
+      (cached ??= (async () => {
+        if (request) return readBody(input, limits, true);
         // A body some middleware already decoded cannot be verified byte for byte.
-        return Promise.reject(
-          new WebhookParseError(
-            'invalid_input',
-            'The webhook body must be the raw text or bytes, not a decoded object',
-          ),
-        );
-      }
-      if (bytes.byteLength > limits.maxBytes) return Promise.reject(tooLarge(limits.maxBytes));
-      return Promise.resolve(bytes);
-    },
+        if (
+          raw != null &&
+          typeof raw !== 'string' &&
+          !(raw instanceof Uint8Array || raw instanceof ArrayBuffer)
+        ) {
+          throw parseError('invalid_input', 'The webhook body must be the raw text or bytes');
+        }
+        const bytes = raw instanceof ArrayBuffer ? new Uint8Array(raw) : toBytes(raw ?? '');
+        if (bytes.byteLength > limits.maxBytes) throw tooLarge(limits.maxBytes);
+        return bytes;
+      })()),
   };
 }
 
-function cloneOf(request: Request): Request {
-  try {
-    return request.clone();
-  } catch (cause) {
-    throw new WebhookParseError('read_failed', 'The webhook body was already read', { cause });
-  }
-}
-
 function headerValue(headers: WebhookHeaders | undefined, name: string): string | undefined {
-  if (headers === undefined || headers === null) return undefined;
-  const wanted = name.toLowerCase();
   if (typeof Headers !== 'undefined' && headers instanceof Headers) {
-    return headers.get(wanted) ?? undefined;
+    return headers.get(name) ?? undefined;
   }
   // Frameworks hand over odd values (numbers, nested lists): read them, never crash on them.
-  const entries: readonly unknown[] = Array.isArray(headers) ? headers : Object.entries(headers);
   const found: string[] = [];
-  for (const entry of entries) {
+  for (const entry of Array.isArray(headers) ? headers : Object.entries(headers ?? {})) {
     const [key, value] = Array.isArray(entry) ? (entry as unknown[]) : [];
-    if (typeof key !== 'string' || key.toLowerCase() !== wanted) continue;
-    for (const v of Array.isArray(value) ? (value as unknown[]) : [value]) {
-      if (typeof v === 'string') found.push(v);
-      else if (typeof v === 'number') found.push(String(v));
+    if (typeof key === 'string' && key.toLowerCase() === name.toLowerCase()) {
+      for (const v of [value].flat()) {
+        if (typeof v === 'string' || typeof v === 'number') found.push(String(v));
+      }
     }
   }
-  return found.length > 0 ? found.join(', ') : undefined;
-}
-
-/** The longest delay `setTimeout` honours; a longer one would fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-/** A chunk as streams hand them over: bytes, or text from a stream with an encoding set. */
-function chunkBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === 'string') return new TextEncoder().encode(chunk);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  throw new WebhookParseError('read_failed', 'The webhook body stream yielded a non-byte chunk');
+  return found.length ? found.join(', ') : undefined;
 }
 
 /**
@@ -162,31 +129,38 @@ export async function readCapped(
 ): Promise<Uint8Array<ArrayBuffer>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    if (!(limits.timeoutMs <= MAX_TIMER_MS)) return;
-    timer = setTimeout(() => {
-      reject(
-        new WebhookParseError(
-          'read_timeout',
-          `The webhook body did not arrive within ${String(limits.timeoutMs)} ms`,
-        ),
-      );
-    }, limits.timeoutMs);
+    // Past the longest delay `setTimeout` honours (2^31 - 1 ms) it would fire at once.
+    if (limits.timeoutMs < 2 ** 31) {
+      timer = setTimeout(() => {
+        reject(
+          parseError(
+            'read_timeout',
+            `The webhook body did not arrive within ${limits.timeoutMs} ms`,
+          ),
+        );
+      }, limits.timeoutMs);
+    }
   });
-  const chunks: Uint8Array[] = [];
+  const chunks: Array<Uint8Array<ArrayBuffer>> = [];
   let total = 0;
   try {
     for (;;) {
-      let result: { done?: boolean | undefined; value?: unknown };
-      try {
-        result = await Promise.race([pull(), deadline]);
-      } catch (cause) {
-        if (cause instanceof WebhookParseError) throw cause;
-        throw new WebhookParseError('read_failed', 'The webhook body could not be read', {
-          cause,
-        });
-      }
+      const result = await Promise.race([pull(), deadline]).catch((cause: unknown) => {
+        throw cause instanceof WebhookParseError
+          ? cause
+          : parseError('read_failed', 'The webhook body could not be read', cause);
+      });
       if (result.done === true) break;
-      const bytes = chunkBytes(result.value);
+      // A chunk as streams hand them over: bytes, or text from a stream with an encoding set.
+      const chunk = result.value;
+      if (!(
+        typeof chunk === 'string' ||
+        chunk instanceof Uint8Array ||
+        chunk instanceof ArrayBuffer
+      )) {
+        throw parseError('read_failed', 'The webhook body stream yielded a non-byte chunk');
+      }
+      const bytes = chunk instanceof ArrayBuffer ? new Uint8Array(chunk) : toBytes(chunk);
       total += bytes.byteLength;
       if (total > limits.maxBytes) throw tooLarge(limits.maxBytes);
       chunks.push(bytes);
@@ -201,41 +175,38 @@ export async function readCapped(
   } finally {
     clearTimeout(timer);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
 /**
- * Reads a request body within `limits` (see {@link readCapped}); a declared `Content-Length`
- * over `maxBytes` is refused before reading anything.
+ * Reads a request body (of a clone of it, with `clone`) within `limits` (see
+ * {@link readCapped}); a declared `Content-Length` over `maxBytes` is refused before reading
+ * anything.
  *
  * @throws {@link WebhookParseError} `too_large`, `read_timeout` or `read_failed`.
  * @internal
  */
-export async function readBody(request: Request, limits: ReadLimits): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
-  if (request.bodyUsed) {
-    throw new WebhookParseError('read_failed', 'The webhook body was already read');
+export async function readBody(
+  request: Request,
+  limits: ReadLimits,
+  clone?: boolean,
+): Promise<Uint8Array> {
+  if (Number(request.headers.get('content-length')) > limits.maxBytes) {
+    throw tooLarge(limits.maxBytes);
   }
-  if (request.body === null) return new Uint8Array();
-  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
-    reader = request.body.getReader();
+    if (request.bodyUsed) throw new TypeError('used');
+    reader = (clone ? request.clone() : request).body?.getReader();
   } catch (cause) {
-    throw new WebhookParseError('read_failed', 'The webhook body is locked by another reader', {
-      cause,
-    });
+    throw parseError('read_failed', 'The webhook body was already read or is locked', cause);
   }
-  return readCapped(
-    () => reader.read(),
-    // Not awaited, on purpose: see readCapped.
-    () => void reader.cancel().catch(() => undefined),
-    limits,
-  );
+  return reader
+    ? readCapped(
+        () => reader.read(),
+        // Not awaited, on purpose: see readCapped.
+        () => void reader.cancel().catch(() => undefined),
+        limits,
+      )
+    : new Uint8Array();
 }

@@ -7,7 +7,8 @@
  */
 
 import { appendValue, encodePairs, type WebhookInputValue } from './encode.js';
-import { WebhookParseError } from './errors.js';
+import { toBytes } from '../core/crypto.js';
+import { parseError } from './errors.js';
 import { DEFAULT_MAX_BYTES } from './form.js';
 import { refuseBody, text } from './handler.js';
 import { DEFAULT_READ_TIMEOUT_MS, readCapped, type ReadLimits } from './input.js';
@@ -81,14 +82,15 @@ export function toNodeHandler(
   };
   return async (req, res) => {
     let response: Response;
-    const request = await toRequest(req, options.origin, limits).catch(refuseBody);
-    if (request instanceof Response) response = request;
-    else {
+    try {
+      const request = await toRequest(req, options.origin, limits);
       try {
         response = await handler(request);
       } catch {
         response = text(500, 'Internal Server Error');
       }
+    } catch (error) {
+      response = refuseBody(error);
     }
     res.statusCode = response.status;
     response.headers.forEach((value, name) => {
@@ -110,44 +112,43 @@ async function toRequest(
   limits: ReadLimits,
 ): Promise<Request> {
   const method = (req.method ?? 'GET').toUpperCase();
-  const body = method === 'GET' || method === 'HEAD' ? undefined : await nodeBody(req, limits);
+  const given = req.body;
+  let body: Uint8Array<ArrayBuffer> | undefined;
+  if (method !== 'GET' && method !== 'HEAD') {
+    if (typeof given === 'string' || given instanceof Uint8Array) body = toBytes(given);
+    else if (typeof given === 'object' && given !== null && Object.keys(given).length) {
+      // A body `express.urlencoded()` decoded, encoded again.
+      const pairs: Array<[string, string]> = [];
+      appendValue(pairs, '', given as WebhookInputValue);
+      body = toBytes(encodePairs(pairs));
+    } else {
+      const chunks = req[Symbol.asyncIterator]();
+      // Pulled chunk by chunk so each pull can race the deadline. The iterator is not closed
+      // on the way out (that destroys the request mid-answer); the unread rest goes with the
+      // connection, which the `Connection: close` of the 413/408 ends.
+      body = await readCapped(
+        () => chunks.next(),
+        () => undefined,
+        limits,
+      );
+    }
+  }
   try {
-    const host = typeof req.headers['host'] === 'string' ? req.headers['host'] : 'localhost';
-    const url = new URL(req.originalUrl ?? req.url ?? '/', origin ?? `http://${host}`);
+    const host = req.headers['host'];
+    const url = new URL(
+      req.originalUrl ?? req.url ?? '/',
+      origin ?? `http://${typeof host === 'string' ? host : 'localhost'}`,
+    );
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+      for (const v of [value ?? []].flat()) headers.append(name, v);
     }
-    if (body !== undefined) {
+    if (body) {
       headers.delete('content-length');
       headers.delete('transfer-encoding');
     }
     return new Request(url, { method, headers, ...(body && { body }) });
   } catch (cause) {
-    throw new WebhookParseError('invalid_input', 'The request cannot be represented', { cause });
+    throw parseError('invalid_input', 'The request cannot be represented', cause);
   }
-}
-
-async function nodeBody(
-  req: NodeRequestLike,
-  limits: ReadLimits,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const given = req.body;
-  if (typeof given === 'string') return new TextEncoder().encode(given);
-  if (given instanceof Uint8Array) return Uint8Array.from(given);
-  if (typeof given === 'object' && given !== null && Object.keys(given).length > 0) {
-    const pairs: Array<[string, string]> = [];
-    appendValue(pairs, '', given as WebhookInputValue);
-    return new TextEncoder().encode(encodePairs(pairs));
-  }
-  const chunks = req[Symbol.asyncIterator]();
-  // Pulled chunk by chunk so each pull can race the deadline. The iterator is not closed on
-  // the way out (that destroys the request mid-answer); the unread rest goes with the
-  // connection, which the `Connection: close` of the 413/408 ends.
-  return readCapped(
-    () => chunks.next(),
-    () => undefined,
-    limits,
-  );
 }

@@ -5,7 +5,7 @@
  */
 
 import { isRecord } from '../core/errors.js';
-import { WebhookParseError } from './errors.js';
+import { parseError, WebhookParseError } from './errors.js';
 import { WEBHOOK_ENTITY_SPECS, type WebhookEventEntity } from './events.js';
 import {
   decodeForm,
@@ -17,7 +17,6 @@ import {
 } from './form.js';
 import type {
   WebhookAccount,
-  WebhookCustomField,
   WebhookCustomFieldValue,
   WebhookEvent,
   WebhookPayload,
@@ -54,59 +53,20 @@ function lookups(): void {
 }
 
 /** Keys ending in `_id` whose values are uuids or free text, never converted. */
-const STRING_KEYS = new Set([
-  'uid',
-  'chat_id',
-  'request_id',
-  'visitor_uid',
-  'form_request_id',
-  'gso_session_uid',
-  'client_id',
-  'amojo_id',
-  'form_id_name',
-]);
+const STRING_KEYS = new Set(
+  'uid chat_id request_id visitor_uid form_request_id gso_session_uid client_id amojo_id form_id_name'.split(
+    ' ',
+  ),
+);
 
-/** Keys whose numeric strings are counts, ids or unix times. */
-const NUMERIC_KEYS = new Set([
-  'id',
-  'ID',
-  'price',
-  'date_create',
-  'last_modified',
-  'date_modify',
-  'created_at',
-  'updated_at',
-  'complete_before',
-  'element_type',
-  'task_type',
-  'note_type',
-  'created_by',
-  'modified_by',
-  'main_user',
-  'status',
-  'rate',
-  'sort',
-  'datetime',
-  'date',
-  'timestamp',
-  'form_type',
-  'duration',
-  // customers.*: the next purchase and its period.
-  'next_price',
-  'next_date',
-  'periodicity',
-]);
-
-/** Keys holding `"1"`/`"0"` flags besides every `is_*`. */
-const FLAG_KEYS = new Set(['action_close', 'deleted']);
+/** Keys whose numeric strings are counts, ids or unix times (`next_*`, `periodicity`: customers). */
+const NUMERIC_KEYS = new Set(
+  'id ID price date_create last_modified date_modify created_at updated_at complete_before element_type task_type note_type created_by modified_by main_user status rate sort datetime date timestamp form_type duration next_price next_date periodicity'.split(
+    ' ',
+  ),
+);
 
 const INTEGER = /^-?(0|[1-9]\d*)$/;
-const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
-
-interface Context {
-  /** In chat messages `id` is a uuid, even when it happens to be all digits. */
-  stringIds: boolean;
-}
 
 /**
  * Parses a Kommo webhook body into the account and one typed event per item.
@@ -167,76 +127,71 @@ function guarded(parse: () => WebhookPayload): WebhookPayload {
     if (error instanceof WebhookParseError) throw error;
     // Defence in depth: the decoder reads inputs structurally, so only something hostile
     // beyond data (a Proxy whose traps throw, say) lands here. The promise stays: a typed error.
-    throw new WebhookParseError('invalid_input', 'The webhook body cannot be read', {
-      cause: error,
-    });
+    throw parseError('invalid_input', 'The webhook body cannot be read', error);
   }
 }
 
 function payloadOf(raw: WebhookFormTree): WebhookPayload {
   lookups();
-  const account = parseAccount(raw['account']);
-  const events: WebhookEvent[] = [];
-  for (const [key, value] of Object.entries(raw)) {
-    if (key === 'account') continue;
-    collectEvents(key, value, events);
-  }
-  return { account, events, raw };
-}
-
-function parseAccount(value: WebhookFormValue | undefined): WebhookAccount {
-  if (!isTree(value)) {
-    throw new WebhookParseError(
-      'missing_account',
-      'The webhook body has no account[...] part; it is not a Kommo webhook',
-    );
-  }
-  const id = toInteger(value['id']);
-  const links = value['_links'];
+  const accountPart = raw['account'];
+  const missing = (what: string) =>
+    parseError('missing_account', `The webhook body has no account ${what}; not a Kommo webhook`);
+  if (!isTree(accountPart)) throw missing('part');
+  const id = toInteger(accountPart['id']);
+  const links = accountPart['_links'];
   const self = isTree(links) && typeof links['self'] === 'string' ? links['self'] : undefined;
-  let subdomain = typeof value['subdomain'] === 'string' ? value['subdomain'] : undefined;
-  if (subdomain === undefined && self !== undefined) subdomain = hostLabel(self);
-  if (subdomain === undefined && id === undefined) {
-    throw new WebhookParseError(
-      'missing_account',
-      'The webhook account part has neither an id nor a subdomain',
-    );
+  let subdomain = accountPart['subdomain'];
+  if (typeof subdomain !== 'string') {
+    try {
+      subdomain = new URL(self ?? '').hostname.split('.')[0];
+    } catch {
+      subdomain = undefined;
+    }
   }
+  if (subdomain === undefined && id === undefined) throw missing('id or subdomain');
   const account: WebhookAccount = { subdomain: subdomain ?? '' };
   if (id !== undefined) account.id = id;
   if (self !== undefined) account.baseUrl = self;
-  return account;
-}
 
-function hostLabel(url: string): string | undefined {
-  try {
-    return new URL(url).hostname.split('.')[0];
-  } catch {
-    return undefined;
-  }
-}
-
-function collectEvents(key: string, value: WebhookFormValue, events: WebhookEvent[]): void {
-  const entity = WIRE_ENTITY.get(key);
-  if (typeof value === 'string') {
-    events.push({ type: 'unknown', entity: key, action: '', data: { value } });
-    return;
-  }
-  // A list right under the entity (`add[0][id]`, WhatsApp template reviews) has no action.
-  if (Array.isArray(value)) {
-    for (const item of value) events.push(unknownEvent(key, '', item));
-    return;
-  }
-  for (const [action, itemsValue] of Object.entries(value)) {
-    for (const item of itemsOf(itemsValue)) {
-      const known = entity === undefined || !isTree(item) ? undefined : resolve(entity, item);
-      if (known === undefined || !WEBHOOK_ENTITY_SPECS.get(known)?.actions.includes(action)) {
-        events.push(unknownEvent(key, action, item));
-        continue;
+  const events: WebhookEvent[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'account') continue;
+    const wire = WIRE_ENTITY.get(key);
+    // A string or a list right under the entity (`add[0][id]`, WhatsApp template reviews) has
+    // no action.
+    for (const [action, items] of isTree(value) ? Object.entries(value) : [['', value] as const]) {
+      for (const item of itemsOf(items)) {
+        // The entity an item belongs to: its key's, or a subtype's (`type=company` under `contacts`).
+        const type = isTree(item) ? item['type'] : undefined;
+        const entity =
+          wire && ((typeof type === 'string' && SUBTYPES.get(`${wire}:${type}`)) || wire);
+        const spec = entity && WEBHOOK_ENTITY_SPECS.get(entity);
+        const known = spec && isTree(item) && spec.actions.includes(action) ? spec : undefined;
+        const uuid = known?.uuid === true;
+        let data: Record<string, unknown>;
+        if (!isTree(item)) data = { value: convert('', item, false) };
+        else if (known && action === 'note') {
+          // Notes have an extra level: `leads[note][0][note][text]`; siblings such as `type`
+          // are kept.
+          const { note, ...siblings } = item;
+          data = {
+            ...convertTree(siblings, uuid),
+            ...(isTree(note) ? convertTree(note, uuid) : {}),
+          };
+        } else data = convertTree(item, uuid);
+        const eventId = data[known?.id ?? 'id'];
+        // The union is built at run time from checked parts; the cast names the result.
+        const event = (
+          known
+            ? { type: `${entity}.${action}`, entity, action, data }
+            : { type: 'unknown', entity: key, action, data }
+        ) as WebhookEvent;
+        if (typeof eventId === 'number' || typeof eventId === 'string') event.id = eventId;
+        events.push(event);
       }
-      events.push(knownEvent(known, action, item as WebhookFormTree));
     }
   }
+  return { account, events, raw };
 }
 
 function itemsOf(value: WebhookFormValue): WebhookFormValue[] {
@@ -244,134 +199,86 @@ function itemsOf(value: WebhookFormValue): WebhookFormValue[] {
   if (typeof value === 'string') return [value];
   // Non-contiguous indexes (`[3]`, `[7]`) arrive as a map of items.
   const entries = Object.entries(value);
-  if (entries.length > 0 && entries.every(([k, v]) => /^\d+$/.test(k) && isTree(v))) {
-    return entries.map(([, v]) => v);
-  }
-  return [value];
+  return entries.length && entries.every(([k, v]) => /^\d+$/.test(k) && isTree(v))
+    ? Object.values(value)
+    : [value];
 }
 
-function unknownEvent(entity: string, action: string, item: WebhookFormValue): WebhookEvent {
-  const data = isTree(item)
-    ? convertTree(item, { stringIds: false })
-    : { value: convert('', item, { stringIds: false }) };
-  const event: WebhookEvent = { type: 'unknown', entity, action, data };
-  const id = data['id'];
-  if (typeof id === 'number' || typeof id === 'string') event.id = id;
-  return event;
-}
-
-/** The entity an item belongs to: its key's, or a subtype's (`type=company` under `contacts`). */
-function resolve(entity: Entity, item: WebhookFormTree): Entity {
-  const type = item['type'];
-  return (typeof type === 'string' && SUBTYPES.get(`${entity}:${type}`)) || entity;
-}
-
-function knownEvent(entity: Entity, action: string, item: WebhookFormTree): WebhookEvent {
-  const spec = WEBHOOK_ENTITY_SPECS.get(entity);
-  const ctx: Context = { stringIds: spec?.uuid === true };
-  let data: Record<string, unknown>;
-  if (action === 'note') {
-    // Notes have an extra level: `leads[note][0][note][text]`; siblings such as `type` are kept.
-    const { note, ...siblings } = item;
-    data = { ...convertTree(siblings, ctx), ...(isTree(note) ? convertTree(note, ctx) : {}) };
-  } else {
-    data = convertTree(item, ctx);
-  }
-  const id = data[spec?.id ?? 'id'];
-  // The union is built at run time from checked parts; the cast names the result.
-  const event = { type: `${entity}.${action}`, entity, action, data } as WebhookEvent;
-  if (typeof id === 'number' || typeof id === 'string') (event as { id?: unknown }).id = id;
-  return event;
-}
-
-function convertTree(tree: WebhookFormTree, ctx: Context): Record<string, unknown> {
+function convertTree(tree: WebhookFormTree, uuid: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(tree)) out[key] = convert(key, value, ctx);
+  for (const [key, value] of Object.entries(tree)) out[key] = convert(key, value, uuid);
   return out;
 }
 
-function convert(key: string, value: WebhookFormValue, ctx: Context): unknown {
-  if (key === 'custom_fields') return normalizeCustomFields(value, ctx);
-  if (key === 'linked_leads_id' && isTree(value)) {
-    return Object.keys(value)
-      .map((id) => toInteger(id))
-      .filter((id): id is number => id !== undefined);
+/** One value, by its key; `uuid`: in chat messages `id` is a uuid, even when all digits. */
+function convert(key: string, value: WebhookFormValue, uuid: boolean): unknown {
+  if (key === 'custom_fields') {
+    // The webhook variants of custom fields, made into one shape.
+    const fields = Array.isArray(value) ? value : isTree(value) ? Object.values(value) : [];
+    return fields.filter(isTree).map(({ values, ...rest }) => ({
+      ...convertTree(rest, uuid),
+      values: customValues(values, uuid),
+    }));
   }
-  if (typeof value === 'string') return convertScalar(key, value, ctx);
-  if (Array.isArray(value)) return value.map((item) => convert('', item, ctx));
-  return convertTree(value, ctx);
-}
-
-function convertScalar(key: string, value: string, ctx: Context): unknown {
-  if (key === 'metadata') return parseJson(value);
-  if (key.startsWith('is_') || FLAG_KEYS.has(key)) {
-    if (value === '1' || value === 'true') return true;
-    if (value === '0' || value === 'false') return false;
+  if (Array.isArray(value)) return value.map((item) => convert('', item, uuid));
+  if (isTree(value)) {
+    return key === 'linked_leads_id'
+      ? Object.keys(value)
+          .map(toInteger)
+          .filter((id) => id !== undefined)
+      : convertTree(value, uuid);
+  }
+  if (key === 'metadata') {
+    // Note metadata is JSON, read with the form decoder's key filter (no `__proto__`…).
+    try {
+      if (/^\s*[[{]/.test(value)) return safeJsonParse(value);
+    } catch {
+      // Not JSON after all: kept as text.
+    }
     return value;
   }
-  if (STRING_KEYS.has(key) || (ctx.stringIds && key === 'id')) return value;
-  if (key === 'price') return DECIMAL.test(value) ? Number(value) : value;
-  if (NUMERIC_KEYS.has(key) || key.endsWith('_id')) return toInteger(value) ?? value;
-  return value;
-}
-
-function parseJson(value: string): unknown {
-  const trimmed = value.trim();
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return value;
-  try {
-    // The same key filter as the form decoder: no `__proto__`/`constructor`/`prototype` keys.
-    return safeJsonParse(trimmed);
-  } catch {
-    return value;
+  // Flags: every `is_*`, `action_close` and `deleted`.
+  if (/^(is_|(action_close|deleted)$)/.test(key)) {
+    return /^(1|true)$/.test(value) ? true : /^(0|false)$/.test(value) ? false : value;
   }
+  if (STRING_KEYS.has(key) || (uuid && key === 'id')) return value;
+  if (key === 'price') return /^-?(0|[1-9]\d*)(\.\d+)?$/.test(value) ? Number(value) : value;
+  return NUMERIC_KEYS.has(key) || key.endsWith('_id') ? (toInteger(value) ?? value) : value;
 }
 
 function toInteger(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !INTEGER.test(value)) return undefined;
   const n = Number(value);
   // Ids above 2^53 would silently lose digits; they stay strings.
-  return Number.isSafeInteger(n) ? n : undefined;
-}
-
-function normalizeCustomFields(value: WebhookFormValue, ctx: Context): WebhookCustomField[] {
-  const fields = Array.isArray(value) ? value : isTree(value) ? Object.values(value) : [];
-  const out: WebhookCustomField[] = [];
-  for (const field of fields) {
-    if (!isTree(field)) continue;
-    const { values, ...rest } = field;
-    const converted = convertTree(rest, ctx) as WebhookCustomField;
-    converted.values = normalizeValues(values, ctx);
-    out.push(converted);
-  }
-  return out;
+  return typeof value === 'string' && INTEGER.test(value) && Number.isSafeInteger(n)
+    ? n
+    : undefined;
 }
 
 /** The three shapes of `values`: a list of `{value, enum}`, a list of bare values, or one object. */
-function normalizeValues(
+function customValues(
   values: WebhookFormValue | undefined,
-  ctx: Context,
+  uuid: boolean,
 ): WebhookCustomFieldValue[] {
   if (values === undefined) return [];
-  if (typeof values === 'string') return [{ value: values }];
-  if (Array.isArray(values)) return values.map((item) => valueItem(item, ctx));
   // Radiobutton: `values[value]=2&values[enum]=566642`.
-  if ('value' in values || 'enum' in values) return [valueItem(values, ctx)];
-  return Object.values(values).map((item) => valueItem(item, ctx));
+  const items =
+    typeof values === 'string' || 'value' in values || 'enum' in values
+      ? [values]
+      : Array.isArray(values)
+        ? values
+        : Object.values(values);
+  return items.map((item) => {
+    if (!isTree(item)) return { value: typeof item === 'string' ? item : JSON.stringify(item) };
+    const { value, enum: enumId, ...rest } = item;
+    const out: WebhookCustomFieldValue = {
+      ...convertTree(rest, uuid),
+      value: typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value),
+    };
+    const parsedEnum = toInteger(enumId);
+    if (parsedEnum !== undefined) out.enum = parsedEnum;
+    return out;
+  });
 }
 
-function valueItem(item: WebhookFormValue, ctx: Context): WebhookCustomFieldValue {
-  if (typeof item === 'string') return { value: item };
-  if (Array.isArray(item)) return { value: JSON.stringify(item) };
-  const { value, enum: enumId, ...rest } = item;
-  const out: WebhookCustomFieldValue = {
-    ...convertTree(rest, ctx),
-    value: typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value),
-  };
-  const parsedEnum = toInteger(enumId);
-  if (parsedEnum !== undefined) out.enum = parsedEnum;
-  return out;
-}
-
-function isTree(value: unknown): value is WebhookFormTree {
-  return isRecord(value);
-}
+/** A map of the decoded form (not a string, not a list). */
+const isTree = isRecord as (value: unknown) => value is WebhookFormTree;

@@ -140,68 +140,51 @@ export async function signWebhook(
 export async function signWebhook(
   params: SignWebhookParams,
 ): Promise<SignedUrl | SignedBody | SignedToken> {
-  if (typeof params.secret !== 'string' || params.secret === '') {
+  const { scheme, secret } = params;
+  if (typeof secret !== 'string' || !secret) {
     throw new ConfigurationError('signWebhook needs a non-empty `secret`');
   }
-  switch (params.scheme) {
-    case 'url-secret': {
-      const url = new URL(params.url);
-      url.searchParams.set(params.param ?? 'secret', params.secret);
-      return { url: url.toString() };
-    }
-    case 'disconnect': {
+  if (scheme === 'url-secret' || scheme === 'disconnect') {
+    const url = new URL(params.url);
+    const query = url.searchParams;
+    if (scheme === 'url-secret') query.set(params.param ?? 'secret', secret);
+    else {
       const accountId = String(params.accountId);
-      const signature = toHex(
-        await hmac('sha256', params.secret, `${params.clientUuid}|${accountId}`),
-      );
-      const url = new URL(params.url);
-      url.searchParams.set('client_uuid', params.clientUuid);
-      url.searchParams.set('account_id', accountId);
-      url.searchParams.set('signature', signature);
-      return { url: url.toString() };
+      query.set('client_uuid', params.clientUuid);
+      query.set('account_id', accountId);
+      const signed = `${params.clientUuid}|${accountId}`;
+      query.set('signature', toHex(await hmac('sha256', secret, signed)));
     }
-    case 'chats':
-    case 'hmac': {
-      const chats = params.scheme === 'chats';
-      const mac = await hmac(
-        chats ? 'sha1' : (params.algorithm ?? 'sha256'),
-        params.secret,
-        params.body,
-      );
-      const signature = !chats && params.encoding === 'base64' ? toBase64(mac) : toHex(mac);
-      return {
-        signature,
-        headers: { [(params.header ?? 'x-signature').toLowerCase()]: signature },
-      };
-    }
-    case 'widget-jwt':
-    case 'salesbot-jwt': {
-      const now = Math.floor((params.now ?? Date.now)() / 1000);
-      // The caller's claims keep their order; missing times are appended.
-      const claims: Record<string, unknown> = { ...params.claims };
-      claims['iat'] ??= now;
-      claims['nbf'] ??= now;
-      claims['exp'] ??= now + (params.ttlSec ?? 900);
-      const widget = params.scheme === 'widget-jwt';
-      const token = await signJwt(
-        claims,
-        params.secret,
-        params.algorithm ?? (widget ? 'HS256' : 'HS512'),
-      );
-      if (widget) return { token, headers: { 'x-auth-token': token } };
-      const returnUrl =
-        typeof claims['iss'] === 'string'
-          ? `${claims['iss']}/api/v4/salesbot/1/continue/1`
-          : undefined;
-      return {
-        token,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token, data: {}, ...(returnUrl ? { return_url: returnUrl } : {}) }),
-      };
-    }
-    default:
-      throw new ConfigurationError('signWebhook: unknown scheme');
+    return { url: url.toString() };
   }
+  if (scheme === 'chats' || scheme === 'hmac') {
+    const chats = scheme === 'chats';
+    const mac = await hmac(chats ? 'sha1' : (params.algorithm ?? 'sha256'), secret, params.body);
+    const signature = !chats && params.encoding === 'base64' ? toBase64(mac) : toHex(mac);
+    return { signature, headers: { [(params.header ?? 'x-signature').toLowerCase()]: signature } };
+  }
+  if (scheme === 'widget-jwt' || scheme === 'salesbot-jwt') {
+    const now = Math.floor((params.now ?? Date.now)() / 1000);
+    // The caller's claims keep their order; missing times are appended.
+    const claims: Record<string, unknown> = { ...params.claims };
+    claims['iat'] ??= now;
+    claims['nbf'] ??= now;
+    claims['exp'] ??= now + (params.ttlSec ?? 900);
+    const widget = scheme === 'widget-jwt';
+    const token = await signJwt(claims, secret, params.algorithm ?? (widget ? 'HS256' : 'HS512'));
+    if (widget) return { token, headers: { 'x-auth-token': token } };
+    const iss = claims['iss'];
+    return {
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        token,
+        data: {},
+        ...(typeof iss === 'string' && { return_url: `${iss}/api/v4/salesbot/1/continue/1` }),
+      }),
+    };
+  }
+  throw new ConfigurationError('signWebhook: unknown scheme');
 }
 
 // The Chats API request signer has its own module, shared with `kommo-sdk/chats`.

@@ -15,13 +15,15 @@ import {
   fromHex,
   hmacVerify,
   timingSafeEqualText,
+  toBase64Url,
   type HmacAlgorithm,
 } from '../core/crypto.js';
-import { WebhookVerificationError } from './errors.js';
+import { verificationError as fail } from './errors.js';
 import {
   bytesToText,
   DEFAULT_MAX_BYTES,
   decodeForm,
+  safeJsonParse,
   type WebhookFormTree,
   type WebhookParseLimits,
 } from './form.js';
@@ -31,7 +33,7 @@ import {
   type RequestParts,
   type VerifyWebhookInput,
 } from './input.js';
-import { verifyJwt, type JwtAlgorithm } from './jwt.js';
+import { jwtHash, type JwtAlgorithm } from './jwt.js';
 
 /** The verification schemes. */
 export type WebhookScheme =
@@ -319,277 +321,226 @@ export async function verifyRequest(
   options: VerifyWebhookOptions,
   limits?: WebhookParseLimits,
 ): Promise<VerifiedRequest> {
-  const secrets = checkSecrets(options.secret);
+  const list: readonly unknown[] =
+    typeof options.secret === 'string' ? [options.secret] : options.secret;
+  if (!Array.isArray(list) || !list.length || list.some((s) => typeof s !== 'string' || !s)) {
+    // An empty secret would make every request verify.
+    throw new ConfigurationError('verifyWebhook needs a non-empty `secret`');
+  }
+  const secrets = list as readonly string[];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const parts = requestParts(input, {
     maxBytes,
     timeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
   });
-  if (isUrlSecret(options)) {
-    const form = await verifyUrlSecret(parts, options, secrets, { ...limits, maxBytes });
-    return { verification: { scheme: 'url-secret' }, form };
-  }
-  return { verification: await verifySigned(parts, options, secrets) };
-}
-
-function isUrlSecret(options: VerifyWebhookOptions): options is UrlSecretVerifyOptions {
-  return options.scheme === undefined || options.scheme === 'url-secret';
-}
-
-function checkSecrets(secret: WebhookSecret): readonly string[] {
-  const list: readonly unknown[] = typeof secret === 'string' ? [secret] : secret;
-  if (
-    !Array.isArray(list) ||
-    list.length === 0 ||
-    list.some((s) => typeof s !== 'string' || s === '')
-  ) {
-    // An empty secret would make every request verify.
-    throw new ConfigurationError('verifyWebhook needs a non-empty `secret`');
-  }
-  return list as readonly string[];
-}
-
-/** The schemes that check a signature or a token Kommo (or your relay) made. */
-async function verifySigned(
-  parts: RequestParts,
-  options: Exclude<VerifyWebhookOptions, UrlSecretVerifyOptions>,
-  secrets: readonly string[],
-): Promise<WebhookVerification> {
+  // Every secret of a rotation is tried, so the time does not tell which one matched.
+  const anyHmac = (algorithm: HmacAlgorithm, data: string | Uint8Array, signature?: Uint8Array) =>
+    signature !== undefined &&
+    anyMatch(secrets, (secret) => hmacVerify(algorithm, secret, data, signature));
+  const scheme = options.scheme ?? 'url-secret';
   switch (options.scheme) {
-    case 'disconnect':
-      return { scheme: 'disconnect', claims: await verifyDisconnect(parts, options, secrets) };
+    case undefined:
+    case 'url-secret': {
+      let given: string | null | undefined = parts.url.searchParams.get(options.param ?? 'secret');
+      const at = options.pathSegment;
+      if (at !== undefined) {
+        const segments = parts.url.pathname.split('/').filter(Boolean);
+        given = segments.at(at);
+        try {
+          given &&= decodeURIComponent(given);
+        } catch {
+          // A malformed escape is compared as it is.
+        }
+      }
+      if (!given) throw fail('missing_signature', 'The webhook URL carries no secret');
+      const secret = given;
+      if (!(await anyMatch(secrets, (s) => timingSafeEqualText(s, secret)))) {
+        throw fail('bad_signature', 'The webhook URL secret does not match');
+      }
+      let form: WebhookFormTree | undefined;
+      if (options.expectedAccount) {
+        form = await readBody(parts, (body) => decodeForm(body, { ...limits, maxBytes }));
+        const account = form['account'];
+        const record = isRecord(account) ? account : {};
+        checkAccount(options.expectedAccount, record['id'], record['subdomain']);
+      }
+      return { verification: { scheme } as WebhookVerification, form };
+    }
+    case 'disconnect': {
+      if (typeof options.clientUuid !== 'string' || !options.clientUuid) {
+        throw new ConfigurationError('The disconnect scheme needs `clientUuid`');
+      }
+      const query = parts.url.searchParams;
+      const signature = query.get('signature');
+      const clientUuid = query.get('client_uuid');
+      const accountId = query.get('account_id');
+      if (!signature) throw fail('missing_signature', 'The disconnect hook has no signature');
+      if (clientUuid === null || accountId === null) {
+        throw fail('malformed', 'The disconnect hook lacks client_uuid or account_id');
+      }
+      if (!(await anyHmac('sha256', `${clientUuid}|${accountId}`, fromHex(signature)))) {
+        throw fail('bad_signature', 'The disconnect hook signature does not match');
+      }
+      if (clientUuid !== options.clientUuid) {
+        throw fail('wrong_client', 'The disconnect hook is for another integration');
+      }
+      const id = Number(accountId);
+      if (!/^\d+$/.test(accountId) || !Number.isSafeInteger(id)) {
+        throw fail('malformed', 'The disconnect hook account_id is not a number');
+      }
+      checkAccount(options.expectedAccount, accountId);
+      const claims = { client_uuid: clientUuid, account_id: id };
+      return { verification: { scheme, claims } as WebhookVerification };
+    }
     case 'chats':
-      await verifyBodyHmac(parts, secrets, options.header ?? 'x-signature', 'sha1', 'hex');
-      return { scheme: 'chats' };
-    case 'hmac':
-      await verifyBodyHmac(
-        parts,
-        secrets,
-        options.header ?? 'x-signature',
-        options.algorithm ?? 'sha256',
-        options.encoding ?? 'hex',
-      );
-      return { scheme: 'hmac' };
-    case 'widget-jwt': {
-      if (options.audience === undefined || options.audience.length === 0) {
+    case 'hmac': {
+      const {
+        header = 'x-signature',
+        algorithm = 'sha256',
+        encoding = 'hex',
+      } = options as HmacVerifyOptions;
+      const chats = scheme === 'chats';
+      const value = parts.header(header)?.trim();
+      if (!value) throw fail('missing_signature', `The ${header} header is missing`);
+      // Accept `sha256=<sig>` as relays in the GitHub style send it.
+      const given = value.replace(/^sha(1|256|512)=/i, '');
+      const body = await readBody(parts, (bytes) => bytes);
+      const signature = chats || encoding === 'hex' ? fromHex(given) : fromBase64(given);
+      if (!(await anyHmac(chats ? 'sha1' : algorithm, body, signature))) {
+        throw fail('bad_signature', `The ${header} signature does not match`);
+      }
+      return { verification: { scheme } as WebhookVerification };
+    }
+    case 'widget-jwt':
+    case 'salesbot-jwt': {
+      const widget = scheme === 'widget-jwt';
+      const audience = options.audience;
+      if (widget && !audience?.length) {
         throw new ConfigurationError('The widget-jwt scheme needs `audience` (your base URL)');
       }
-      const token = bearer(parts, options.header ?? 'x-auth-token');
-      const claims = await tokenClaims(token, options, secrets, 'HS256');
-      if (options.clientUuid !== undefined && claims['client_uuid'] !== options.clientUuid) {
-        throw new WebhookVerificationError('wrong_client', 'The token is for another integration');
+      const token = widget
+        ? bearer(parts, (options as WidgetJwtVerifyOptions).header ?? 'x-auth-token')
+        : await salesbotToken(parts);
+      const algorithm = options.algorithm ?? (widget ? 'HS256' : 'HS512');
+      const jwt = token.split('.');
+      if (jwt.length !== 3) throw fail('malformed', 'The token is not a JWT');
+      const [head = '', payload = '', signed = ''] = jwt;
+      if (jsonPart(head, 'header')['alg'] !== algorithm) {
+        throw fail('unsupported_algorithm', `The token must be signed with ${algorithm}`);
+      }
+      const signature = fromBase64(signed);
+      // Only the canonical encoding is accepted: spare low bits in the last character must
+      // not let several strings stand for one signature.
+      if (!signature || toBase64Url(signature) !== signed) {
+        throw fail('malformed', 'The token signature is not base64url');
+      }
+      if (!(await anyHmac(jwtHash(algorithm), `${head}.${payload}`, signature))) {
+        throw fail('bad_signature', 'The token signature does not match');
+      }
+      // Claims are read only after the signature holds, so nothing forged drives a decision.
+      const claims = jsonPart(payload, 'payload');
+      checkTimes(claims, options);
+      if (audience !== undefined) {
+        const strip = (url: unknown) => (typeof url === 'string' ? url.replace(/\/$/, '') : url);
+        const expected = (typeof audience === 'string' ? [audience] : audience).map(strip);
+        const aud = claims['aud'];
+        const actual: unknown[] = Array.isArray(aud) ? aud : [aud];
+        if (!actual.some((a) => typeof a === 'string' && expected.includes(strip(a)))) {
+          throw fail('wrong_audience', 'The token audience is not this integration');
+        }
+      }
+      const clientUuid = (options as WidgetJwtVerifyOptions).clientUuid;
+      if (widget && clientUuid !== undefined && claims['client_uuid'] !== clientUuid) {
+        throw fail('wrong_client', 'The token is for another integration');
       }
       checkAccount(options.expectedAccount, claims['account_id'], claims['subdomain']);
-      return { scheme: 'widget-jwt', claims: claims as WidgetTokenClaims };
-    }
-    case 'salesbot-jwt': {
-      const claims = await tokenClaims(await salesbotToken(parts), options, secrets, 'HS512');
-      checkAccount(options.expectedAccount, claims['account_id'], claims['subdomain']);
-      return { scheme: 'salesbot-jwt', claims: claims as SalesbotTokenClaims };
+      return {
+        verification: { scheme, claims } as WebhookVerification,
+      };
     }
     default:
-      throw new ConfigurationError(
-        `Unknown webhook scheme ${JSON.stringify((options as { scheme?: unknown }).scheme)}`,
-      );
+      throw new ConfigurationError(`Unknown webhook scheme ${JSON.stringify(scheme)}`);
   }
 }
 
-/** The claims of a JWT scheme's token, checked with the scheme's options. */
-function tokenClaims(
-  token: string,
-  options: WidgetJwtVerifyOptions | SalesbotJwtVerifyOptions,
-  secrets: readonly string[],
-  algorithm: JwtAlgorithm,
-): Promise<Record<string, unknown>> {
-  return verifyJwt(token, {
-    secrets,
-    algorithm: options.algorithm ?? algorithm,
-    audience: options.audience,
-    clockSkewSec: options.clockSkewSec ?? 30,
-    nowSec: Math.floor((options.now ?? Date.now)() / 1000),
-  });
+/** A token part: base64url of a JSON object, without keys that could reach a prototype. */
+function jsonPart(part: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    const bytes = fromBase64(part);
+    if (bytes && !/[+/=]/.test(part)) value = safeJsonParse(bytesToText(bytes));
+  } catch {
+    // Refused below, as every other part that is not a JSON object.
+  }
+  if (!isRecord(value)) throw fail('malformed', `The token ${what} is not base64url JSON`);
+  return value;
+}
+
+/** `exp`, `nbf` and `iat` against the clock, with the tolerated skew. */
+function checkTimes(claims: Record<string, unknown>, options: JwtVerifyOptions): void {
+  const skew = options.clockSkewSec ?? 30;
+  const now = Math.floor((options.now ?? Date.now)() / 1000);
+  for (const name of ['exp', 'nbf', 'iat']) {
+    const value = claims[name];
+    if (value === undefined && name !== 'exp') continue;
+    if (typeof value !== 'number')
+      throw fail('malformed', `The token ${name} claim is not a number`);
+    if (name === 'exp' ? now - skew >= value : value > now + skew) {
+      throw name === 'exp'
+        ? fail('expired', 'The token has expired')
+        : fail('not_yet_valid', `The token is not valid yet (${name})`);
+    }
+  }
 }
 
 /**
  * The body, made into what `read` makes of it; a body the SDK refuses to read (too large, too
  * slow, not UTF-8…) fails verification as `malformed`, the refusal as its cause.
  */
-async function readBodyAs<T>(
-  parts: RequestParts,
-  read: (body: Uint8Array) => T,
-  what = 'webhook',
-): Promise<T> {
+async function readBody<T>(parts: RequestParts, read: (body: Uint8Array) => T): Promise<T> {
   try {
     return read(await parts.body());
   } catch (cause) {
-    if (isKommoError(cause)) {
-      throw new WebhookVerificationError('malformed', `The ${what} body cannot be read`, { cause });
-    }
+    if (isKommoError(cause)) throw fail('malformed', 'The webhook body cannot be read', cause);
     throw cause;
   }
 }
 
-/** Checks the URL secret, then the account when pinned: the body's form, when it was decoded. */
-async function verifyUrlSecret(
-  parts: RequestParts,
-  options: UrlSecretVerifyOptions,
-  secrets: readonly string[],
-  limits: WebhookParseLimits,
-): Promise<WebhookFormTree | undefined> {
-  let given: string | undefined;
-  if (options.pathSegment !== undefined) {
-    const segments = parts.url.pathname.split('/').filter((s) => s !== '');
-    const index =
-      options.pathSegment < 0 ? segments.length + options.pathSegment : options.pathSegment;
-    const raw = segments[index];
-    if (raw !== undefined) {
-      try {
-        given = decodeURIComponent(raw);
-      } catch {
-        given = raw;
-      }
-    }
-  } else {
-    given = parts.url.searchParams.get(options.param ?? 'secret') ?? undefined;
-  }
-  if (given === undefined || given === '') {
-    throw new WebhookVerificationError('missing_signature', 'The webhook URL carries no secret');
-  }
-  if (!(await anyMatch(secrets, (secret) => timingSafeEqualText(secret, given)))) {
-    throw new WebhookVerificationError('bad_signature', 'The webhook URL secret does not match');
-  }
-  if (options.expectedAccount === undefined) return undefined;
-  const form = await readBodyAs(parts, (body) => decodeForm(body, limits));
-  const account = form['account'];
-  const record = isRecord(account) ? account : {};
-  checkAccount(options.expectedAccount, record['id'], record['subdomain']);
-  return form;
-}
-
-function checkAccount(
-  expected: ExpectedAccount | undefined,
-  id: unknown,
-  subdomain: unknown,
-): void {
-  if (expected === undefined) return;
-  if (expected.id !== undefined && String(expected.id) !== String(id)) {
-    throw new WebhookVerificationError('wrong_account', 'The webhook is for another account');
-  }
+function checkAccount(expected: ExpectedAccount | undefined, id: unknown, subdomain?: unknown) {
   if (
-    expected.subdomain !== undefined &&
-    (typeof subdomain !== 'string' || subdomain.toLowerCase() !== expected.subdomain.toLowerCase())
+    expected &&
+    ((expected.id !== undefined && String(expected.id) !== String(id)) ||
+      (expected.subdomain !== undefined &&
+        (typeof subdomain !== 'string' ||
+          subdomain.toLowerCase() !== expected.subdomain.toLowerCase())))
   ) {
-    throw new WebhookVerificationError('wrong_account', 'The webhook is for another account');
-  }
-}
-
-async function verifyDisconnect(
-  parts: RequestParts,
-  options: DisconnectVerifyOptions,
-  secrets: readonly string[],
-): Promise<DisconnectClaims> {
-  if (typeof options.clientUuid !== 'string' || options.clientUuid === '') {
-    throw new ConfigurationError('The disconnect scheme needs `clientUuid` (your integration id)');
-  }
-  const query = parts.url.searchParams;
-  const signature = query.get('signature');
-  const clientUuid = query.get('client_uuid');
-  const accountId = query.get('account_id');
-  if (signature === null || signature === '') {
-    throw new WebhookVerificationError('missing_signature', 'The disconnect hook has no signature');
-  }
-  if (clientUuid === null || accountId === null) {
-    throw new WebhookVerificationError(
-      'malformed',
-      'The disconnect hook lacks client_uuid or account_id',
-    );
-  }
-  const bytes = fromHex(signature);
-  if (
-    bytes === undefined ||
-    !(await anyHmac(secrets, 'sha256', `${clientUuid}|${accountId}`, bytes))
-  ) {
-    throw new WebhookVerificationError(
-      'bad_signature',
-      'The disconnect hook signature does not match',
-    );
-  }
-  if (clientUuid !== options.clientUuid) {
-    throw new WebhookVerificationError(
-      'wrong_client',
-      'The disconnect hook is for another integration',
-    );
-  }
-  const id = Number(accountId);
-  if (!/^\d+$/.test(accountId) || !Number.isSafeInteger(id)) {
-    throw new WebhookVerificationError(
-      'malformed',
-      'The disconnect hook account_id is not a number',
-    );
-  }
-  checkAccount(options.expectedAccount, accountId, undefined);
-  return { client_uuid: clientUuid, account_id: id };
-}
-
-function anyHmac(
-  secrets: readonly string[],
-  algorithm: HmacAlgorithm,
-  data: string | Uint8Array,
-  signature: Uint8Array,
-): Promise<boolean> {
-  return anyMatch(secrets, (secret) => hmacVerify(algorithm, secret, data, signature));
-}
-
-async function verifyBodyHmac(
-  parts: RequestParts,
-  secrets: readonly string[],
-  header: string,
-  algorithm: HmacAlgorithm,
-  encoding: 'hex' | 'base64',
-): Promise<void> {
-  let value = parts.header(header)?.trim();
-  if (value === undefined || value === '') {
-    throw new WebhookVerificationError('missing_signature', `The ${header} header is missing`);
-  }
-  // Accept `sha256=<sig>` as relays in the GitHub style send it.
-  const prefix = /^(sha1|sha256|sha512)=/i.exec(value);
-  if (prefix) value = value.slice(prefix[0].length);
-  const signature = encoding === 'hex' ? fromHex(value) : fromBase64(value);
-  const body = await readBodyAs(parts, (bytes) => bytes);
-  if (signature === undefined || !(await anyHmac(secrets, algorithm, body, signature))) {
-    throw new WebhookVerificationError('bad_signature', `The ${header} signature does not match`);
+    throw fail('wrong_account', 'The webhook is for another account');
   }
 }
 
 function bearer(parts: RequestParts, header: string): string {
-  const direct = parts.header(header)?.trim();
-  if (direct) return direct.replace(/^Bearer\s+/i, '');
-  const authorization = parts.header('authorization')?.trim();
-  const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
-  if (match?.[1]) return match[1];
-  throw new WebhookVerificationError('missing_signature', 'The request carries no token');
+  const token =
+    parts
+      .header(header)
+      ?.trim()
+      .replace(/^Bearer\s+/i, '') ||
+    /^Bearer\s+(\S+)$/i.exec(parts.header('authorization')?.trim() ?? '')?.[1];
+  if (!token) throw fail('missing_signature', 'The request carries no token');
+  return token;
 }
 
 async function salesbotToken(parts: RequestParts): Promise<string> {
-  const text = await readBodyAs(parts, (body) => bytesToText(body), 'Salesbot');
+  const text = (await readBody(parts, bytesToText)).trim();
   let token: unknown;
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      token = (JSON.parse(trimmed) as Record<string, unknown> | null)?.['token'];
-    } catch (cause) {
-      throw new WebhookVerificationError('malformed', 'The Salesbot body is not valid JSON', {
-        cause,
-      });
-    }
-  } else {
-    token = new URLSearchParams(trimmed).get('token') ?? undefined;
+  try {
+    token = text.startsWith('{')
+      ? (JSON.parse(text) as Record<string, unknown> | null)?.['token']
+      : new URLSearchParams(text).get('token');
+  } catch (cause) {
+    throw fail('malformed', 'The Salesbot body is not valid JSON', cause);
   }
-  if (typeof token !== 'string' || token === '') {
-    throw new WebhookVerificationError(
-      'missing_signature',
-      'The Salesbot request carries no token',
-    );
+  if (typeof token !== 'string' || !token) {
+    throw fail('missing_signature', 'The Salesbot request carries no token');
   }
   return token;
 }
