@@ -80,47 +80,29 @@ function secretForms(secret: string): string[] {
 }
 
 /**
- * The forms of the secrets seen lately. Every answer is scrubbed of the
- * same few secrets (the request's token, the current pair, the client secret), and building the
- * forms of a 700-character JWT (JSON-, URL- and form-encoding it) cost more than searching a
- * 160 KiB page for them: built once per secret instead. Bounded, so that a long-lived process
- * whose tokens rotate keeps only the recent ones (the clients hold those anyway).
+ * The last set of secrets asked for and its forms. Every answer is scrubbed of the same few
+ * secrets (the request's token, the current pair, the client secret), and encoding a
+ * 700-character JWT five ways twice per request cost more than searching a 160 KiB page for it:
+ * a set that repeats is encoded once. Only the last set is kept (the client holds it anyway).
  */
-const formsBySecret = new Map<string, readonly string[]>();
-const FORMS_CACHE_SIZE = 32;
-
-function formsOf(secret: string): readonly string[] {
-  let forms = formsBySecret.get(secret);
-  if (forms === undefined) {
-    if (formsBySecret.size >= FORMS_CACHE_SIZE) formsBySecret.clear();
-    forms = [...new Set(secretForms(secret))];
-    formsBySecret.set(secret, forms);
-  }
-  return forms;
-}
-
-/** The last set asked for and its forms: consecutive answers are scrubbed of the same set. */
 let lastSecrets: readonly string[] = [];
-let lastForms: readonly string[] = [];
+let lastForms: string[] = [];
 
 /** Every searchable form of every known secret, longest first (a form may contain another). */
-function knownForms(secrets: ReadonlyArray<string | undefined>): readonly string[] {
-  const searched: string[] = [];
-  for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-    if (!searched.includes(secret)) searched.push(secret);
-  }
+function knownForms(secrets: ReadonlyArray<string | undefined>): string[] {
+  const searched = secrets.filter(
+    (secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH,
+  );
   if (
     searched.length === lastSecrets.length &&
     searched.every((secret, i) => secret === lastSecrets[i])
   )
     return lastForms;
-  const all = new Set<string>();
-  for (const secret of searched) for (const form of formsOf(secret)) all.add(form);
-  const forms = [...all].sort((a, b) => b.length - a.length);
+  const forms = new Set<string>();
+  for (const secret of searched) for (const form of secretForms(secret)) forms.add(form);
   lastSecrets = searched;
-  lastForms = forms;
-  return forms;
+  lastForms = [...forms].sort((a, b) => b.length - a.length);
+  return lastForms;
 }
 
 /**

@@ -578,7 +578,7 @@ describe('an OAuth token endpoint that reflects what it was sent', () => {
   });
 });
 
-describe('scrubKnownSecrets with the forms it keeps per secret', () => {
+describe('scrubKnownSecrets, which keeps the forms of the last set of secrets', () => {
   const text = (s: string): string =>
     `{"a":"${s}","b":"${encodeURIComponent(s)}","c":${JSON.stringify(s)},"d":"${s.replace(/\//g, '\\/')}"}`;
 
@@ -611,7 +611,7 @@ describe('scrubKnownSecrets with the forms it keeps per secret', () => {
     }
   });
 
-  it('keeps scrubbing correctly after many rotated secrets (the kept forms are bounded)', () => {
+  it('scrubs each new secret, and an old one named again, after many rotations', () => {
     for (let i = 0; i < 100; i++) {
       const secret = `rotated-token-${String(i).padStart(4, '0')}-abcdef`;
       expect(scrubKnownSecrets(`x ${secret} y`, [secret])).toBe('x [REDACTED] y');
