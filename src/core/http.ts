@@ -328,9 +328,11 @@ export class HttpClient {
       keepSuccessBody?: boolean;
       /** The rate-limit slot of this attempt: told when it leaves, is answered and ends. */
       slot?: RateLimitSlot | undefined;
+      /** The URL {@link HttpClient.request} already built (and validated) for this request. */
+      url?: string | undefined;
     } = {},
   ): Promise<RawResponse> {
-    const url = this.url(request, options.baseUrl ?? request.baseUrl);
+    const url = options.url ?? this.url(request, options.baseUrl ?? request.baseUrl);
     const headers: Record<string, string> = {
       accept: 'application/json, application/hal+json, application/problem+json;q=0.9, */*;q=0.1',
       'user-agent': `kommo-sdk/${VERSION}`,
@@ -533,6 +535,7 @@ export class HttpClient {
           secrets: [...(this.#config.auth?.secrets?.() ?? []), ...(policy.secrets ?? [])],
           ...(policy.keepSuccessBody && { keepSuccessBody: true }),
           slot,
+          url,
         });
       } catch (error) {
         const failure = error as KommoError;

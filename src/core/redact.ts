@@ -79,14 +79,30 @@ function secretForms(secret: string): string[] {
   ];
 }
 
+/**
+ * The last set of secrets asked for and its forms. Every answer is scrubbed of the same few
+ * secrets (the request's token, the current pair, the client secret), and encoding a
+ * 700-character JWT five ways twice per request cost more than searching a 160 KiB page for it:
+ * a set that repeats is encoded once. Only the last set is kept (the client holds it anyway).
+ */
+let lastSecrets: readonly string[] = [];
+let lastForms: string[] = [];
+
 /** Every searchable form of every known secret, longest first (a form may contain another). */
 function knownForms(secrets: ReadonlyArray<string | undefined>): string[] {
+  const searched = secrets.filter(
+    (secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH,
+  );
+  if (
+    searched.length === lastSecrets.length &&
+    searched.every((secret, i) => secret === lastSecrets[i])
+  )
+    return lastForms;
   const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-    for (const form of secretForms(secret)) forms.add(form);
-  }
-  return [...forms].sort((a, b) => b.length - a.length);
+  for (const secret of searched) for (const form of secretForms(secret)) forms.add(form);
+  lastSecrets = searched;
+  lastForms = [...forms].sort((a, b) => b.length - a.length);
+  return lastForms;
 }
 
 /**

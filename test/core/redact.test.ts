@@ -20,6 +20,7 @@ import {
 } from '../../src/index.js';
 import { HOST } from '../support/client.js';
 import { localServer, json } from '../support/server.js';
+import { scrubKnownSecrets } from '../../src/core/redact.js';
 
 const SECRETS = {
   access: 'ACCESS-very-secret-0001',
@@ -574,5 +575,49 @@ describe('an OAuth token endpoint that reflects what it was sent', () => {
       expect(s.requests).toHaveLength(1);
       expectNoSecret(`the ${status} error`, error);
     }
+  });
+});
+
+describe('scrubKnownSecrets, which keeps the forms of the last set of secrets', () => {
+  const text = (s: string): string =>
+    `{"a":"${s}","b":"${encodeURIComponent(s)}","c":${JSON.stringify(s)},"d":"${s.replace(/\//g, '\\/')}"}`;
+
+  it('scrubs whichever set each call names, however calls alternate, grow, shrink or repeat', () => {
+    const a = 'token/A+with&special"chars-0001';
+    const b = 'token-B-0002-plain-base64url';
+    const c = 'eyJ' + 'x'.repeat(700);
+    const sets: Array<Array<string | undefined>> = [
+      [a],
+      [b],
+      [a, b],
+      [b, a, undefined],
+      [a],
+      [c, a],
+      [c],
+      [undefined, 'short'],
+      [a, a, b],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const set of sets) {
+        const named = set.filter((s): s is string => typeof s === 'string' && s.length >= 8);
+        const others = [a, b, c].filter((s) => !named.includes(s));
+        const input = [a, b, c].map(text).join('\n');
+        const out = scrubKnownSecrets(input, set);
+        for (const secret of named)
+          expect(out, `${set.join(',')} keeps ${secret}`).not.toContain(secret);
+        // Only what was named goes: the other secrets' texts come back untouched.
+        for (const secret of others) expect(out).toContain(text(secret));
+      }
+    }
+  });
+
+  it('scrubs each new secret, and an old one named again, after many rotations', () => {
+    for (let i = 0; i < 100; i++) {
+      const secret = `rotated-token-${String(i).padStart(4, '0')}-abcdef`;
+      expect(scrubKnownSecrets(`x ${secret} y`, [secret])).toBe('x [REDACTED] y');
+    }
+    expect(scrubKnownSecrets('x rotated-token-0000-abcdef y', ['rotated-token-0000-abcdef'])).toBe(
+      'x [REDACTED] y',
+    );
   });
 });
