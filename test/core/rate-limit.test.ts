@@ -209,6 +209,25 @@ describe('SlidingWindowRateLimiter: arrivals, not departures', () => {
     expect(Math.min(...starts)).toBeGreaterThanOrEqual(1005);
   });
 
+  it('keeps the spacing on schedule when its wake-ups fire late, instead of losing the delay at every start', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 50, burst: 1, clock });
+    const starts: number[] = [];
+    for (let i = 0; i < 40; i++)
+      void limiter.acquire('acme').then((slot) => {
+        starts.push(clock.now());
+        slot.sent();
+        slot.answered(200);
+        slot.released(true);
+      });
+    // Time moves in 3 ms steps, so every 20 ms wake-up fires up to 2 ms late.
+    await clock.advance(500, 3);
+    // On schedule: a start every 20 ms, 26 in [0, 500]. Losing 1–2 ms per start: 22–23.
+    expect(starts.filter((t) => t <= 500).length).toBeGreaterThanOrEqual(25);
+    for (let i = 1; i < starts.length; i++)
+      expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(10);
+  });
+
   it('after a 429 on a 300 ms round trip counts the window from when the request arrived, not from its answer', async () => {
     const clock = new FakeClock();
     const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 7, clock });
