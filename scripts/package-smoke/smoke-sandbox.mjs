@@ -2,7 +2,8 @@
 // SDK (imported from the same tarball), and stops on SIGTERM.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { Kommo } from 'kommo-sdk';
+import { createRequire } from 'node:module';
+import { Kommo, SlidingWindowRateLimiter } from 'kommo-sdk';
 import { startSandbox } from 'kommo-sdk/sandbox';
 
 // The installed bin (what `npx kommo-sandbox` runs), started with this node binary so that
@@ -47,6 +48,43 @@ try {
   assert.ok((await kommo.users.list().toArray({ max: 50 })).length > 0);
 } finally {
   await sandbox.close();
+}
+// Pacing learns when each request was written (undici's diagnostics channels) from the packed
+// ESM and CommonJS builds alike, loaded side by side in one process.
+{
+  const require = createRequire(import.meta.url);
+  const cjs = require('kommo-sdk');
+  const sandbox = await startSandbox();
+  try {
+    for (const [build, sdk] of [
+      ['import', { Kommo, SlidingWindowRateLimiter }],
+      ['require', cjs],
+    ]) {
+      const inner = new sdk.SlidingWindowRateLimiter({ requestsPerSecond: 50 });
+      const seen = { sent: 0, written: 0 };
+      const limiter = {
+        async acquire(key, signal, request) {
+          const slot = await inner.acquire(key, signal, request);
+          return {
+            sent: () => (seen.sent++, slot.sent()),
+            written: () => (seen.written++, slot.written()),
+            answered: (status) => slot.answered(status),
+            released: (reusable) => slot.released(reusable),
+          };
+        },
+      };
+      const kommo = new sdk.Kommo({
+        baseUrl: sandbox.url,
+        accessToken: sandbox.accessToken,
+        rateLimit: { limiter },
+      });
+      await Promise.all(Array.from({ length: 6 }, () => kommo.users.list().toArray({ max: 5 })));
+      assert.equal(seen.sent, 6, `${build}: six requests sent`);
+      assert.equal(seen.written, 6, `${build}: each request reported written`);
+    }
+  } finally {
+    await sandbox.close();
+  }
 }
 console.log('npx kommo-sandbox: ok');
 // The killed child's stdio pipes can outlive it on some systems; nothing of the SDK is pending.

@@ -61,12 +61,19 @@ export interface Trip {
   sentAt: number;
   /** Whether it probably had to open a new connection. */
   cold: boolean;
+  /** When the runtime reported it written to its connection (see `core/wire.ts`). */
+  writtenAt?: number;
+  /** The latest arrival assumed when it was written, if it fits one flight of packets. */
+  writtenBound?: number;
 }
 
 interface KindStats {
-  /** Recent round trips of any connection, newest last. */
+  /** Recent round trips of any connection, from departure to answer, newest last. */
   recent: number[];
-  /** Recent round trips over warm connections: their minimum is the kind's floor. */
+  /**
+   * Recent round trips over warm connections, from the write where it was reported (else from
+   * departure): their minimum is the kind's floor.
+   */
   warm: number[];
 }
 
@@ -132,15 +139,32 @@ export class ArrivalModel {
   }
 
   /**
-   * Its answer came at `now`: the request arrived before `now`, and, once the kind has a
-   * trusted floor (its fastest of 8 or more warm round trips), at most its round trip's excess
-   * over that floor (plus 20 ms) after leaving, and never less than the allowance. The excess
-   * holds whatever delayed the request on its way in (a handshake, a stalled event loop on
-   * either side); it also holds the server's own time, which makes the bound conservative.
-   * Returns the latest arrival from now on.
+   * The runtime reports the request written to its connection at `now`. Whatever delayed it on
+   * the client (a new socket, a handshake, a busy event loop) is behind it, so its round trip
+   * is measured from now. A request that fits one flight of packets (`oneFlight`) reaches Kommo
+   * within the allowance of now, over a new connection too, however long its answer then takes
+   * (the server's time and the trip back are not arrival). A larger one may need more round
+   * trips to arrive (TCP's slow start), so its answer still bounds it. Returns the latest
+   * arrival from now on, or `undefined` when it stays unknown until the answer.
+   */
+  written(trip: Trip, now: number, oneFlight: boolean): number | undefined {
+    trip.writtenAt = now;
+    if (oneFlight) return (trip.writtenBound = now + this.allowance(now));
+    return trip.cold ? undefined : now + this.allowance(now);
+  }
+
+  /**
+   * Its answer came at `now`: the request arrived before `now`; within the allowance of its
+   * write if it fits one flight of packets; else, once the kind has a trusted floor (its
+   * fastest of 8 or more warm round trips), at most its round trip's excess over that floor
+   * (plus 20 ms) after it was written (or left, where writes are not reported), and never less
+   * than the allowance. The excess holds whatever delayed the request on its way in (a
+   * handshake, a slow start, a stalled event loop on either side); it also holds the server's
+   * own time, which makes that bound conservative, and it is why a reported write is used when
+   * there is one: a floor sample with a slower server understates the excess of a request that
+   * was late on the client. Returns the latest arrival from now on.
    */
   answered(trip: Trip, now: number): number {
-    const rtt = now - trip.sentAt;
     let stats = this.#kinds.get(trip.kind);
     if (!stats) {
       if (this.#kinds.size >= MAX_KINDS) {
@@ -150,12 +174,15 @@ export class ArrivalModel {
       stats = { recent: [], warm: [] };
       this.#kinds.set(trip.kind, stats);
     }
-    push(stats.recent, rtt);
-    if (!trip.cold) push(stats.warm, rtt);
+    const from = trip.writtenAt ?? trip.sentAt;
+    push(stats.recent, now - trip.sentAt);
+    if (!trip.cold) push(stats.warm, now - from);
+    if (trip.writtenAt !== undefined && trip.writtenBound !== undefined)
+      return Math.min(now, Math.max(trip.writtenBound, trip.writtenAt + this.allowance(now)));
     if (stats.warm.length < FLOOR_SAMPLES) return now;
     const floor = Math.min(...stats.warm);
-    const excess = Math.max(this.allowance(now), rtt - floor + ANSWER_MARGIN_MS);
-    return Math.min(now, trip.sentAt + excess);
+    const excess = Math.max(this.allowance(now), now - from - floor + ANSWER_MARGIN_MS);
+    return Math.min(now, from + excess);
   }
 
   /** The attempt is over; a connection whose answer was read whole goes back to the pool. */

@@ -36,6 +36,7 @@ import type { Hooks, Logger, RequestEvent, RequestOptions, RetryOptions } from '
 import { toSearchParams, type QueryInput } from './query.js';
 import type { RateLimiter, RateLimitSlot } from './rate-limit.js';
 import { redactUrl, scrubKnownSecrets, scrubText } from './redact.js';
+import { fitsOneFlight, watchWrite } from './wire.js';
 import {
   DEFAULT_BASE_DELAY_MS,
   DEFAULT_MAX_DELAY_MS,
@@ -376,7 +377,15 @@ export class HttpClient {
         // after the body was serialized, as close to the socket as fetch lets us get.
         fetch: (input: RequestInfo | URL, init?: RequestInit) => {
           slot?.sent();
-          return (userFetch ?? globalThis.fetch)(input, init);
+          if (userFetch) return userFetch(input, init);
+          // Where the runtime reports the moment the request is written, the slot learns it:
+          // a tighter bound on its arrival than its round trip gives.
+          const forget =
+            slot?.written &&
+            input instanceof Request &&
+            watchWrite(input.method, input.url, () => slot.written?.(fitsOneFlight(body)));
+          const answer = globalThis.fetch(input, init);
+          return forget ? answer.finally(forget) : answer;
         },
       });
     } catch (error) {

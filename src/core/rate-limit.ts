@@ -29,6 +29,12 @@ export interface SlotRequest {
 export interface RateLimitSlot {
   /** The request is handed to `fetch` now. */
   sent(): void;
+  /**
+   * The request was written to its connection now; `oneFlight`: it is small enough (a body of
+   * at most 12,000 bytes) to reach Kommo in one flight of packets after that. Called only where
+   * the runtime reports writes (Node's fetch does), between `sent()` and `answered()`.
+   */
+  written?(oneFlight: boolean): void;
   /** The answer's status line arrived now. */
   answered(status: number): void;
   /**
@@ -163,8 +169,13 @@ interface AccountState {
  * - on a connection the pool already has: its departure plus the allowance (25 ms);
  * - on a new connection (a cold pool: new socket, handshake, code run for the first time):
  *   unknown until the answer comes;
- * - once answered: never later than the answer, and never later than its round trip's excess
- *   over the fastest round trip of that kind of request (plus 10 ms), after it left.
+ * - written to its connection, where the runtime reports it (Node's fetch): a request that
+ *   fits one flight of packets (a body of 12,000 bytes at most), the write plus the allowance,
+ *   on a new connection too, whatever its answer then takes; a larger one on a connection the
+ *   pool already has, the write plus the allowance until answered;
+ * - once answered: never later than the answer, and (unless it fit one flight) never later
+ *   than its round trip's excess over the fastest round trip of that kind of request (plus
+ *   20 ms), counted from its write (or its departure where writes are not reported).
  *
  * So a cold start (a fresh process, a grown pool) waits for its first answers instead of
  * guessing, and a warm one runs at up to 99 % of the limit on a fast link. A 429 fills the
@@ -282,6 +293,15 @@ export class SlidingWindowRateLimiter implements RateLimiter {
         const departed = state.model.depart(kind, clock.now());
         start.trip = departed.trip;
         start.latest = departed.latest;
+      },
+      written: (oneFlight) => {
+        if (done || !start.trip || start.answered) return;
+        const latest = state.model.written(start.trip, clock.now(), oneFlight);
+        if (latest === undefined) return;
+        const before = start.latest;
+        start.latest = latest;
+        // A new connection's request was held until its answer: it is bounded now.
+        if (latest < before) this.#pump(key, state);
       },
       answered: (status) => {
         if (done || !start.trip || start.answered) return;

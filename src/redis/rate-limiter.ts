@@ -398,6 +398,7 @@ export class RedisRateLimiter implements RateLimiter {
       });
     };
     let trip: Trip | undefined;
+    let reported = 0;
     let answered = false;
     let done = false;
     return {
@@ -405,7 +406,16 @@ export class RedisRateLimiter implements RateLimiter {
         if (done || trip) return;
         const departed = account.model.depart(kind, performance.now());
         trip = departed.trip;
-        settle(String(onRedis(departed.latest)));
+        reported = onRedis(departed.latest);
+        settle(String(reported));
+      },
+      written: (oneFlight) => {
+        if (done || !trip || answered) return;
+        const latest = account.model.written(trip, performance.now(), oneFlight);
+        if (latest === undefined) return;
+        // Written later than its departure's bound assumed, or on a new connection whose
+        // place was held until its answer: Redis learns the new bound.
+        if (onRedis(latest) !== reported) settle(String((reported = onRedis(latest))));
       },
       answered: (status) => {
         if (done || !trip || answered) return;

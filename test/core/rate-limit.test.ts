@@ -275,6 +275,14 @@ class SimulatedLink {
       stall?: () => number;
       server: () => number;
       keepAliveMs: number;
+      /**
+       * Report the moment each request is written, as Node's fetch does: after the handshake of
+       * a new connection and a stall of the client's own (`clientStall`), before the trip up.
+       */
+      reportWrites?: boolean;
+      clientStall?: () => number;
+      /** Whether the requests fit one flight of packets (reported with the write). @defaultValue true */
+      oneFlight?: boolean;
     },
   ) {}
 
@@ -283,8 +291,14 @@ class SimulatedLink {
     this.#idle = this.#idle.filter((t) => t > now - this.net.keepAliveMs);
     const warm = this.#idle.pop() !== undefined;
     slot.sent();
-    const up =
-      2 + (warm ? this.net.warmJitter() : this.net.coldExtra()) + (this.net.stall?.() ?? 0);
+    let up: number;
+    if (this.net.reportWrites) {
+      await this.clock.sleep((warm ? 0 : this.net.coldExtra()) + (this.net.clientStall?.() ?? 0));
+      slot.written?.(this.net.oneFlight ?? true);
+      up = 2 + this.net.warmJitter() + (this.net.stall?.() ?? 0);
+    } else {
+      up = 2 + (warm ? this.net.warmJitter() : this.net.coldExtra()) + (this.net.stall?.() ?? 0);
+    }
     await this.clock.sleep(up);
     this.arrivals.push(this.clock.now());
     await this.clock.sleep(this.net.server() + 2);
@@ -304,6 +318,12 @@ function mostInAnySecond(times: readonly number[]): number {
     best = Math.max(best, i - head + 1);
   }
   return best;
+}
+
+/** Arrivals per second from arrival `from` on, over the limit (n arrivals span n − 1 intervals). */
+function steadyRatio(arrivals: readonly number[], from: number, limit: number): number {
+  const steady = arrivals.slice(from);
+  return (steady.length - 1) / ((steady.at(-1)! - steady[0]!) / 1000) / limit;
 }
 
 async function runWorkload(
@@ -372,11 +392,109 @@ describe('SlidingWindowRateLimiter on a simulated link', () => {
       keepAliveMs: 4000,
     });
     await runWorkload(clock, limiter, link, 160, 5);
-    // Steady state: the last 140 arrivals (n arrivals span n − 1 intervals).
-    const steady = link.arrivals.slice(20);
-    const ratio = (steady.length - 1) / ((steady.at(-1)! - steady[0]!) / 1000) / 7;
-    expect(ratio).toBeGreaterThanOrEqual(0.97);
+    // Steady state: the last 140 arrivals.
+    expect(steadyRatio(link.arrivals, 20, 7)).toBeGreaterThanOrEqual(0.97);
     expect(mostInAnySecond(link.arrivals)).toBeLessThanOrEqual(7);
+  }, 60_000);
+});
+
+describe('SlidingWindowRateLimiter where the runtime reports writes', () => {
+  it('bounds a request by the moment it was written, on a new connection too, without waiting for its answer', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 1, clock });
+    const first = await limiter.acquire('acme', undefined, LEADS);
+    first.sent(); // a fresh pool: a new connection
+    await clock.advance(40); // its handshake
+    first.written?.(true);
+    const starts: number[] = [];
+    void limiter.acquire('acme', undefined, LEADS).then(() => starts.push(clock.now()));
+    await clock.advance(1100); // no answer yet: a slow server
+    expect(starts).toEqual([1065]); // written at 40, arrived by 65, a window after that
+  });
+
+  it('keeps that bound when the answer takes long, where the round trip alone would hold the place', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 1, clock });
+    const first = await limiter.acquire('acme', undefined, LEADS);
+    first.sent();
+    await clock.advance(5);
+    first.written?.(true);
+    await clock.advance(600);
+    first.answered(200);
+    first.released(true);
+    const starts: number[] = [];
+    void limiter.acquire('acme', undefined, LEADS).then(() => starts.push(clock.now()));
+    await clock.advance(1000);
+    expect(starts).toEqual([1030]); // not 1,605: the server's 600 ms were not arrival
+  });
+
+  it('bounds a larger body by its answer, its round trip counted from the write', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 1, clock });
+    const first = await limiter.acquire('acme', undefined, LEADS);
+    first.sent(); // a new connection: held until its answer
+    await clock.advance(30);
+    first.written?.(false); // 30 KB: slow start may need more round trips
+    const starts: number[] = [];
+    void limiter.acquire('acme', undefined, LEADS).then(() => starts.push(clock.now()));
+    await clock.advance(1500);
+    expect(starts).toEqual([]); // still unknown: no answer yet
+    first.answered(200);
+    first.released(true);
+    await clock.advance(1100);
+    expect(starts).toEqual([2530]);
+  });
+
+  it('never lets more than 7 arrivals into a second, whatever the body sizes, handshakes, client stalls or server time', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          seed: fc.integer(),
+          coldMax: fc.integer({ min: 0, max: 400 }),
+          clientStallMax: fc.integer({ min: 0, max: 200 }),
+          serverMs: fc.integer({ min: 0, max: 600 }),
+          serverSpread: fc.integer({ min: 0, max: 300 }),
+          inFlight: fc.integer({ min: 1, max: 12 }),
+          oneFlight: fc.boolean(),
+        }),
+        async ({ seed, coldMax, clientStallMax, serverMs, serverSpread, inFlight, oneFlight }) => {
+          const random = mulberry32(seed);
+          const clock = new FakeClock();
+          const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 7, clock });
+          const link = new SimulatedLink(clock, {
+            reportWrites: true,
+            oneFlight,
+            coldExtra: () => Math.floor(random() * (coldMax + 1)),
+            clientStall: () => (random() < 0.2 ? Math.floor(random() * (clientStallMax + 1)) : 0),
+            warmJitter: () => Math.floor(random() * 20),
+            server: () => serverMs + Math.floor(random() * (serverSpread + 1)),
+            keepAliveMs: 4000,
+          });
+          await runWorkload(clock, limiter, link, 30, inFlight);
+          expect(link.arrivals).toHaveLength(30);
+          expect(mostInAnySecond(link.arrivals)).toBeLessThanOrEqual(7);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it('keeps 50 requests/s at 97 % of the limit or more when server time spreads round trips by 100 ms', async () => {
+    const random = mulberry32(11);
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 50, clock });
+    const link = new SimulatedLink(clock, {
+      reportWrites: true,
+      coldExtra: () => 20,
+      clientStall: () => Math.floor(random() * 4),
+      warmJitter: () => Math.floor(random() * 3),
+      server: () => 300 + Math.floor(random() * 100),
+      keepAliveMs: 4000,
+    });
+    await runWorkload(clock, limiter, link, 600, 32);
+    // Steady state: from the third second on.
+    expect(steadyRatio(link.arrivals, 100, 50)).toBeGreaterThanOrEqual(0.97);
+    expect(mostInAnySecond(link.arrivals)).toBeLessThanOrEqual(50);
   }, 60_000);
 });
 

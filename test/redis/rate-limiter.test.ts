@@ -172,14 +172,22 @@ describe('RedisRateLimiter: order of waiting callers', () => {
   });
 });
 
+/** Two limiters on their own connections (two processes), one start per second between them. */
+function twoProcesses() {
+  const options = { keyPrefix: prefix(), requestsPerSecond: 1, windowMs: 1000, spacingMs: 0 };
+  const first = recordingGrants(connect());
+  const second = recordingGrants(connect());
+  return {
+    first,
+    second,
+    a: new RedisRateLimiter(first.client, options),
+    b: new RedisRateLimiter(second.client, options),
+  };
+}
+
 describe('RedisRateLimiter: arrivals, not departures', () => {
   it('holds the place of a request sent on a new connection until its answer, in every process', async () => {
-    const keyPrefix = prefix();
-    const options = { keyPrefix, requestsPerSecond: 1, windowMs: 1000, spacingMs: 0 };
-    const first = recordingGrants(connect());
-    const second = recordingGrants(connect());
-    const a = new RedisRateLimiter(first.client, options);
-    const b = new RedisRateLimiter(second.client, options);
+    const { first, second, a, b } = twoProcesses();
 
     const slot = await a.acquire(ACCOUNT, undefined, { method: 'POST', path: '/api/v4/leads' });
     slot.sent(); // a cold pool: when it reaches Kommo is unknown until its answer
@@ -193,6 +201,24 @@ describe('RedisRateLimiter: arrivals, not departures', () => {
     expect(grantsBeforeAnswer).toBe(0);
     // The answer bounds the arrival: the next start is one window after it, on the Redis clock.
     expect(second.grants[0]! - first.grants[0]!).toBeGreaterThanOrEqual(2_400);
+  });
+
+  it('bounds a request reported written by its write, in every process, without waiting for its answer', async () => {
+    const { first, second, a, b } = twoProcesses();
+
+    const slot = await a.acquire(ACCOUNT, undefined, { method: 'GET', path: '/api/v4/leads' });
+    slot.sent(); // a cold pool: unknown until its answer…
+    slot.written?.(true); // …but it is written, and fits one flight of packets
+    const next = b.acquire(ACCOUNT);
+    await tick(1_500); // no answer yet (a slow server)
+    const grantsBeforeAnswer = second.grants.length;
+    slot.answered(200);
+    slot.released(true);
+    await next;
+
+    expect(grantsBeforeAnswer).toBe(1);
+    // One window after the write (plus the allowance), on the Redis clock.
+    expect(second.grants[0]! - first.grants[0]!).toBeGreaterThanOrEqual(1_000);
   });
 
   it('gives a slot back when its request never left', async () => {
