@@ -67,7 +67,7 @@ if (selected.has('3')) {
 }
 const faultFree = new Map<number, number>();
 if (selected.has('1')) {
-  log('1. throughput at the rate limit: 4 runs of 6–35 s…');
+  log('1. throughput at the rate limit: 5 settings, an import and a walk each, of 6–35 s…');
   const g1 = await runThroughput(THROUGHPUT_SETTINGS, tuning);
   for (const r of g1.runs)
     if (r.op === 'import' && r.requestsPerSecond === 7) faultFree.set(r.latencyMs, r.wallSec);

@@ -23,6 +23,11 @@ export interface SandboxFaults {
   methods?: readonly string[];
   /** Added to every answer (ms), like Kommo's 100–500 ms round trips. @defaultValue 0 */
   latencyMs?: number;
+  /**
+   * Up to this much more per answer (ms), drawn per request from the rule's PRNG: Kommo's
+   * server time varies from request to request. @defaultValue 0
+   */
+  latencySpreadMs?: number;
   /** Share (0–1) of requests answered with `errorStatus` instead of being processed. @defaultValue 0 */
   errorRate?: number;
   /** The error status: 500 answers Kommo's JSON, 502/503/504 nginx's HTML. @defaultValue 500 */

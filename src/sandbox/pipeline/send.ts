@@ -15,7 +15,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Sends what a step decided, after the fault's latency. */
 export async function finish(x: Exchange, outcome: Exclude<Outcome, undefined>): Promise<void> {
   if (outcome === 'answered') return;
-  const latency = x.fault?.rule.latencyMs ?? 0;
+  const fault = x.fault;
+  const spread = fault?.rule.latencySpreadMs ?? 0;
+  const latency =
+    (fault?.rule.latencyMs ?? 0) +
+    (fault && spread > 0 ? Math.floor(fault.random() * (spread + 1)) : 0);
   if (latency > 0) await sleep(latency);
   if (outcome === 'reset') x.res.destroy();
   else await writeReply(x.res, outcome, x.fault?.rule.slowBodyMs ?? 0);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../src/sandbox/prng.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
 import { call } from '../helpers.js';
 
@@ -86,5 +87,18 @@ describe('fault injection', () => {
     expect(sandbox.requests.at(-1)!.durationMs).toBeLessThan(59);
     sandbox.setFaults(null);
     expect(sandbox.stats.faultsInjected).toBe(0);
+  });
+
+  it("spreads latency per answer with the rule's seeded PRNG", async () => {
+    sandbox = await startSandbox({ rateLimit: false });
+    sandbox.setFaults({ routes: ['/api/v4/account'], latencyMs: 20, latencySpreadMs: 80, seed: 5 });
+    const random = mulberry32(5);
+    const expected = Array.from({ length: 6 }, () => 20 + Math.floor(random() * 81));
+    for (let i = 0; i < expected.length; i++) {
+      await call(sandbox, 'GET', '/api/v4/account');
+      expect(sandbox.requests.at(-1)!.durationMs).toBeGreaterThanOrEqual(expected[i]! - 1);
+    }
+    // The draws differ, so the latency is not one fixed value.
+    expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(20);
   });
 });
