@@ -54,7 +54,8 @@ try {
 {
   const require = createRequire(import.meta.url);
   const cjs = require('kommo-sdk');
-  const sandbox = await startSandbox();
+  // No rate limit on the sandbox: the two builds' calls must not draw 429s (and retries).
+  const sandbox = await startSandbox({ rateLimit: false });
   try {
     for (const [build, sdk] of [
       ['import', { Kommo, SlidingWindowRateLimiter }],
