@@ -383,7 +383,9 @@ export class HttpClient {
           const forget =
             slot?.written &&
             input instanceof Request &&
-            watchWrite(input.method, input.url, () => slot.written?.(fitsOneFlight(body)));
+            watchWrite(globalThis.fetch, input.method, input.url, () =>
+              slot.written?.(fitsOneFlight(body)),
+            );
           const answer = globalThis.fetch(input, init);
           return forget ? answer.finally(forget) : answer;
         },

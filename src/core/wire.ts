@@ -15,9 +15,9 @@
  * delays out of its round trip.
  *
  * A dispatched request is matched to the SDK's call by its method and URL, first come first
- * served: fetch dispatches requests in the order it was called for requests of one shape, and
- * the SDK passes a request to fetch directly (a `fetch` option of the user's own is not
- * watched, since it may reorder them).
+ * served: Node's fetch dispatches requests of one shape in the order it was called. So only
+ * Node's own fetch is watched: a `fetch` option of the user's own, or a global fetch another
+ * library replaced (Next.js, an interceptor), may await before dispatching and reorder them.
  *
  * @module
  */
@@ -112,22 +112,40 @@ function start(): WireState | undefined {
   return wire.on ? wire : undefined;
 }
 
+/** The last fetch looked at, and whether it is Node's own. */
+let lastFetch: unknown;
+let lastIsNode = false;
+
+/** Whether `fetch` is Node's own (its source loads Node's bundled undici), not a replacement. */
+function isNodeFetch(fetch: unknown): boolean {
+  if (fetch !== lastFetch) {
+    lastFetch = fetch;
+    lastIsNode =
+      typeof fetch === 'function' &&
+      Function.prototype.toString.call(fetch).includes('internal/deps/undici');
+  }
+  return lastIsNode;
+}
+
 /**
- * Asks to be told when the request about to be handed to the runtime's fetch is written to its
- * connection. Call it just before `fetch(input)`, and the returned function once fetch settles
- * (it forgets a request that was never dispatched). Returns `undefined` where the runtime does
- * not report writes.
+ * Asks to be told when the request about to be handed to `fetch` is written to its connection.
+ * Call it just before `fetch(input)`, and the returned function once fetch settles (it forgets
+ * a request that was never dispatched). Returns `undefined` where the runtime does not report
+ * writes, or `fetch` is not Node's own.
  *
+ * @param fetch - The fetch about to be called.
  * @param method - The request's method, upper case.
  * @param url - Its URL as fetch sees it (`Request.url`: absolute, without a fragment).
  * @param onWritten - Called once, when the request is written.
  * @internal
  */
 export function watchWrite(
+  fetch: unknown,
   method: string,
   url: string,
   onWritten: () => void,
 ): (() => void) | undefined {
+  if (!isNodeFetch(fetch)) return undefined;
   const wire = start();
   if (!wire) return undefined;
   const { waiting } = wire;
