@@ -247,11 +247,11 @@ function convert(key: string, value: WebhookFormValue, uuid: boolean): unknown {
 }
 
 function toInteger(value: unknown): number | undefined {
+  // Only text is converted: `Number()` on a part (`account[id][toString]=…`) would run its keys.
+  if (typeof value !== 'string' || !INTEGER.test(value)) return undefined;
   const n = Number(value);
   // Ids above 2^53 would silently lose digits; they stay strings.
-  return typeof value === 'string' && INTEGER.test(value) && Number.isSafeInteger(n)
-    ? n
-    : undefined;
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** The three shapes of `values`: a list of `{value, enum}`, a list of bare values, or one object. */

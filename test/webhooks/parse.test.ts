@@ -663,6 +663,15 @@ describe('parseWebhook on bad input', () => {
     expect(parseError(new Body() as never).reason).toBe('invalid_input');
   });
 
+  it('reads an account id sent as a part (`account[id][toString]=…`) as no id, never converting the part', () => {
+    // Found by the property below (seed 1842115477): `Number()` on the part ran its keys.
+    const { account, events } = parseWebhook(
+      'account[id][toString]=1&account[subdomain]=demo&leads[add][0][id]=5',
+    );
+    expect(account).toEqual({ subdomain: 'demo' });
+    expect(events[0]?.data).toEqual({ id: 5 });
+  });
+
   it('turns a hostile Proxy into a typed invalid_input error with the cause', () => {
     const hostile = new Proxy(
       {},
