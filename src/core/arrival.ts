@@ -82,10 +82,11 @@ function push(ring: number[], value: number): void {
   if (ring.length > SAMPLES) ring.shift();
 }
 
-function median(values: readonly number[]): number | undefined {
+/** The value `q` (0–1) of the way up the sorted values (nearest rank). */
+function quantile(values: readonly number[], q: number): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+  return sorted[Math.floor((sorted.length - 1) * q)];
 }
 
 /** The kind of a request for round-trip statistics: method and path, ids folded. */
@@ -190,11 +191,18 @@ export class ArrivalModel {
     if (reusable) this.#idle.push(now);
   }
 
-  /** The usual round trip of a kind of request (the median of recent ones), if known. */
+  /**
+   * A slow round trip of a kind of request (the 90th percentile of recent ones), if known:
+   * work sized by it is not starved when the server's time spreads the answers (with round
+   * trips of 300–500 ms, the median left a walk at 50 requests/s short of requests in flight).
+   */
   roundTrip(kind: string): number | undefined {
-    const own = median(this.#kinds.get(kind)?.recent ?? []);
+    const own = quantile(this.#kinds.get(kind)?.recent ?? [], 0.9);
     if (own !== undefined) return own;
-    return median([...this.#kinds.values()].flatMap((s) => s.recent));
+    return quantile(
+      [...this.#kinds.values()].flatMap((s) => s.recent),
+      0.9,
+    );
   }
 }
 

@@ -398,6 +398,23 @@ describe('SlidingWindowRateLimiter on a simulated link', () => {
   }, 60_000);
 });
 
+describe('SlidingWindowRateLimiter: work in flight', () => {
+  it('sizes work by a slow round trip, so answers that spread do not starve the limit', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowRateLimiter({ requestsPerSecond: 50, clock });
+    // Round trips of 300–490 ms, one after another.
+    for (let i = 0; i < 20; i++) {
+      const slot = await limiter.acquire('acme', undefined, LEADS);
+      slot.sent();
+      await clock.advance(300 + 10 * i, 10);
+      slot.answered(200);
+      slot.released(true);
+    }
+    // 50 × 0.47 s (the 90th percentile) × 1.2 + 1 = 30; the median (390 ms) would give 25.
+    expect(limiter.suggestedInFlight('acme', LEADS)).toBe(30);
+  });
+});
+
 describe('SlidingWindowRateLimiter where the runtime reports writes', () => {
   it('bounds a request by the moment it was written, on a new connection too, without waiting for its answer', async () => {
     const clock = new FakeClock();
