@@ -167,7 +167,7 @@ export async function startRemoteSandbox(options: SandboxOptions): Promise<Remot
 // Figures from the sandbox's request log.
 
 /** Arrivals before this one are the start of a run (a cold pool, a walk's ramp, the first free window). */
-export const STEADY_FROM = 16;
+const STEADY_FROM = 16;
 
 /**
  * Where the steady state starts at a rate: after the first two windows' worth of arrivals

@@ -8,7 +8,7 @@
 import { Kommo, SlidingWindowRateLimiter, type RateLimiter } from '../src/index.js';
 import {
   LIMIT_RPS,
-  STEADY_FROM,
+  steadyFrom,
   median,
   round,
   serverThroughput,
@@ -65,7 +65,7 @@ export interface ThroughputRun {
   latencySpreadMs: number;
   /** Over the whole run, first to last arrival. */
   ratioOfLimit: number;
-  /** From the 17th arrival on (steady state): what the target applies to. */
+  /** After the first two windows' worth of arrivals (`steadyFrom`): what the target applies to. */
   steadyRatio: number;
   requests: number;
   status429: number;
@@ -295,4 +295,4 @@ export function throughputRow(group: string, r: ThroughputRun, note = ''): Row {
 }
 
 /** Why the steady ratio leaves out the first arrivals, for the docs and the table's notes. */
-export const STEADY_NOTE = `steady ratio: from arrival ${STEADY_FROM + 1} on (at 50 rps, from arrival 101: two windows' worth)`;
+export const STEADY_NOTE = `steady ratio: after two windows' worth of arrivals (from arrival ${steadyFrom(LIMIT_RPS) + 1} at ${LIMIT_RPS} rps, ${steadyFrom(50) + 1} at 50)`;

@@ -415,7 +415,8 @@ export class RedisRateLimiter implements RateLimiter {
         if (latest === undefined) return;
         // Written later than its departure's bound assumed, or on a new connection whose
         // place was held until its answer: Redis learns the new bound.
-        if (onRedis(latest) !== reported) settle(String((reported = onRedis(latest))));
+        const score = onRedis(latest);
+        if (score !== reported) settle(String((reported = score)));
       },
       answered: (status) => {
         if (done || !trip || answered) return;
